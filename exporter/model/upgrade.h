@@ -1,0 +1,92 @@
+// The plain model every source produces and the renderer consumes.
+// Nothing here knows about HTTP, JSON or the exposition format.
+#pragma once
+
+#include <array>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace ue {
+
+enum class Kind { cluster, cluster_config, application, application_resource, compose_deployment, qumulo };
+inline constexpr std::array<Kind, 6> kAllKinds = {Kind::cluster,           Kind::cluster_config,
+                                                  Kind::application,       Kind::application_resource,
+                                                  Kind::compose_deployment, Kind::qumulo};
+std::string_view kind_name(Kind kind);  // the `kind` label value
+
+// The normalized phases of the contract, in the order they are exported.
+enum class Phase { idle, rolling_forward, rolling_back, completed, rolled_back, failed };
+inline constexpr std::array<Phase, 6> kAllPhases = {Phase::idle,      Phase::rolling_forward, Phase::rolling_back,
+                                                    Phase::completed, Phase::rolled_back,     Phase::failed};
+std::string_view phase_name(Phase phase);
+inline bool in_progress(Phase p) { return p == Phase::rolling_forward || p == Phase::rolling_back; }
+
+// Upgrade-domain (or node-by-node unit) states, all exported even when zero.
+inline constexpr std::array<std::string_view, 4> kDomainStates = {"Pending", "InProgress", "Completed", "Failed"};
+using DomainCounts = std::array<double, 4>;  // indexed like kDomainStates
+
+// Node phases of the current domain, all exported even when zero.
+inline constexpr std::array<std::string_view, 3> kNodePhases = {"PreUpgradeSafetyCheck", "Upgrading",
+                                                                "PostUpgradeSafetyCheck"};
+using NodePhaseCounts = std::array<double, 3>;  // indexed like kNodePhases
+
+inline constexpr std::array<std::string_view, 3> kHealthCheckPhases = {"WaitDuration", "StableDuration", "Retry"};
+
+struct ReplicaProgress {
+  std::string service_name;
+  double completed = 0;
+  double pending = 0;
+};
+
+// Qumulo's rolling-reboot manager (/v1/shutdown/reboot/status).
+struct RebootProgress {
+  std::string state;  // REBOOT_IDLE, REBOOT_IN_PROGRESS, ...
+  double rebooted_nodes = 0;
+  double total_nodes = 0;
+};
+
+// One object's upgrade as last read from its upstream. Optional fields are
+// absent from /metrics when the upstream gave nothing to derive them from.
+struct Upgrade {
+  std::string state;  // upstream enum string, verbatim
+  Phase phase = Phase::idle;
+  std::optional<double> progress_ratio;  // 0..1
+  std::optional<DomainCounts> domains;
+  std::string current_domain;  // part of the transition signal
+  std::optional<double> start_time;    // Unix seconds
+  std::optional<double> failure_time;  // Unix seconds
+  std::optional<double> duration;         // seconds
+  std::optional<double> domain_duration;  // seconds
+  std::optional<double> pending_safety_checks;
+  std::optional<NodePhaseCounts> nodes;
+  std::optional<double> unhealthy_evaluations;
+  std::vector<ReplicaProgress> replicas;
+  std::optional<double> timeout;         // seconds; absent when unset or infinite
+  std::optional<double> domain_timeout;  // seconds; absent when unset or infinite
+  std::string health_check_phase;        // one of kHealthCheckPhases, or empty
+  std::optional<double> health_check_elapsed;  // seconds
+  std::optional<double> health_check_retry_flips;
+  std::optional<double> config_progress_status;  // cluster_config ProgressStatus, exported raw
+  std::optional<RebootProgress> reboot;          // qumulo only
+  // upgrade_info labels in export order; a label without an upstream value is left out.
+  std::vector<std::pair<std::string, std::string>> info;
+};
+
+// Why an upstream request failed: the `reason` label of request_errors_total.
+enum class Reason { connect, timeout, tls, http_status, parse, schema, too_large };
+inline constexpr std::array<Reason, 7> kAllReasons = {Reason::connect, Reason::timeout, Reason::tls,
+                                                      Reason::http_status, Reason::parse, Reason::schema,
+                                                      Reason::too_large};
+std::string_view reason_name(Reason reason);
+
+// Thrown by fetches and parsers; caught by the poller, which counts it.
+struct SourceError {
+  Reason reason;
+  std::string message;
+  int http_status = 0;  // set when reason == http_status
+};
+
+}  // namespace ue

@@ -1,0 +1,89 @@
+// What an upstream kind is: how to fetch it and how to turn its JSON into the
+// model. Each kind lives in one file of this folder and adds one line to the
+// table in registry.cpp; the poller knows nothing kind-specific.
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/upgrade.h"
+
+namespace ue {
+
+enum class TargetType { service_fabric, qumulo };
+std::string_view target_type_name(TargetType type);
+
+// Thrown by Fetcher::get for a 4xx answer to a request made with
+// `feature_probe`: the upstream does not serve that feature. Not an error.
+struct FeatureAbsent {
+  int http_status = 0;
+};
+
+// Performs upstream GETs for a source; implemented by the poller, which
+// counts every request, error and latency under `endpoint`.
+class Fetcher {
+ public:
+  virtual ~Fetcher() = default;
+
+  // The body of a 2xx answer to GET `path_and_query` (sent verbatim, never
+  // re-encoded). Throws SourceError, or FeatureAbsent (see above).
+  virtual std::string get_body(std::string_view endpoint, const std::string& path_and_query,
+                               bool feature_probe = false) = 0;
+  // Counts a parse or schema error found in a body get_body returned.
+  virtual void count_error(std::string_view endpoint, Reason reason) = 0;
+  // Small per-target memory that survives between polls (e.g. a negotiated api-version).
+  virtual std::string& memo(std::string_view key) = 0;
+
+  template <class T>
+  T get(std::string_view endpoint, const std::string& path_and_query, T (*parse)(std::string_view),
+        bool feature_probe = false) {
+    std::string body = get_body(endpoint, path_and_query, feature_probe);
+    try {
+      return parse(body);
+    } catch (const SourceError& e) {
+      count_error(endpoint, e.reason);
+      throw;
+    }
+  }
+};
+
+// One entry of a paged listing.
+struct ListedObject {
+  std::string name;          // the `name` label, as the upstream spells it
+  std::string path_segment;  // goes verbatim into the progress URL
+  std::string status;        // listing status; "Upgrading" objects are read every poll
+};
+
+struct ListPage {
+  std::vector<ListedObject> items;
+  std::string continuation_token;  // empty on the last page
+};
+
+// Kinds discovered through a paged listing, then read one object at a time.
+struct Listing {
+  std::string_view list_endpoint;
+  std::string_view progress_endpoint;
+  // `continuation_token` goes back exactly as received; max_results 0 means "server default".
+  std::string (*list_path)(const std::string& continuation_token, int max_results);
+  ListPage (*parse_list)(std::string_view body);
+  std::string (*progress_path)(const ListedObject& object);
+  Upgrade (*parse_progress)(std::string_view body);
+};
+
+struct Source {
+  Kind kind;
+  TargetType target_type;
+  std::string_view collect_name;         // the value used in a target's `collect:` list
+  std::vector<std::string_view> states;  // the upstream state enum, exported as a StateSet
+  Upgrade (*read)(Fetcher& fetch);       // single-object kinds (named after the target); else nullptr
+  const Listing* listing;                // listed kinds; else nullptr
+  bool feature_probe;  // a 4xx on its first request means "not served here": skip quietly, retry later
+};
+
+// Every kind, in export order.
+const std::vector<Source>& all_sources();
+const Source& source_for(Kind kind);
+
+}  // namespace ue
