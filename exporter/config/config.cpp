@@ -1,0 +1,435 @@
+#include "config/config.h"
+
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cstdint>
+#include <set>
+
+#include "config/yaml_decode.h"
+
+namespace ue {
+namespace {
+
+using decode::in_quotes;
+using decode::Value;
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// Reads the decimal number at the front of `text`, advancing past it. False
+// when there is none; `out_of_range` is set when it does not fit 64 bits.
+bool take_number(std::string_view& text, std::uint64_t& value, bool& out_of_range) {
+  std::size_t digits = 0;
+  while (digits < text.size() && is_digit(text[digits])) ++digits;
+  if (digits == 0) return false;
+  out_of_range = std::from_chars(text.data(), text.data() + digits, value).ec == std::errc::result_out_of_range;
+  text.remove_prefix(digits);
+  return true;
+}
+
+// Prometheus duration units, biggest first: a duration must use them in this order.
+struct DurationUnit {
+  std::string_view suffix;
+  std::int64_t ms;
+};
+constexpr std::int64_t kDayMs = 24LL * 3600 * 1000;
+constexpr DurationUnit kDurationUnits[] = {{"y", 365 * kDayMs}, {"w", 7 * kDayMs}, {"d", kDayMs}, {"h", 3600 * 1000},
+                                           {"m", 60 * 1000},    {"s", 1000},       {"ms", 1}};
+// Like Prometheus, a duration must fit a signed 64-bit count of nanoseconds (about 292 years),
+// so every std::chrono conversion downstream is safe.
+constexpr std::int64_t kMaxDurationMs = INT64_MAX / 1'000'000;
+
+std::string format_duration(Duration d) {
+  std::int64_t left = d.count();
+  if (left == 0) return "0s";
+  std::string text;
+  for (const auto& unit : kDurationUnits) {
+    if (left >= unit.ms) {
+      text += std::to_string(left / unit.ms) + std::string(unit.suffix);
+      left %= unit.ms;
+    }
+  }
+  return text;
+}
+
+// --- poll settings, shared by `global` and each target ---
+
+const std::vector<std::string_view> kPollKeys = {
+    "poll_interval",      "timeout",     "concurrency",        "max_staleness",
+    "idle_poll_interval", "max_objects", "max_response_bytes", "max_results"};
+constexpr std::uint64_t kMinResponseBytes = 1024;
+
+// Applies the poll keys of one block over inherited settings, remembering where
+// the two intervals were written so their cross-check can point at them.
+class PollReader {
+ public:
+  explicit PollReader(const PollSettings& inherited) : settings_(inherited) {}
+
+  // `key` is one of kPollKeys.
+  void apply(std::string_view key, const Value& v) {
+    if (key == "poll_interval") {
+      settings_.poll_interval = decode::read_positive_duration(v);
+      poll_interval_at_ = v;
+    } else if (key == "timeout") {
+      settings_.timeout = decode::read_positive_duration(v);
+    } else if (key == "concurrency") {
+      settings_.concurrency = static_cast<int>(decode::read_int(v, 1, 256));
+    } else if (key == "max_staleness") {
+      settings_.max_staleness = decode::read_positive_duration(v);
+    } else if (key == "idle_poll_interval") {
+      settings_.idle_poll_interval = decode::read_positive_duration(v);
+      idle_poll_interval_at_ = v;
+    } else if (key == "max_objects") {
+      settings_.max_objects = static_cast<std::size_t>(decode::read_int(v, 1, INT64_MAX));
+    } else if (key == "max_response_bytes") {
+      settings_.max_response_bytes = decode::read_size(v);
+      if (settings_.max_response_bytes < kMinResponseBytes) {
+        decode::fail(v, "must be at least 1KiB, got " + std::to_string(settings_.max_response_bytes));
+      }
+    } else if (key == "max_results") {
+      settings_.max_results = static_cast<int>(decode::read_int(v, 0, INT32_MAX));
+    }
+  }
+
+  // The settings, once the intervals are known to be consistent.
+  PollSettings finish(const Value& block) const {
+    const Duration idle = settings_.idle_poll_interval, poll = settings_.poll_interval;
+    if (idle < poll) {
+      if (idle_poll_interval_at_) {
+        decode::fail(*idle_poll_interval_at_,
+                     "must be at least poll_interval (" + format_duration(poll) + "), got " + format_duration(idle));
+      }
+      decode::fail(poll_interval_at_ ? *poll_interval_at_ : block,
+                   "must be at most idle_poll_interval (" + format_duration(idle) + "), got " + format_duration(poll));
+    }
+    return settings_;
+  }
+
+ private:
+  PollSettings settings_;
+  std::optional<Value> poll_interval_at_, idle_poll_interval_at_;
+};
+
+// --- target keys ---
+
+struct CollectName {
+  std::string_view name;
+  Kind kind;
+};
+// In export order: `collect` is kept in this order whatever order it is written in.
+constexpr CollectName kCollectNames[] = {{"cluster", Kind::cluster},
+                                         {"cluster_config", Kind::cluster_config},
+                                         {"applications", Kind::application},
+                                         {"application_resources", Kind::application_resource},
+                                         {"compose_deployments", Kind::compose_deployment}};
+constexpr std::string_view kCollectChoices =
+    "cluster, cluster_config, applications, application_resources, compose_deployments";
+
+std::vector<Kind> read_collect(const Value& v) {
+  std::vector<Value> items = decode::elements(v);
+  if (items.empty()) decode::fail(v, std::string("must list at least one of ") + std::string(kCollectChoices));
+  std::vector<bool> chosen(std::size(kCollectNames), false);
+  for (const Value& item : items) {
+    std::string name = decode::read_string(item);
+    auto found = std::find_if(std::begin(kCollectNames), std::end(kCollectNames),
+                              [&](const CollectName& c) { return c.name == name; });
+    if (found == std::end(kCollectNames)) {
+      decode::fail(item, "unknown kind " + in_quotes(name) + " (use " + std::string(kCollectChoices) + ")");
+    }
+    auto index = static_cast<std::size_t>(found - std::begin(kCollectNames));
+    if (chosen[index]) decode::fail(item, "duplicate kind " + in_quotes(name));
+    chosen[index] = true;
+  }
+  std::vector<Kind> kinds;
+  for (std::size_t i = 0; i < chosen.size(); ++i) {
+    if (chosen[i]) kinds.push_back(kCollectNames[i].kind);
+  }
+  return kinds;
+}
+
+void read_regexes(const Value& v, std::vector<std::shared_ptr<const re2::RE2>>& compiled,
+                  std::vector<std::string>& patterns) {
+  for (const Value& item : decode::elements(v)) {
+    std::string pattern = decode::read_string(item);
+    RE2::Options options;
+    options.set_log_errors(false);  // the error goes into our message instead of stderr
+    auto re = std::make_shared<const re2::RE2>(pattern, options);
+    if (!re->ok()) decode::fail(item, "invalid regex " + in_quotes(pattern) + ": " + re->error());
+    compiled.push_back(std::move(re));
+    patterns.push_back(std::move(pattern));
+  }
+}
+
+TargetType read_target_type(const Value& v) {
+  return decode::read_scalar(v, "a target type", [](const std::string& s) {
+    if (s == "service_fabric") return TargetType::service_fabric;
+    if (s == "qumulo") return TargetType::qumulo;
+    throw ConfigError("unknown type " + in_quotes(s) + " (use service_fabric or qumulo)");
+  });
+}
+
+// `url`, split into its parts.
+struct ParsedUrl {
+  std::string scheme, host, base_path;
+  int port = 0;
+};
+
+bool is_host_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_'; }
+bool is_ipv6_char(char c) { return std::isxdigit(static_cast<unsigned char>(c)) || c == ':' || c == '.'; }
+
+ParsedUrl parse_url(std::string_view url) {
+  // A URL with an '@' may hold a password: it is never quoted back.
+  const std::string shown = url.find('@') == std::string_view::npos ? " " + in_quotes(url) : "";
+  auto invalid = [&](std::string_view why) { return ConfigError("invalid URL" + shown + ": " + std::string(why)); };
+  if (url.empty()) throw ConfigError("must not be empty");
+  if (std::any_of(url.begin(), url.end(), [](char c) { return static_cast<unsigned char>(c) <= ' ' || c == 0x7f; })) {
+    throw invalid("contains a space or control character");
+  }
+  ParsedUrl parsed;
+  std::size_t separator = url.find("://");
+  if (separator == std::string_view::npos) throw invalid("missing scheme (use http:// or https://)");
+  for (char c : url.substr(0, separator)) {
+    parsed.scheme += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  if (parsed.scheme != "http" && parsed.scheme != "https") throw invalid("scheme must be http or https");
+  std::string_view rest = url.substr(separator + 3);
+  if (rest.find('?') != std::string_view::npos) throw invalid("must not contain a query");
+  if (rest.find('#') != std::string_view::npos) throw invalid("must not contain a fragment");
+
+  std::size_t path_start = rest.find('/');
+  std::string_view authority = rest.substr(0, path_start);
+  std::string_view path = path_start == std::string_view::npos ? std::string_view() : rest.substr(path_start);
+  if (authority.find('@') != std::string_view::npos) {
+    throw invalid("must not contain user info (use bearer_token_file or tls client certificates)");
+  }
+
+  std::string_view host, port;
+  bool has_port = false;
+  if (!authority.empty() && authority.front() == '[') {
+    std::size_t close = authority.find(']');
+    if (close == std::string_view::npos) throw invalid("unclosed [ in IPv6 host");
+    host = authority.substr(1, close - 1);
+    std::string_view after = authority.substr(close + 1);
+    if (!after.empty() && after.front() != ':') throw invalid("unexpected text after IPv6 host");
+    has_port = !after.empty();
+    if (has_port) port = after.substr(1);
+    if (host.find(':') == std::string_view::npos || !std::all_of(host.begin(), host.end(), is_ipv6_char)) {
+      throw invalid("invalid IPv6 host " + in_quotes(host));
+    }
+  } else {
+    std::size_t colon = authority.find(':');
+    host = authority.substr(0, colon);
+    has_port = colon != std::string_view::npos;
+    if (has_port) port = authority.substr(colon + 1);
+    if (port.find(':') != std::string_view::npos) throw invalid("IPv6 hosts must be written in brackets");
+    if (!std::all_of(host.begin(), host.end(), is_host_char)) throw invalid("invalid host " + in_quotes(host));
+  }
+  if (host.empty()) throw invalid("missing host");
+  parsed.host = std::string(host);
+
+  parsed.port = parsed.scheme == "https" ? 443 : 80;
+  if (has_port) {
+    std::uint64_t number = 0;
+    bool out_of_range = false;
+    std::string_view digits = port;
+    if (!take_number(digits, number, out_of_range) || !digits.empty() || out_of_range || number < 1 || number > 65535) {
+      throw invalid("port must be 1-65535, got " + in_quotes(port));
+    }
+    parsed.port = static_cast<int>(number);
+  }
+
+  while (!path.empty() && path.back() == '/') path.remove_suffix(1);
+  parsed.base_path = std::string(path);
+  return parsed;
+}
+
+TlsConfig read_tls(const Value& v) {
+  TlsConfig tls;
+  std::optional<Value> cert_at, key_at;
+  decode::for_each_entry(v, {"ca_file", "cert_file", "key_file", "server_name", "insecure_skip_verify"},
+                         [&](std::string_view key, const Value& field) {
+                           if (key == "ca_file") {
+                             tls.ca_file = decode::read_readable_file(field);
+                           } else if (key == "cert_file") {
+                             tls.cert_file = decode::read_readable_file(field);
+                             cert_at = field;
+                           } else if (key == "key_file") {
+                             tls.key_file = decode::read_readable_file(field);
+                             key_at = field;
+                           } else if (key == "server_name") {
+                             tls.server_name = decode::read_string(field);
+                           } else if (key == "insecure_skip_verify") {
+                             tls.insecure_skip_verify = decode::read_bool(field);
+                           }
+                         });
+  if (cert_at && !key_at) decode::fail(*v.doc, cert_at->line, v.path, "cert_file is set without key_file");
+  if (key_at && !cert_at) decode::fail(*v.doc, key_at->line, v.path, "key_file is set without cert_file");
+  return tls;
+}
+
+const std::vector<std::string_view> kTargetKeys = [] {
+  std::vector<std::string_view> keys = {"name",    "type",    "url", "collect",
+                                        "include", "exclude", "tls", "bearer_token_file"};
+  keys.insert(keys.end(), kPollKeys.begin(), kPollKeys.end());
+  return keys;
+}();
+
+// `taken_names` holds the names of the targets before this one.
+TargetConfig read_target(const Value& v, const PollSettings& global, std::set<std::string>& taken_names) {
+  TargetConfig target;
+  PollReader poll(global);
+  std::optional<Value> name_at, type_at, url_at, collect_at, tls_at;
+  decode::for_each_entry(v, kTargetKeys, [&](std::string_view key, const Value& field) {
+    if (key == "name") {
+      target.name = decode::read_string(field);
+      if (target.name.empty()) decode::fail(field, "must not be empty");
+      if (!taken_names.insert(target.name).second) {
+        decode::fail(field, "duplicate target name " + in_quotes(target.name));
+      }
+      name_at = field;
+    } else if (key == "type") {
+      target.type = read_target_type(field);
+      type_at = field;
+    } else if (key == "url") {
+      ParsedUrl url = decode::read_scalar(field, "a URL", parse_url);
+      target.url = field.node.Scalar();
+      target.scheme = url.scheme;
+      target.host = url.host;
+      target.port = url.port;
+      target.base_path = url.base_path;
+      url_at = field;
+    } else if (key == "collect") {
+      target.collect = read_collect(field);
+      collect_at = field;
+    } else if (key == "include") {
+      read_regexes(field, target.include, target.include_patterns);
+    } else if (key == "exclude") {
+      read_regexes(field, target.exclude, target.exclude_patterns);
+    } else if (key == "tls") {
+      target.tls = read_tls(field);
+      tls_at = field;
+    } else if (key == "bearer_token_file") {
+      target.bearer_token_file = decode::read_readable_file(field);
+    } else {
+      poll.apply(key, field);
+    }
+  });
+  if (!name_at) decode::fail(v, "missing required key \"name\"");
+  if (!type_at) decode::fail(v, "missing required key \"type\"");
+  if (!url_at) decode::fail(v, "missing required key \"url\"");
+  target.settings = poll.finish(v);
+
+  if (target.type == TargetType::qumulo) {
+    if (collect_at) decode::fail(*collect_at, "not allowed for qumulo targets (a qumulo target has one kind)");
+    target.collect = {Kind::qumulo};
+  } else if (!collect_at) {
+    for (const auto& c : kCollectNames) target.collect.push_back(c.kind);
+  }
+  if (tls_at && target.scheme != "https") decode::fail(*tls_at, "set on a plain http:// url (use https://)");
+  return target;
+}
+
+Config decode_config(std::string_view yaml, const std::string& file) {
+  decode::Document doc(file);
+  Value root = decode::load_document(doc, yaml);
+  Config config;
+  config.file = file;
+
+  // `global` is read first wherever it is written: targets inherit from it.
+  std::optional<Value> global_at, targets_at;
+  decode::for_each_entry(root, {"global", "targets"}, [&](std::string_view key, const Value& field) {
+    (key == "global" ? global_at : targets_at) = field;
+  });
+  if (global_at) {
+    PollReader poll(config.global);
+    decode::for_each_entry(*global_at, kPollKeys,
+                           [&](std::string_view key, const Value& field) { poll.apply(key, field); });
+    config.global = poll.finish(*global_at);
+  }
+  if (targets_at) {
+    std::set<std::string> names;
+    for (const Value& item : decode::elements(*targets_at)) {
+      config.targets.push_back(read_target(item, config.global, names));
+    }
+  }
+  return config;
+}
+
+}  // namespace
+
+Duration parse_duration(std::string_view text) {
+  auto invalid = [&] {
+    return ConfigError("invalid duration " + in_quotes(text) + " (use e.g. 500ms, 30s, 5m, 1h30m)");
+  };
+  auto out_of_range = [&] { return ConfigError("duration " + in_quotes(text) + " is out of range"); };
+  if (text == "0") return Duration::zero();
+  if (text.empty()) throw invalid();
+
+  std::string_view rest = text;
+  std::size_t next_unit = 0;  // units must come biggest first, each at most once
+  std::int64_t total = 0;
+  while (!rest.empty()) {
+    std::uint64_t value = 0;
+    bool too_big = false;
+    if (!take_number(rest, value, too_big)) throw invalid();
+    std::size_t suffix_length = 0;
+    while (suffix_length < rest.size() && !is_digit(rest[suffix_length])) ++suffix_length;
+    std::string_view suffix = rest.substr(0, suffix_length);
+    rest.remove_prefix(suffix_length);
+
+    std::size_t unit = next_unit;
+    while (unit < std::size(kDurationUnits) && kDurationUnits[unit].suffix != suffix) ++unit;
+    if (unit == std::size(kDurationUnits)) throw invalid();
+    next_unit = unit + 1;
+
+    const std::int64_t unit_ms = kDurationUnits[unit].ms;
+    if (too_big || value > static_cast<std::uint64_t>(kMaxDurationMs / unit_ms)) throw out_of_range();
+    total += static_cast<std::int64_t>(value) * unit_ms;
+    if (total > kMaxDurationMs) throw out_of_range();
+  }
+  return Duration(total);
+}
+
+std::uint64_t parse_size(std::string_view text) {
+  struct SizeUnit {
+    std::string_view suffix;
+    std::uint64_t bytes;
+  };
+  static constexpr SizeUnit kUnits[] = {{"", 1},
+                                        {"B", 1},
+                                        {"KB", 1000},
+                                        {"MB", 1000 * 1000},
+                                        {"GB", 1000 * 1000 * 1000},
+                                        {"KiB", 1ull << 10},
+                                        {"MiB", 1ull << 20},
+                                        {"GiB", 1ull << 30}};
+  auto invalid = [&] {
+    return ConfigError("invalid size " + in_quotes(text) + " (use e.g. 1048576, 512KiB, 16MiB, 1GB)");
+  };
+  std::string_view rest = text;
+  std::uint64_t value = 0;
+  bool too_big = false;
+  if (!take_number(rest, value, too_big)) throw invalid();
+  auto unit = std::find_if(std::begin(kUnits), std::end(kUnits), [&](const SizeUnit& u) { return u.suffix == rest; });
+  if (unit == std::end(kUnits)) throw invalid();
+  if (too_big || value > UINT64_MAX / unit->bytes) throw ConfigError("size " + in_quotes(text) + " is out of range");
+  return value * unit->bytes;
+}
+
+Config parse_config(std::string_view yaml, const std::string& file) {
+  return decode::only_config_errors(file, [&] { return decode_config(yaml, file); });
+}
+
+Config load_config_file(const std::string& path) {
+  return decode::only_config_errors(path, [&] { return decode_config(decode::read_file(path), path); });
+}
+
+bool TargetConfig::selects(std::string_view object_name) const {
+  auto matches = [&](const std::shared_ptr<const re2::RE2>& re) { return RE2::PartialMatch(object_name, *re); };
+  if (!include.empty() && std::none_of(include.begin(), include.end(), matches)) return false;
+  return std::none_of(exclude.begin(), exclude.end(), matches);
+}
+
+}  // namespace ue

@@ -1,0 +1,110 @@
+#include "http/server.h"
+
+#include <httplib.h>
+
+#include <stdexcept>
+
+#include "log/log.h"
+
+namespace ue {
+namespace {
+
+constexpr const char* kExpositionType = "text/plain; version=0.0.4; charset=utf-8";
+
+bool accepts_gzip(const httplib::Request& req) {
+  const auto& accepted = req.get_header_value("Accept-Encoding");
+  return accepted.find("gzip") != std::string::npos;
+}
+
+// Serves a slice of the shared page without copying it; a sized content
+// provider also keeps httplib from compressing it a second time.
+void serve_shared(httplib::Response& res, std::shared_ptr<const Page> page, const std::string& body) {
+  res.set_content_provider(body.size(), kExpositionType,
+                           [page, &body](size_t offset, size_t length, httplib::DataSink& sink) {
+                             sink.write(body.data() + offset, length);
+                             return true;
+                           });
+}
+
+std::string landing_page(const std::string& telemetry_path) {
+  return "<!DOCTYPE html>\n<html><head><title>upgrade_exporter</title></head><body>\n"
+         "<h1>upgrade_exporter</h1>\n"
+         "<p>Prometheus exporter for Service Fabric and Qumulo upgrade progress, version " UE_VERSION
+         " (" UE_REVISION ").</p>\n<ul>\n<li><a href=\"" +
+         telemetry_path +
+         "\">Metrics</a></li>\n"
+         "<li><a href=\"/-/healthy\">Health</a></li>\n<li><a href=\"/-/ready\">Readiness</a></li>\n</ul>\n"
+         "</body></html>\n";
+}
+
+}  // namespace
+
+std::pair<std::string, int> parse_listen_address(const std::string& address) {
+  auto colon = address.rfind(':');
+  if (colon == std::string::npos) throw std::invalid_argument("missing port in \"" + address + "\"");
+  std::string host = address.substr(0, colon);
+  std::string port_text = address.substr(colon + 1);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.empty()) host = "0.0.0.0";
+  int port = 0;
+  for (char c : port_text) {
+    if (c < '0' || c > '9' || port > 65535) throw std::invalid_argument("invalid port in \"" + address + "\"");
+    port = port * 10 + (c - '0');
+  }
+  if (port_text.empty() || port > 65535) throw std::invalid_argument("invalid port in \"" + address + "\"");
+  return {host, port};
+}
+
+HttpServer::HttpServer(ServerOptions options, PageCache& pages, ReloadFn reload)
+    : options_(std::move(options)), pages_(pages), reload_(std::move(reload)) {}
+
+HttpServer::~HttpServer() { stop(); }
+
+void HttpServer::install_routes() {
+  auto& s = *server_;
+  const std::string landing = landing_page(options_.telemetry_path);
+  s.Get(options_.telemetry_path, [this](const httplib::Request& req, httplib::Response& res) {
+    auto page = pages_.current();
+    res.set_header("Vary", "Accept-Encoding");
+    if (accepts_gzip(req)) {
+      res.set_header("Content-Encoding", "gzip");
+      serve_shared(res, page, page->gzip);
+    } else {
+      serve_shared(res, page, page->text);
+    }
+  });
+  if (options_.telemetry_path != "/") {
+    s.Get("/", [landing](const httplib::Request&, httplib::Response& res) {
+      res.set_content(landing, "text/html; charset=utf-8");
+    });
+  }
+  s.Get("/-/healthy", [](const httplib::Request&, httplib::Response& res) { res.set_content("OK\n", "text/plain"); });
+  s.Get("/-/ready", [](const httplib::Request&, httplib::Response& res) { res.set_content("OK\n", "text/plain"); });
+  s.Post("/-/reload", [this](const httplib::Request&, httplib::Response& res) {
+    std::string error = reload_();
+    if (error.empty()) {
+      res.set_content("OK\n", "text/plain");
+    } else {
+      res.status = 500;
+      res.set_content("failed to reload config: " + error + "\n", "text/plain");
+    }
+  });
+}
+
+void HttpServer::start() {
+  auto [host, port] = parse_listen_address(options_.listen_address);
+  server_ = std::make_unique<httplib::Server>();
+  install_routes();
+  // Port 0 picks a free port (tests); the log line says which.
+  port_ = port == 0 ? server_->bind_to_any_port(host.c_str()) : (server_->bind_to_port(host.c_str(), port) ? port : -1);
+  if (port_ <= 0) throw std::runtime_error("cannot listen on " + options_.listen_address);
+  thread_ = std::thread([this] { server_->listen_after_bind(); });
+  Log::info("listening", {{"address", options_.listen_address}, {"port", std::to_string(port_)}});
+}
+
+void HttpServer::stop() {
+  if (server_) server_->stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+}  // namespace ue

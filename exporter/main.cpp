@@ -1,0 +1,175 @@
+// upgrade_exporter: polls upgrade progress of Service Fabric and Qumulo
+// clusters and serves it to Prometheus. See README.md.
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+#include <mutex>
+#include <pthread.h>
+#include <string>
+
+#include "config/config.h"
+#include "http/server.h"
+#include "log/log.h"
+#include "poll/fleet.h"
+#include "poll/self_metrics.h"
+#include "render/page_cache.h"
+
+namespace {
+
+struct Flags {
+  std::string config_file = "upgrade_exporter.yml";
+  ue::ServerOptions server;
+  ue::LogLevel log_level = ue::LogLevel::info;
+  ue::LogFormat log_format = ue::LogFormat::logfmt;
+};
+
+constexpr const char* kUsage =
+    "usage: upgrade_exporter [<flags>]\n"
+    "\n"
+    "Prometheus exporter for the upgrade progress of Azure Service Fabric and Qumulo Core clusters.\n"
+    "Upstreams are polled on their own schedule; /metrics serves the last completed poll.\n"
+    "\n"
+    "Flags:\n"
+    "  --config.file=upgrade_exporter.yml  Configuration file (targets and polling).\n"
+    "  --web.listen-address=:9731          Address to listen on for /metrics and the lifecycle endpoints.\n"
+    "  --web.telemetry-path=/metrics       Path under which to expose metrics.\n"
+    "  --web.config.file=\"\"                Web configuration file enabling TLS and/or basic auth\n"
+    "                                      (exporter-toolkit format).\n"
+    "  --log.level=info                    Only log messages with the given severity or above:\n"
+    "                                      debug, info, warn, error.\n"
+    "  --log.format=logfmt                 Output format of log messages: logfmt, json.\n"
+    "  --help                              Show this help and exit.\n"
+    "  --version                           Show the version and exit.\n";
+
+[[noreturn]] void usage_error(const std::string& message) {
+  std::fprintf(stderr, "upgrade_exporter: error: %s, try --help\n", message.c_str());
+  std::exit(1);
+}
+
+Flags parse_flags(int argc, char** argv) {
+  Flags flags;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--help" || arg == "-h") {
+      std::fputs(kUsage, stdout);
+      std::exit(0);
+    }
+    if (arg == "--version") {
+      std::printf("upgrade_exporter, version %s (revision: %s)\n", UE_VERSION, UE_REVISION);
+      std::exit(0);
+    }
+    if (arg.rfind("--", 0) != 0) usage_error("unexpected argument \"" + arg + "\"");
+    std::string name = arg.substr(2);
+    std::string value;
+    auto eq = name.find('=');
+    if (eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name.resize(eq);
+    } else if (i + 1 < argc) {
+      value = argv[++i];  // "--flag value", as kingpin accepts
+    } else {
+      usage_error("flag --" + name + " needs a value");
+    }
+    if (name == "config.file") {
+      flags.config_file = value;
+    } else if (name == "web.listen-address") {
+      try {
+        ue::parse_listen_address(value);
+      } catch (const std::exception& e) {
+        usage_error("--web.listen-address: " + std::string(e.what()));
+      }
+      flags.server.listen_address = value;
+    } else if (name == "web.telemetry-path") {
+      if (value.empty() || value.front() != '/') usage_error("--web.telemetry-path must start with /");
+      flags.server.telemetry_path = value;
+    } else if (name == "web.config.file") {
+      flags.server.web_config_file = value;
+    } else if (name == "log.level") {
+      if (!ue::parse_log_level(value, flags.log_level))
+        usage_error("--log.level must be one of debug, info, warn, error, got \"" + value + "\"");
+    } else if (name == "log.format") {
+      if (!ue::parse_log_format(value, flags.log_format))
+        usage_error("--log.format must be one of logfmt, json, got \"" + value + "\"");
+    } else {
+      usage_error("unknown flag --" + name);
+    }
+  }
+  return flags;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Flags flags = parse_flags(argc, argv);
+  ue::Log::configure(flags.log_level, flags.log_format);
+
+  ue::Config config;
+  try {
+    config = ue::load_config_file(flags.config_file);
+  } catch (const ue::ConfigError& e) {
+    std::fprintf(stderr, "upgrade_exporter: error: %s\n", e.what());
+    return 1;
+  }
+
+  // Signals are taken by one thread with sigwait; every other thread inherits the mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  for (int s : {SIGHUP, SIGTERM, SIGINT}) sigaddset(&signals, s);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  ue::Log::info("starting upgrade_exporter", {{"version", UE_VERSION}, {"revision", UE_REVISION},
+                                              {"config", flags.config_file},
+                                              {"targets", std::to_string(config.targets.size())}});
+  ue::SelfMetrics self_metrics;
+  std::unique_ptr<ue::PageCache> pages;
+  ue::Fleet fleet(self_metrics, [&pages] {
+    if (pages) pages->invalidate();
+  });
+  pages = std::make_unique<ue::PageCache>([&fleet] { return fleet.samples(); },
+                                          [&self_metrics] { return self_metrics.render(); });
+
+  // Reloads come from SIGHUP and POST /-/reload; one at a time.
+  std::mutex reload_mutex;
+  auto reload = [&]() -> std::string {
+    std::lock_guard lock(reload_mutex);
+    try {
+      ue::Config fresh = ue::load_config_file(flags.config_file);
+      fleet.apply(fresh);
+      self_metrics.reload_finished(true);
+      pages->invalidate();
+      ue::Log::info("configuration reloaded", {{"targets", std::to_string(fresh.targets.size())}});
+      return {};
+    } catch (const ue::ConfigError& e) {
+      self_metrics.reload_finished(false);
+      pages->invalidate();
+      ue::Log::error("configuration reload failed; keeping the running configuration", {{"err", e.what()}});
+      return e.what();
+    }
+  };
+
+  ue::HttpServer server(flags.server, *pages, reload);
+  try {
+    server.start();
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "upgrade_exporter: error: %s\n", e.what());
+    return 1;
+  }
+  fleet.apply(config);
+
+  for (;;) {
+    int signal = 0;
+    sigwait(&signals, &signal);
+    if (signal == SIGHUP) {
+      reload();
+      continue;
+    }
+    ue::Log::info("shutting down", {{"signal", strsignal(signal)}});
+    break;
+  }
+  server.stop();
+  fleet.stop();
+  pages.reset();
+  return 0;
+}

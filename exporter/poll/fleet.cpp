@@ -1,0 +1,88 @@
+#include "poll/fleet.h"
+
+#include <algorithm>
+#include <tuple>
+
+#include "log/log.h"
+
+namespace ue {
+namespace {
+
+auto comparable(const PollSettings& s) {
+  return std::tie(s.poll_interval, s.timeout, s.concurrency, s.max_staleness, s.idle_poll_interval, s.max_objects,
+                  s.max_response_bytes, s.max_results);
+}
+
+auto comparable(const TlsConfig& t) {
+  return std::tie(t.ca_file, t.cert_file, t.key_file, t.server_name, t.insecure_skip_verify);
+}
+
+}  // namespace
+
+bool same_target_config(const TargetConfig& a, const TargetConfig& b) {
+  bool same_tls = a.tls.has_value() == b.tls.has_value() && (!a.tls || comparable(*a.tls) == comparable(*b.tls));
+  return a.name == b.name && a.type == b.type && a.url == b.url && comparable(a.settings) == comparable(b.settings) &&
+         a.collect == b.collect && a.include_patterns == b.include_patterns &&
+         a.exclude_patterns == b.exclude_patterns && same_tls && a.bearer_token_file == b.bearer_token_file;
+}
+
+Fleet::Fleet(SelfMetrics& metrics, std::function<void()> on_render)
+    : metrics_(metrics), on_render_(std::move(on_render)) {}
+
+Fleet::~Fleet() { stop(); }
+
+void Fleet::apply(const Config& config) {
+  std::vector<Entry> next;
+  std::vector<Entry> retired;
+  {
+    std::lock_guard lock(mutex_);
+    for (const TargetConfig& target : config.targets) {
+      auto fresh = std::make_shared<const TargetConfig>(target);
+      auto old = std::find_if(entries_.begin(), entries_.end(),
+                              [&](const Entry& e) { return e.poller && e.config->name == target.name; });
+      if (old == entries_.end()) {
+        Entry entry{fresh, std::make_unique<TargetPoller>(fresh, metrics_, on_render_)};
+        entry.poller->start();
+        Log::info("target added", {{"target", target.name}, {"url", target.url}});
+        next.push_back(std::move(entry));
+        continue;
+      }
+      if (!same_target_config(*old->config, target)) {
+        old->poller->reconfigure(fresh);
+        old->config = fresh;
+        Log::info("target changed", {{"target", target.name}});
+      }
+      next.push_back(std::move(*old));
+    }
+    for (Entry& e : entries_)
+      if (e.poller) retired.push_back(std::move(e));
+    entries_ = std::move(next);
+  }
+  // Stopped outside the lock: a poll in flight may take up to a second to abort.
+  for (Entry& e : retired) {
+    e.poller->stop();
+    metrics_.remove_target(e.config->name);
+    Log::info("target removed", {{"target", e.config->name}});
+  }
+  if (!retired.empty() && on_render_) on_render_();
+}
+
+std::vector<std::shared_ptr<const TargetSamples>> Fleet::samples() const {
+  std::lock_guard lock(mutex_);
+  std::vector<std::shared_ptr<const TargetSamples>> out;
+  out.reserve(entries_.size());
+  for (const Entry& e : entries_) out.push_back(e.poller->samples());
+  return out;
+}
+
+void Fleet::stop() {
+  std::vector<Entry> all;
+  {
+    std::lock_guard lock(mutex_);
+    all = std::move(entries_);
+    entries_.clear();
+  }
+  for (Entry& e : all) e.poller->stop();
+}
+
+}  // namespace ue

@@ -1,0 +1,39 @@
+// All target pollers. A reload swaps the whole configuration: targets are
+// added, removed or reconfigured in place, and unchanged ones keep running.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "config/config.h"
+#include "poll/self_metrics.h"
+#include "poll/target_poller.h"
+
+namespace ue {
+
+class Fleet {
+ public:
+  Fleet(SelfMetrics& metrics, std::function<void()> on_render);
+  ~Fleet();
+
+  void apply(const Config& config);
+  std::vector<std::shared_ptr<const TargetSamples>> samples() const;
+  void stop();
+
+ private:
+  struct Entry {
+    std::shared_ptr<const TargetConfig> config;
+    std::unique_ptr<TargetPoller> poller;
+  };
+  SelfMetrics& metrics_;
+  std::function<void()> on_render_;
+  mutable std::mutex mutex_;
+  std::vector<Entry> entries_;  // in configuration order, which is the order on /metrics
+};
+
+// True when two target configurations would poll identically.
+bool same_target_config(const TargetConfig& a, const TargetConfig& b);
+
+}  // namespace ue

@@ -1,0 +1,51 @@
+// One keep-alive connection to a target, used by one thread at a time.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "config/config.h"
+#include "poll/self_metrics.h"
+#include "sources/source.h"
+
+namespace httplib {
+class Client;
+}
+
+namespace ue {
+
+// What every connection of one poll shares: read once per poll so rotated
+// tokens, certificates and DNS apply without a restart.
+struct ConnectionSettings {
+  const TargetConfig* target = nullptr;
+  std::string bearer_token;  // empty: no Authorization header
+  std::string connect_ip;    // set when tls.server_name differs from the URL host
+};
+
+// Reads bearer_token_file and resolves the address; throws SourceError(connect) on failure.
+ConnectionSettings prepare_connection(const TargetConfig& target);
+
+class HttpFetcher final : public Fetcher {
+ public:
+  HttpFetcher(const ConnectionSettings& settings, TargetMetrics& metrics, std::map<std::string, std::string>& memo);
+  ~HttpFetcher() override;
+
+  std::string get_body(std::string_view endpoint, const std::string& path_and_query, bool feature_probe) override;
+  void count_error(std::string_view endpoint, Reason reason) override;
+  std::string& memo(std::string_view key) override;
+
+  // Aborts a request in flight from another thread (shutdown).
+  void abort();
+
+ private:
+  [[noreturn]] void fail(std::string_view endpoint, Reason reason, std::string message, int status = 0);
+
+  const ConnectionSettings& settings_;
+  TargetMetrics& metrics_;
+  std::map<std::string, std::string>& memo_;
+  std::unique_ptr<httplib::Client> client_;
+};
+
+}  // namespace ue

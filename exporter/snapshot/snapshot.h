@@ -1,0 +1,67 @@
+// Everything known about one target's objects: the last upgrade read for
+// each, when it last changed, and when it is next due. Owned and mutated by
+// that target's poller thread only; the renderer reads it on the same thread.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "model/upgrade.h"
+
+namespace ue {
+
+using SteadyTime = std::chrono::steady_clock::time_point;
+
+struct ObjectState {
+  Upgrade upgrade;
+  double last_transition = 0;  // Unix seconds: state, progress or current domain last changed
+  SteadyTime confirmed{};      // last time a poll vouched for these values (read, or listed unchanged)
+  // Listed kinds only: what the listing said, and when an idle object is next re-read.
+  std::string listing_status;
+  SteadyTime next_read{};
+};
+
+using ObjectKey = std::pair<Kind, std::string>;  // (kind, name)
+
+class Snapshot {
+ public:
+  // Stores a fresh read. The transition time moves only when the state, the
+  // progress or the current domain differs from the previous read (or on the first).
+  ObjectState& record(Kind kind, const std::string& name, Upgrade upgrade, double now_unix, SteadyTime now);
+
+  ObjectState* find(Kind kind, const std::string& name);
+  void erase(Kind kind, const std::string& name) { objects_.erase({kind, name}); }
+
+  // Drops objects of `kind` for which `keep(name)` is false; returns how many.
+  template <class Keep>
+  std::size_t retain(Kind kind, Keep keep) {
+    std::size_t dropped = 0;
+    for (auto it = objects_.lower_bound({kind, std::string()}); it != objects_.end() && it->first.first == kind;) {
+      if (keep(it->first.second)) {
+        ++it;
+      } else {
+        it = objects_.erase(it);
+        ++dropped;
+      }
+    }
+    return dropped;
+  }
+
+  // Drops objects whose values nobody vouched for within `max_staleness`.
+  void expire(SteadyTime now, std::chrono::milliseconds max_staleness);
+
+  std::size_t count(Kind kind) const;
+  const std::map<ObjectKey, ObjectState>& objects() const { return objects_; }
+
+ private:
+  std::map<ObjectKey, ObjectState> objects_;  // ordered: stable, diff-friendly /metrics
+};
+
+// True when two reads of the same object differ in what the stall signal watches.
+bool is_transition(const Upgrade& before, const Upgrade& after);
+
+}  // namespace ue

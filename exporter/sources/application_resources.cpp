@@ -1,0 +1,94 @@
+// Kind `application_resource`: the resource-model (Mesh) listing
+// GET /Resources/Applications, then .../{name}/$/GetUpgradeProgress. Clusters
+// without the resource model answer 4xx: the listing is a feature probe.
+#include <algorithm>
+#include <map>
+
+#include "sources/parsers.h"
+#include "sources/sf_common.h"
+
+namespace ue {
+
+namespace {
+
+// `ApplicationResourceUpgradeState`: its own spellings and numbering.
+constexpr std::array<StatePhase, 9> kResourceStates = {{
+    {"Invalid", Phase::idle},
+    {"ProvisioningTarget", Phase::rolling_forward},
+    {"RollingForward", Phase::rolling_forward},
+    {"UnprovisioningCurrent", Phase::rolling_forward},
+    {"CompletedRollforward", Phase::completed},
+    {"RollingBack", Phase::rolling_back},
+    {"UnprovisioningTarget", Phase::rolling_back},
+    {"CompletedRollback", Phase::rolled_back},
+    {"Failed", Phase::failed},
+}};
+
+// The spec defines no MaxResults on this route, so none is sent.
+std::string list_path(const std::string& continuation_token, int /*max_results*/) {
+  return paged_path("/Resources/Applications?api-version=6.4-preview", continuation_token, 0);
+}
+
+std::string progress_path(const ListedObject& resource) {
+  return "/Resources/Applications/" + request_safe(resource.path_segment) + "/$/GetUpgradeProgress?api-version=7.0";
+}
+
+// Listing items are camelCase (`name`, `properties.status`); PascalCase is accepted too.
+std::optional<ListedObject> read_item(const Json& item) {
+  std::string name = string_or_empty(find_field(item, "name", "Name"));
+  if (name.empty()) return std::nullopt;
+  std::string status;
+  if (const Json* properties = find_field(item, "properties", "Properties"))
+    status = string_or_empty(find_field(*properties, "status", "Status"));
+  std::string segment = name;
+  return ListedObject{std::move(name), std::move(segment), std::move(status)};
+}
+
+// ServiceUpgradeProgress → one entry per service; counts arrive as strings.
+// Repeated service names are summed so each labels one series.
+std::vector<ReplicaProgress> read_replicas(const Json& services) {
+  std::vector<ReplicaProgress> replicas;
+  std::map<std::string, std::size_t, std::less<>> index;
+  for (const Json& service : services) {
+    if (!service.is_object()) throw_schema("ServiceUpgradeProgress", "an array of objects");
+    std::optional<std::string> name = string_field(service, "ServiceName");
+    if (!name) continue;  // nothing to label it with
+    const double completed = number_field(service, "CompletedReplicaCount").value_or(0);
+    const double pending = number_field(service, "PendingReplicaCount").value_or(0);
+    const auto [it, added] = index.try_emplace(*name, replicas.size());
+    if (added) replicas.push_back({std::move(*name), 0, 0});
+    replicas[it->second].completed += completed;
+    replicas[it->second].pending += pending;
+  }
+  return replicas;
+}
+
+constexpr Listing kListing{"application_resources_list", "application_resource_upgrade",
+                           list_path,                    parse_application_resources_page,
+                           progress_path,                parse_application_resource_upgrade};
+
+}  // namespace
+
+ListPage parse_application_resources_page(std::string_view body) { return parse_sf_page(body, read_item); }
+
+Upgrade parse_application_resource_upgrade(std::string_view body) {
+  const Json doc = parse_json(body);
+  Upgrade up;
+  read_state(doc, kResourceStates, up);
+  if (const std::optional<double> percent = number_field(doc, "PercentCompleted"))
+    up.progress_ratio = std::clamp(*percent / 100.0, 0.0, 1.0);
+  if (const Json* services = array_field(doc, "ServiceUpgradeProgress")) up.replicas = read_replicas(*services);
+  read_timestamps(doc, up);
+  up.duration = duration_field(doc, "UpgradeDuration");
+  finish_progress_ratio(up);
+  add_info(up.info, "target_version", doc, "TargetApplicationTypeVersion");
+  add_info(up.info, "rolling_upgrade_mode", doc, "RollingUpgradeMode");
+  return up;
+}
+
+Source application_resources_source() {
+  return {Kind::application_resource, TargetType::service_fabric, "application_resources",
+          state_names(kResourceStates), nullptr, &kListing, true};
+}
+
+}  // namespace ue

@@ -1,0 +1,80 @@
+// JSON helpers shared by every source: bounded parsing, lenient field readers
+// and the upstream value formats (ISO-8601 durations, UTC timestamps).
+//
+// Every reader follows one rule: a field that is missing or null is absent;
+// a field of the wrong type throws SourceError{Reason::schema, "<Field>: expected ..."}.
+// Error messages name fields only, never echo upstream bytes.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "model/upgrade.h"
+
+namespace ue {
+
+using Json = nlohmann::json;
+
+// Deepest nesting parse_json accepts; real bodies stay well below 20.
+inline constexpr int kMaxJsonDepth = 64;
+
+// Parses an upstream body. Invalid JSON or nesting deeper than kMaxJsonDepth
+// → Reason::parse; a top level that is not an object → Reason::schema.
+Json parse_json(std::string_view body);
+
+[[noreturn]] void throw_schema(std::string_view field, std::string_view expected);
+
+// The field's value, or nullptr when it is missing or null.
+const Json* find_field(const Json& object, std::string_view key);
+// The first of two spellings that is present (e.g. camelCase then PascalCase).
+const Json* find_field(const Json& object, std::string_view key, std::string_view alt_key);
+
+const Json* object_field(const Json& object, std::string_view key);
+const Json* array_field(const Json& object, std::string_view key);
+std::optional<std::string> string_field(const Json& object, std::string_view key);
+std::optional<bool> bool_field(const Json& object, std::string_view key);
+// A JSON number or a numeric string ("40", "40.5"); NaN and infinities are rejected.
+std::optional<double> number_field(const Json& object, std::string_view key);
+// The length of an array field; absent when the field is.
+std::optional<double> array_length(const Json& object, std::string_view key);
+// An ISO-8601 duration string, or milliseconds as a JSON number or numeric
+// string, in seconds.
+std::optional<double> duration_field(const Json& object, std::string_view key);
+// A UTC timestamp in Unix seconds; the "0001-01-01" sentinel is absent.
+std::optional<double> timestamp_field(const Json& object, std::string_view key);
+
+// The value when it is a string, else "" (for listing items, where a bad
+// field must not sink the whole page).
+std::string string_or_empty(const Json* value);
+
+// Appends {label, value} to `info` when `key` holds a non-empty string.
+void add_info(std::vector<std::pair<std::string, std::string>>& info, std::string_view label, const Json& object,
+              std::string_view key);
+
+// The numeric text of a number or numeric string field; throws schema naming `field`.
+double parse_number_text(std::string_view text, std::string_view field);
+
+// "PT0H10M0.1752S", "P10675199DT2H48M5.4775807S", "P1D", "PT5M" → seconds.
+// Accepts a day part and an hour/minute/second time part (fraction on seconds
+// only); throws schema on anything else.
+double parse_iso8601_duration(std::string_view text);
+
+// Longer than this is "infinite" (TimeSpan.MaxValue is ~29 000 years).
+inline constexpr double kInfiniteDurationSeconds = 100 * 365.25 * 86400;
+inline bool is_infinite_duration(double seconds) { return seconds > kInfiniteDurationSeconds; }
+
+// "2022-10-31T18:48:39.781Z" or with a ±HH:MM offset → Unix seconds.
+// Years ≤ 1 (the "not set" sentinel) → nullopt; malformed → schema error.
+std::optional<double> parse_utc_timestamp(std::string_view text);
+
+// `raw` with only the bytes that could break or end an HTTP request path
+// (≤ 0x20, ≥ 0x7F and '#') percent-encoded; everything else passes untouched,
+// so tokens and Ids go back as received.
+std::string request_safe(std::string_view raw);
+
+}  // namespace ue

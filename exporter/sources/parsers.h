@@ -1,0 +1,48 @@
+// The pure parsers of every kind: an upstream body in, the model out. They
+// never touch a socket, so tests call them directly. Each throws SourceError
+// (Reason::parse for bodies that are not JSON, Reason::schema for JSON that
+// does not have the expected shape).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "model/upgrade.h"
+#include "sources/json_util.h"  // parse_iso8601_duration, parse_utc_timestamp, request_safe
+#include "sources/source.h"
+
+namespace ue {
+
+// GET /$/GetUpgradeProgress
+Upgrade parse_cluster_upgrade(std::string_view body);
+// GET /$/GetClusterConfigurationUpgradeStatus
+Upgrade parse_cluster_config_upgrade(std::string_view body);
+
+// GET /Applications (one page) and /Applications/{Id}/$/GetUpgradeProgress
+ListPage parse_applications_page(std::string_view body);
+Upgrade parse_application_upgrade(std::string_view body);
+// The Id the runtime derives from a name when the listing leaves it out:
+// "fabric:/a/b" → "a~b".
+std::string application_id_from_name(std::string_view name);
+
+// GET /Resources/Applications (one page) and .../{name}/$/GetUpgradeProgress
+ListPage parse_application_resources_page(std::string_view body);
+Upgrade parse_application_resource_upgrade(std::string_view body);
+
+// GET /ComposeDeployments (one page) and .../{Name}/$/GetUpgradeProgress
+ListPage parse_compose_deployments_page(std::string_view body);
+Upgrade parse_compose_deployment_upgrade(std::string_view body);
+
+// Qumulo: GET /v3/upgrade/status and GET /v1/shutdown/reboot/status
+Upgrade parse_qumulo_upgrade_status(std::string_view body);
+RebootProgress parse_qumulo_reboot_status(std::string_view body);
+
+// Source descriptors, one per kind file; registry.cpp lists them.
+Source cluster_source();
+Source cluster_config_source();
+Source applications_source();
+Source application_resources_source();
+Source compose_deployments_source();
+Source qumulo_source();
+
+}  // namespace ue

@@ -1,0 +1,79 @@
+// Kind `qumulo`: GET /v3/upgrade/status, plus the rolling-reboot manager's
+// GET /v1/shutdown/reboot/status as an optional extra. One object named after
+// the target.
+#include <algorithm>
+
+#include "sources/parsers.h"
+#include "sources/state_table.h"
+
+namespace ue {
+
+namespace {
+
+// Every state but IDLE is a step of an upgrade under way; failures are
+// signalled by `error_info` whatever the state, not by a state of their own.
+constexpr std::array<StatePhase, 6> kQumuloStates = {{
+    {"UPGRADE_STATE_IDLE", Phase::idle},
+    {"UPGRADE_STATE_PREPARING", Phase::rolling_forward},
+    {"UPGRADE_STATE_PREPARED", Phase::rolling_forward},
+    {"UPGRADE_STATE_COMMITTING", Phase::rolling_forward},
+    {"UPGRADE_STATE_COMMITTED", Phase::rolling_forward},
+    {"UPGRADE_STATE_REBOOTING", Phase::rolling_forward},
+}};
+
+Upgrade read_qumulo(Fetcher& fetch) {
+  Upgrade up = fetch.get("qumulo_upgrade_status", "/v3/upgrade/status", parse_qumulo_upgrade_status);
+  // Reboot progress is a bonus: without it (old cluster, missing privilege,
+  // a bad body) the upgrade status still counts.
+  try {
+    up.reboot = fetch.get("qumulo_reboot_status", "/v1/shutdown/reboot/status", parse_qumulo_reboot_status,
+                          /*feature_probe=*/true);
+  } catch (const SourceError&) {
+  } catch (const FeatureAbsent&) {
+  }
+  return up;
+}
+
+}  // namespace
+
+Upgrade parse_qumulo_upgrade_status(std::string_view body) {
+  const Json doc = parse_json(body);
+  Upgrade up;
+  std::optional<std::string> state = string_field(doc, "state");
+  if (!state || state->empty()) throw_schema("state", "an upgrade state");
+  up.state = std::move(*state);
+  const std::string error = string_field(doc, "error_info").value_or("");
+  // Unknown (future) states are assumed to be upgrade steps too.
+  up.phase = !error.empty() ? Phase::failed : known_phase(up.state, kQumuloStates).value_or(Phase::rolling_forward);
+
+  // `progress` (0..100) only means something while preparing.
+  const std::optional<double> progress = number_field(doc, "progress");
+  if (up.state == "UPGRADE_STATE_PREPARING" && progress) up.progress_ratio = std::clamp(*progress / 100.0, 0.0, 1.0);
+
+  const Json* settings = object_field(doc, "settings");
+  if (settings) add_info(up.info, "target_version", *settings, "target_version");
+  if (!error.empty()) up.info.emplace_back("failure_reason", error);
+  if (settings) {
+    add_info(up.info, "upgrade_type", *settings, "upgrade_type");
+    if (const std::optional<bool> auto_commit = bool_field(*settings, "auto_commit"))
+      up.info.emplace_back("auto_commit", *auto_commit ? "true" : "false");
+  }
+  return up;
+}
+
+RebootProgress parse_qumulo_reboot_status(std::string_view body) {
+  const Json doc = parse_json(body);
+  RebootProgress reboot;
+  std::optional<std::string> state = string_field(doc, "state");
+  if (!state || state->empty()) throw_schema("state", "a reboot state");
+  reboot.state = std::move(*state);
+  reboot.rebooted_nodes = number_field(doc, "rebooted_node_count").value_or(0);
+  reboot.total_nodes = number_field(doc, "total_node_count").value_or(0);
+  return reboot;
+}
+
+Source qumulo_source() {
+  return {Kind::qumulo, TargetType::qumulo, "qumulo", state_names(kQumuloStates), read_qumulo, nullptr, false};
+}
+
+}  // namespace ue

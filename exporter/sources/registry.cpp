@@ -1,0 +1,35 @@
+// The table of kinds. Adding a kind: one new file defining its Source, its
+// declaration in parsers.h and one line below (in kAllKinds order).
+#include <stdexcept>
+
+#include "sources/parsers.h"
+
+namespace ue {
+
+const std::vector<Source>& all_sources() {
+  static const std::vector<Source> sources = {
+      cluster_source(),
+      cluster_config_source(),
+      applications_source(),
+      application_resources_source(),
+      compose_deployments_source(),
+      qumulo_source(),
+  };
+  return sources;
+}
+
+const Source& source_for(Kind kind) {
+  for (const Source& source : all_sources())
+    if (source.kind == kind) return source;
+  throw std::out_of_range("no source for kind " + std::string(kind_name(kind)));
+}
+
+std::string_view target_type_name(TargetType type) {
+  switch (type) {
+    case TargetType::service_fabric: return "service_fabric";
+    case TargetType::qumulo: return "qumulo";
+  }
+  return "service_fabric";
+}
+
+}  // namespace ue

@@ -1,0 +1,516 @@
+// The configuration file: blackbox_exporter-style table of invalid files, each
+// pinned to its exact error, plus a file that sets every key.
+#include "config/config.h"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace ue {
+namespace {
+
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+const std::string kConfigDir = UE_TESTDATA "/config";
+
+std::string load_error(const std::string& path) {
+  try {
+    load_config_file(path);
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+std::string parse_error(std::string_view yaml, const std::string& file = "test.yml") {
+  try {
+    parse_config(yaml, file);
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// --- invalid files, one problem each ---
+
+struct InvalidCase {
+  const char* file;
+  const char* error;  // after "<path>:"; "{dir}" stands for the testdata directory
+};
+
+const InvalidCase kInvalidCases[] = {
+    {"invalid-unknown-key-top.yml", "3: unknown key \"scrape_interval\""},
+    {"invalid-unknown-key-global.yml", "3: global: unknown key \"polling\""},
+    {"invalid-unknown-key-target.yml", "4: targets[0]: unknown key \"pol_interval\""},
+    {"invalid-unknown-key-tls.yml", "7: targets[0].tls: unknown key \"ca\""},
+    {"invalid-duplicate-key.yml", "5: targets[0]: duplicate key \"url\""},
+    {"invalid-missing-name.yml", "2: targets[0]: missing required key \"name\""},
+    {"invalid-missing-type.yml", "2: targets[0]: missing required key \"type\""},
+    {"invalid-missing-url.yml", "4: targets[0]: missing required key \"url\""},
+    {"invalid-empty-name.yml", "2: targets[0].name: must not be empty"},
+    {"invalid-bad-type.yml", "3: targets[0].type: unknown type \"kubernetes\" (use service_fabric or qumulo)"},
+    {"invalid-duplicate-name.yml", "10: targets[2].name: duplicate target name \"prod\""},
+    {"invalid-url-scheme.yml",
+     "4: targets[0].url: invalid URL \"ftp://sf.example.com:19080\": scheme must be http or https"},
+    {"invalid-url-no-scheme.yml",
+     "4: targets[0].url: invalid URL \"sf.example.com:19080\": missing scheme (use http:// or https://)"},
+    {"invalid-url-query.yml",
+     "4: targets[0].url: invalid URL \"https://sf.example.com:19080/?api-version=6.0\": must not contain a query"},
+    // The URL holds a password, so it is not quoted back.
+    {"invalid-url-userinfo.yml",
+     "4: targets[0].url: invalid URL: must not contain user info (use bearer_token_file or tls client certificates)"},
+    {"invalid-url-port.yml",
+     "4: targets[0].url: invalid URL \"https://sf.example.com:99999\": port must be 1-65535, got \"99999\""},
+    {"invalid-duration.yml", "9: targets[1].poll_interval: invalid duration \"5x\" (use e.g. 500ms, 30s, 5m, 1h30m)"},
+    {"invalid-duration-zero.yml", "2: global.timeout: must be greater than 0"},
+    {"invalid-missing-value.yml", "2: global.poll_interval: missing value (expected a duration)"},
+    {"invalid-size.yml", "2: global.max_response_bytes: invalid size \"16M\" (use e.g. 1048576, 512KiB, 16MiB, 1GB)"},
+    {"invalid-size-too-small.yml", "2: global.max_response_bytes: must be at least 1KiB, got 512"},
+    {"invalid-regex.yml", "7: targets[0].include[1]: invalid regex \"fabric:/(billing\": missing ): fabric:/(billing"},
+    {"invalid-collect-name.yml",
+     "5: targets[0].collect[1]: unknown kind \"apps\" (use cluster, cluster_config, applications, "
+     "application_resources, compose_deployments)"},
+    {"invalid-collect-duplicate.yml", "8: targets[0].collect[2]: duplicate kind \"applications\""},
+    {"invalid-collect-qumulo.yml",
+     "3: targets[0].collect: not allowed for qumulo targets (a qumulo target has one kind)"},
+    {"invalid-collect-empty.yml",
+     "5: targets[0].collect: must list at least one of cluster, cluster_config, applications, "
+     "application_resources, compose_deployments"},
+    {"invalid-tls-http.yml", "6: targets[0].tls: set on a plain http:// url (use https://)"},
+    {"invalid-tls-cert-without-key.yml", "7: targets[0].tls: cert_file is set without key_file"},
+    {"invalid-tls-missing-ca-file.yml",
+     "6: targets[0].tls.ca_file: cannot read \"{dir}/does-not-exist.pem\": No such file or directory"},
+    {"invalid-tls-bool.yml", "6: targets[0].tls.insecure_skip_verify: expected true or false, got \"yes\""},
+    {"invalid-missing-bearer-token-file.yml",
+     "5: targets[0].bearer_token_file: cannot read \"/nonexistent/upgrade_exporter/token\": No such file or "
+     "directory"},
+    {"invalid-idle-poll-interval.yml", "3: global.idle_poll_interval: must be at least poll_interval (30s), got 10s"},
+    {"invalid-idle-poll-interval-target.yml",
+     "7: targets[0].poll_interval: must be at most idle_poll_interval (1h), got 2h"},
+    {"invalid-concurrency-zero.yml", "2: global.concurrency: must be between 1 and 256, got 0"},
+    {"invalid-concurrency-not-integer.yml", "2: global.concurrency: expected an integer, got \"many\""},
+    {"invalid-yaml-syntax.yml", "5:5: YAML syntax error: end of sequence flow not found"},
+    {"invalid-targets-map.yml", "2: targets: expected a list, got a map"},
+    {"invalid-global-scalar.yml", "1: global: expected a map, got a string"},
+    {"invalid-two-documents.yml", "4: only one YAML document is allowed"},
+};
+
+TEST(ConfigTest, InvalidFilesFailWithExactErrors) {
+  for (const auto& c : kInvalidCases) {
+    SCOPED_TRACE(c.file);
+    std::string path = kConfigDir + "/" + c.file;
+    std::string expected = path + ":" + c.error;
+    if (auto at = expected.find("{dir}"); at != std::string::npos) expected.replace(at, 5, kConfigDir);
+    EXPECT_EQ(load_error(path), expected);
+  }
+}
+
+TEST(ConfigTest, EveryInvalidFileIsInTheTable) {
+  std::size_t on_disk = 0;
+  for (const auto& entry : fs::directory_iterator(kConfigDir)) {
+    std::string name = entry.path().filename().string();
+    if (name.rfind("invalid-", 0) != 0) continue;
+    ++on_disk;
+    bool listed = std::any_of(std::begin(kInvalidCases), std::end(kInvalidCases),
+                              [&](const InvalidCase& c) { return name == c.file; });
+    EXPECT_TRUE(listed) << name << " has no expected error";
+  }
+  EXPECT_EQ(on_disk, std::size(kInvalidCases));
+}
+
+TEST(ConfigTest, ErrorsAreOneLine) {
+  // A value with a newline in it must not break the one-line promise.
+  EXPECT_EQ(parse_error("global:\n  poll_interval: \"5\\nx\"\n"),
+            "test.yml:2: global.poll_interval: invalid duration \"5\\nx\" (use e.g. 500ms, 30s, 5m, 1h30m)");
+  EXPECT_EQ(parse_error("\"a\\\"b\\tc\": 1\n"), "test.yml:1: unknown key \"a\\\"b\\tc\"");
+}
+
+TEST(ConfigTest, UnreadableFiles) {
+  EXPECT_EQ(load_error("/nonexistent/upgrade_exporter.yml"),
+            "/nonexistent/upgrade_exporter.yml: cannot read: No such file or directory");
+  EXPECT_EQ(load_error(kConfigDir), kConfigDir + ": cannot read: Is a directory");
+}
+
+TEST(ConfigTest, EmptyFileIsValidWithDefaults) {
+  for (std::string_view yaml : {"", "# only a comment\n", "---\n", "global:\ntargets:\n"}) {
+    SCOPED_TRACE(yaml);
+    Config config = parse_config(yaml, "empty.yml");
+    EXPECT_EQ(config.file, "empty.yml");
+    EXPECT_TRUE(config.targets.empty());
+    EXPECT_EQ(config.global.poll_interval, 30s);
+    EXPECT_EQ(config.global.timeout, 10s);
+    EXPECT_EQ(config.global.concurrency, 8);
+    EXPECT_EQ(config.global.max_staleness, 10min);
+    EXPECT_EQ(config.global.idle_poll_interval, 1h);
+    EXPECT_EQ(config.global.max_objects, 10000u);
+    EXPECT_EQ(config.global.max_response_bytes, 16u << 20);
+    EXPECT_EQ(config.global.max_results, 0);
+  }
+}
+
+TEST(ConfigTest, TopLevelMustBeAMap) {
+  EXPECT_EQ(parse_error("- a\n- b\n"), "test.yml:1: expected a map, got a list");
+  EXPECT_EQ(parse_error("hello\n"), "test.yml:1: expected a map, got a string");
+}
+
+TEST(ConfigTest, WrongTypes) {
+  EXPECT_EQ(parse_error("global:\n  poll_interval: [30s]\n"),
+            "test.yml:2: global.poll_interval: expected a duration, got a list");
+  EXPECT_EQ(parse_error("targets:\n  - name: {a: b}\n"), "test.yml:2: targets[0].name: expected a string, got a map");
+  EXPECT_EQ(parse_error("targets:\n  - name: a\n    include: '.*'\n"),
+            "test.yml:3: targets[0].include: expected a list, got a string");
+  EXPECT_EQ(parse_error("targets:\n  - just-a-name\n"), "test.yml:2: targets[0]: expected a map, got a string");
+  EXPECT_EQ(parse_error("global:\n  max_results: -1\n"), "test.yml:2: global.max_results: must be at least 0, got -1");
+  EXPECT_EQ(parse_error("global:\n  max_objects: 0\n"), "test.yml:2: global.max_objects: must be at least 1, got 0");
+  EXPECT_EQ(parse_error("global:\n  max_objects: 99999999999999999999\n"),
+            "test.yml:2: global.max_objects: integer \"99999999999999999999\" is out of range");
+  EXPECT_EQ(parse_error("global:\n  concurrency: 257\n"),
+            "test.yml:2: global.concurrency: must be between 1 and 256, got 257");
+  EXPECT_EQ(parse_error("global:\n  concurrency: 1.5\n"),
+            "test.yml:2: global.concurrency: expected an integer, got \"1.5\"");
+  EXPECT_EQ(parse_error("global:\n  max_results: 2147483648\n"),
+            "test.yml:2: global.max_results: must be at most 2147483647, got 2147483648");
+}
+
+// --- the file that sets every key ---
+
+TEST(ConfigTest, ValidFullSetsEveryKey) {
+  const std::string path = kConfigDir + "/valid-full.yml";
+  Config config = load_config_file(path);
+  EXPECT_EQ(config.file, path);
+
+  EXPECT_EQ(config.global.poll_interval, 1min);
+  EXPECT_EQ(config.global.timeout, 20s);
+  EXPECT_EQ(config.global.concurrency, 4);
+  EXPECT_EQ(config.global.max_staleness, 30min);
+  EXPECT_EQ(config.global.idle_poll_interval, 2h);
+  EXPECT_EQ(config.global.max_objects, 500u);
+  EXPECT_EQ(config.global.max_response_bytes, 4u << 20);
+  EXPECT_EQ(config.global.max_results, 100);
+  ASSERT_EQ(config.targets.size(), 3u);
+
+  const TargetConfig& prod = config.targets[0];
+  EXPECT_EQ(prod.name, "prod-west");
+  EXPECT_EQ(prod.type, TargetType::service_fabric);
+  EXPECT_EQ(prod.url, "https://sf.example.com:19080/base/");
+  EXPECT_EQ(prod.scheme, "https");
+  EXPECT_EQ(prod.host, "sf.example.com");
+  EXPECT_EQ(prod.port, 19080);
+  EXPECT_EQ(prod.base_path, "/base");
+  EXPECT_EQ(prod.settings.poll_interval, 15s);
+  EXPECT_EQ(prod.settings.timeout, 5s);
+  EXPECT_EQ(prod.settings.concurrency, 16);
+  EXPECT_EQ(prod.settings.max_staleness, 5min);
+  EXPECT_EQ(prod.settings.idle_poll_interval, 90min);
+  EXPECT_EQ(prod.settings.max_objects, 2000u);
+  EXPECT_EQ(prod.settings.max_response_bytes, 1000000000u);
+  EXPECT_EQ(prod.settings.max_results, 50);
+  // Kept in export order, whatever order they were written in.
+  EXPECT_EQ(prod.collect, (std::vector<Kind>{Kind::cluster, Kind::application, Kind::compose_deployment}));
+  EXPECT_EQ(prod.include_patterns, (std::vector<std::string>{"^fabric:/shop/.*", "billing"}));
+  EXPECT_EQ(prod.exclude_patterns, (std::vector<std::string>{"-canary$"}));
+  EXPECT_EQ(prod.include.size(), 2u);
+  EXPECT_EQ(prod.exclude.size(), 1u);
+  ASSERT_TRUE(prod.tls.has_value());
+  // Relative paths resolve against the configuration file's directory.
+  EXPECT_EQ(prod.tls->ca_file, kConfigDir + "/ca.pem");
+  EXPECT_EQ(prod.tls->cert_file, kConfigDir + "/client.pem");
+  EXPECT_EQ(prod.tls->key_file, kConfigDir + "/client.key");
+  EXPECT_EQ(prod.tls->server_name, "sf.internal");
+  EXPECT_TRUE(prod.tls->insecure_skip_verify);
+  EXPECT_EQ(prod.bearer_token_file, kConfigDir + "/token");
+
+  // A target without overrides inherits every global value, not the built-in defaults.
+  const TargetConfig& lab = config.targets[1];
+  EXPECT_EQ(lab.name, "lab");
+  EXPECT_EQ(lab.scheme, "http");
+  EXPECT_EQ(lab.host, "10.0.0.5");
+  EXPECT_EQ(lab.port, 80);
+  EXPECT_EQ(lab.base_path, "");
+  EXPECT_EQ(lab.settings.poll_interval, 1min);
+  EXPECT_EQ(lab.settings.timeout, 20s);
+  EXPECT_EQ(lab.settings.concurrency, 4);
+  EXPECT_EQ(lab.settings.max_staleness, 30min);
+  EXPECT_EQ(lab.settings.idle_poll_interval, 2h);
+  EXPECT_EQ(lab.settings.max_objects, 500u);
+  EXPECT_EQ(lab.settings.max_response_bytes, 4u << 20);
+  EXPECT_EQ(lab.settings.max_results, 100);
+  EXPECT_EQ(lab.collect, (std::vector<Kind>{Kind::cluster, Kind::cluster_config, Kind::application,
+                                            Kind::application_resource, Kind::compose_deployment}));
+  EXPECT_TRUE(lab.include.empty());
+  EXPECT_TRUE(lab.exclude.empty());
+  EXPECT_FALSE(lab.tls.has_value());
+  EXPECT_EQ(lab.bearer_token_file, "");
+
+  const TargetConfig& storage = config.targets[2];
+  EXPECT_EQ(storage.type, TargetType::qumulo);
+  EXPECT_EQ(storage.host, "2001:db8::1");
+  EXPECT_EQ(storage.port, 8000);
+  EXPECT_EQ(storage.collect, std::vector<Kind>{Kind::qumulo});
+  EXPECT_EQ(storage.settings.concurrency, 2);       // overridden
+  EXPECT_EQ(storage.settings.poll_interval, 1min);  // inherited
+  EXPECT_EQ(storage.bearer_token_file, kConfigDir + "/token");
+}
+
+TEST(ConfigTest, SelectsWithIncludeAndExclude) {
+  Config config = load_config_file(kConfigDir + "/valid-full.yml");
+  const TargetConfig& prod = config.targets[0];
+  EXPECT_TRUE(prod.selects("fabric:/shop/cart"));
+  EXPECT_FALSE(prod.selects("fabric:/shop/cart-canary"));  // excluded
+  EXPECT_FALSE(prod.selects("fabric:/other"));             // not included
+  EXPECT_FALSE(prod.selects("xfabric:/shop/cart"));        // '^' anchors as written
+  EXPECT_TRUE(prod.selects("fabric:/billing"));            // unanchored search
+  EXPECT_FALSE(prod.selects("fabric:/billing-canary"));
+  // No include: everything not excluded.
+  EXPECT_TRUE(config.targets[1].selects("fabric:/anything"));
+  EXPECT_TRUE(config.targets[1].selects(""));
+
+  Config exclude_only = parse_config(
+      "targets:\n  - name: a\n    type: service_fabric\n    url: http://h\n    exclude: ['^fabric:/System$']\n",
+      "x.yml");
+  EXPECT_FALSE(exclude_only.targets[0].selects("fabric:/System"));
+  EXPECT_TRUE(exclude_only.targets[0].selects("fabric:/System2"));
+}
+
+// --- URLs ---
+
+struct Url {
+  std::string_view url, scheme, host;
+  int port;
+  std::string_view base_path;
+};
+
+TEST(ConfigTest, UrlsAreSplit) {
+  const Url cases[] = {
+      {"https://sf.example.com:19080", "https", "sf.example.com", 19080, ""},
+      {"https://sf.example.com", "https", "sf.example.com", 443, ""},
+      {"http://sf.example.com", "http", "sf.example.com", 80, ""},
+      {"HTTPS://SF.example.com/", "https", "SF.example.com", 443, ""},
+      {"http://gw/sf/api//", "http", "gw", 80, "/sf/api"},
+      {"http://[::1]:8080/x", "http", "::1", 8080, "/x"},
+      {"https://[fe80::1]", "https", "fe80::1", 443, ""},
+      {"http://my_host:1", "http", "my_host", 1, ""},
+      {"http://h:65535", "http", "h", 65535, ""},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.url);
+    std::string yaml = "targets:\n  - name: a\n    type: service_fabric\n    url: '" + std::string(c.url) + "'\n";
+    Config config = parse_config(yaml, "x.yml");
+    const TargetConfig& t = config.targets.at(0);
+    EXPECT_EQ(t.url, c.url);
+    EXPECT_EQ(t.scheme, c.scheme);
+    EXPECT_EQ(t.host, c.host);
+    EXPECT_EQ(t.port, c.port);
+    EXPECT_EQ(t.base_path, c.base_path);
+  }
+}
+
+TEST(ConfigTest, BadUrls) {
+  const std::pair<std::string_view, std::string_view> cases[] = {
+      {"", "must not be empty"},
+      {"https://", "invalid URL \"https://\": missing host"},
+      {"https://:8080", "invalid URL \"https://:8080\": missing host"},
+      {"https://h:0", "invalid URL \"https://h:0\": port must be 1-65535, got \"0\""},
+      {"https://h:", "invalid URL \"https://h:\": port must be 1-65535, got \"\""},
+      {"https://h:8o", "invalid URL \"https://h:8o\": port must be 1-65535, got \"8o\""},
+      {"https://h:99999999999999999999999",
+       "invalid URL \"https://h:99999999999999999999999\": port must be 1-65535, got \"99999999999999999999999\""},
+      {"https://h/#top", "invalid URL \"https://h/#top\": must not contain a fragment"},
+      {"https://h/a b", "invalid URL \"https://h/a b\": contains a space or control character"},
+      {"https://::1/", "invalid URL \"https://::1/\": IPv6 hosts must be written in brackets"},
+      {"https://[::1", "invalid URL \"https://[::1\": unclosed [ in IPv6 host"},
+      {"https://[::1]x", "invalid URL \"https://[::1]x\": unexpected text after IPv6 host"},
+      {"https://[h]:80", "invalid URL \"https://[h]:80\": invalid IPv6 host \"h\""},
+      {"https://ex*ample.com", "invalid URL \"https://ex*ample.com\": invalid host \"ex*ample.com\""},
+      {"unix:///run/sf.sock", "invalid URL \"unix:///run/sf.sock\": scheme must be http or https"},
+  };
+  for (const auto& [url, problem] : cases) {
+    SCOPED_TRACE(url);
+    std::string yaml = "targets:\n  - name: a\n    type: service_fabric\n    url: '" + std::string(url) + "'\n";
+    EXPECT_EQ(parse_error(yaml), "test.yml:4: targets[0].url: " + std::string(problem));
+  }
+}
+
+// --- durations and sizes ---
+
+TEST(ConfigTest, ParseDuration) {
+  const std::pair<std::string_view, Duration> cases[] = {
+      {"0", 0ms},
+      {"0s", 0ms},
+      {"500ms", 500ms},
+      {"30s", 30s},
+      {"5m", 5min},
+      {"1h30m", 90min},
+      {"1h30m15s250ms", 1h + 30min + 15s + 250ms},
+      {"1d", 24h},
+      {"2w", 14 * 24h},
+      {"1y", 365 * 24h},
+      {"1y2w3d4h5m6s7ms", 365 * 24h + 14 * 24h + 3 * 24h + 4h + 5min + 6s + 7ms},
+      {"90m", 90min},  // a unit may exceed the next one up
+      {"0001s", 1s},
+      {"292y", 292 * 365 * 24h},
+  };
+  for (const auto& [text, expected] : cases) {
+    SCOPED_TRACE(text);
+    EXPECT_EQ(parse_duration(text), expected);
+  }
+}
+
+TEST(ConfigTest, ParseDurationRejects) {
+  for (std::string_view text : {"",     "s",    "5",     "5x",   "1.5s",   "-1s", "+1s", " 5s", "5s ",   "5S",
+                                "1m1h", "1s1s", "1ms1s", "30s5", "1h 30m", "1us", "1ns", "1sm", "10mss", "h1"}) {
+    SCOPED_TRACE(text);
+    try {
+      parse_duration(text);
+      ADD_FAILURE() << "accepted";
+    } catch (const ConfigError& e) {
+      EXPECT_EQ(e.what(), "invalid duration \"" + std::string(text) + "\" (use e.g. 500ms, 30s, 5m, 1h30m)");
+    }
+  }
+}
+
+TEST(ConfigTest, ParseDurationOverflow) {
+  // Like Prometheus: at most a signed 64-bit count of nanoseconds (about 292 years).
+  for (std::string_view text :
+       {"293y", "106752d", "99999999999999999999s", "18446744073709551616ms", "292y52w", "9223372036855s"}) {
+    SCOPED_TRACE(text);
+    try {
+      parse_duration(text);
+      ADD_FAILURE() << "accepted";
+    } catch (const ConfigError& e) {
+      EXPECT_EQ(e.what(), "duration \"" + std::string(text) + "\" is out of range");
+    }
+  }
+  EXPECT_EQ(parse_duration("9223372036854ms"), Duration(9223372036854));
+  EXPECT_EQ(parse_duration("9223372036s"), Duration(9223372036000));
+}
+
+TEST(ConfigTest, ParseSize) {
+  const std::pair<std::string_view, std::uint64_t> cases[] = {
+      {"0", 0},
+      {"1024", 1024},
+      {"100B", 100},
+      {"1KB", 1000},
+      {"10MB", 10'000'000},
+      {"2GB", 2'000'000'000},
+      {"512KiB", 512 * 1024},
+      {"16MiB", 16ull << 20},
+      {"1GiB", 1ull << 30},
+      {"17179869183GiB", 17179869183ull << 30},  // the largest GiB count below 2^64
+      {"18446744073709551615", UINT64_MAX},
+  };
+  for (const auto& [text, expected] : cases) {
+    SCOPED_TRACE(text);
+    EXPECT_EQ(parse_size(text), expected);
+  }
+}
+
+TEST(ConfigTest, ParseSizeRejects) {
+  for (std::string_view text : {"", "B", "16M", "16mib", "16 MiB", "1.5MiB", "-1", "0x10", "1TiB", "MiB16", "16MiBs"}) {
+    SCOPED_TRACE(text);
+    try {
+      parse_size(text);
+      ADD_FAILURE() << "accepted";
+    } catch (const ConfigError& e) {
+      EXPECT_EQ(e.what(), "invalid size \"" + std::string(text) + "\" (use e.g. 1048576, 512KiB, 16MiB, 1GB)");
+    }
+  }
+}
+
+TEST(ConfigTest, ParseSizeOverflow) {
+  for (std::string_view text :
+       {"18446744073709551616", "17179869184GiB", "18446744073709552KB", "99999999999999999999999B"}) {
+    SCOPED_TRACE(text);
+    try {
+      parse_size(text);
+      ADD_FAILURE() << "accepted";
+    } catch (const ConfigError& e) {
+      EXPECT_EQ(e.what(), "size \"" + std::string(text) + "\" is out of range");
+    }
+  }
+}
+
+// --- the shipped example ---
+
+// The example names its files under /etc/upgrade_exporter/; the test moves them
+// into a scratch directory, creates them there and loads the otherwise unchanged text.
+TEST(ConfigTest, ShippedExampleLoads) {
+  const std::string example_path = UE_TESTDATA "/../../config/upgrade_exporter.yml";
+  std::string text = read_text(example_path);
+  ASSERT_FALSE(text.empty()) << example_path;
+
+  // Every key of the contract appears in the example.
+  for (std::string_view key : {"global:",
+                               "poll_interval:",
+                               "timeout:",
+                               "concurrency:",
+                               "max_staleness:",
+                               "idle_poll_interval:",
+                               "max_objects:",
+                               "max_response_bytes:",
+                               "max_results:",
+                               "targets:",
+                               "name:",
+                               "type:",
+                               "url:",
+                               "collect:",
+                               "include:",
+                               "exclude:",
+                               "tls:",
+                               "ca_file:",
+                               "cert_file:",
+                               "key_file:",
+                               "server_name:",
+                               "insecure_skip_verify:",
+                               "bearer_token_file:"}) {
+    EXPECT_NE(text.find(key), std::string::npos) << key;
+  }
+
+  char scratch_template[] = "/tmp/ue_config_test_XXXXXX";
+  ASSERT_NE(mkdtemp(scratch_template), nullptr);
+  const fs::path scratch = scratch_template;
+  struct RemoveAtExit {
+    fs::path path;
+    ~RemoveAtExit() { fs::remove_all(path); }
+  } remove_scratch{scratch};
+  const std::string prefix = "/etc/upgrade_exporter/";
+  std::size_t moved = 0;
+  for (std::size_t at = text.find(prefix); at != std::string::npos; at = text.find(prefix, at + 1)) {
+    if (text.compare(at - 2, 2, ": ") != 0) continue;  // a comment, not a key's value
+    std::size_t end = text.find_first_of(" \n#", at);
+    std::string name = text.substr(at + prefix.size(), end - at - prefix.size());
+    std::ofstream(scratch / name) << "dummy\n";
+    text.replace(at, prefix.size(), scratch.string() + "/");
+    ++moved;
+  }
+  EXPECT_EQ(moved, 4u);  // ca, client certificate, client key, token
+
+  Config config = parse_config(text, (scratch / "upgrade_exporter.yml").string());
+
+  ASSERT_EQ(config.targets.size(), 2u);
+  const TargetConfig& sf = config.targets[0];
+  EXPECT_EQ(sf.type, TargetType::service_fabric);
+  EXPECT_EQ(sf.scheme, "https");
+  ASSERT_TRUE(sf.tls.has_value());
+  EXPECT_FALSE(sf.tls->cert_file.empty());
+  EXPECT_FALSE(sf.tls->key_file.empty());
+  const TargetConfig& qumulo = config.targets[1];
+  EXPECT_EQ(qumulo.type, TargetType::qumulo);
+  EXPECT_EQ(qumulo.collect, std::vector<Kind>{Kind::qumulo});
+  EXPECT_FALSE(qumulo.bearer_token_file.empty());
+}
+
+}  // namespace
+}  // namespace ue

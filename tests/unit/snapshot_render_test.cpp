@@ -1,0 +1,130 @@
+#include <gtest/gtest.h>
+#include <zlib.h>
+
+#include "render/render.h"
+#include "snapshot/snapshot.h"
+
+namespace ue {
+namespace {
+
+using namespace std::chrono_literals;
+
+Upgrade rolling(std::string state, double ratio, std::string domain) {
+  Upgrade u;
+  u.state = std::move(state);
+  u.phase = Phase::rolling_forward;
+  u.progress_ratio = ratio;
+  u.current_domain = std::move(domain);
+  return u;
+}
+
+TEST(Snapshot, TransitionSetAtFirstSightAndMovedOnlyByStateProgressOrDomain) {
+  Snapshot s;
+  SteadyTime t0{};
+  s.record(Kind::cluster, "c", rolling("RollingForwardInProgress", 0.2, "UD_1"), 100, t0);
+  EXPECT_EQ(s.find(Kind::cluster, "c")->last_transition, 100);
+
+  Upgrade same = rolling("RollingForwardInProgress", 0.2, "UD_1");
+  same.duration = 999;  // elapsed time grows on every read: not a transition
+  s.record(Kind::cluster, "c", same, 200, t0);
+  EXPECT_EQ(s.find(Kind::cluster, "c")->last_transition, 100);
+
+  s.record(Kind::cluster, "c", rolling("RollingForwardInProgress", 0.4, "UD_1"), 300, t0);
+  EXPECT_EQ(s.find(Kind::cluster, "c")->last_transition, 300);
+  s.record(Kind::cluster, "c", rolling("RollingForwardInProgress", 0.4, "UD_2"), 400, t0);
+  EXPECT_EQ(s.find(Kind::cluster, "c")->last_transition, 400);
+  s.record(Kind::cluster, "c", rolling("RollingForwardPending", 0.4, "UD_2"), 500, t0);
+  EXPECT_EQ(s.find(Kind::cluster, "c")->last_transition, 500);
+}
+
+TEST(Snapshot, ExpireDropsOnlyObjectsNobodyVouchedFor) {
+  Snapshot s;
+  SteadyTime t0{};
+  s.record(Kind::application, "fabric:/old", rolling("Invalid", 0, ""), 1, t0);
+  s.record(Kind::application, "fabric:/new", rolling("Invalid", 0, ""), 1, t0 + 9min);
+  s.expire(t0 + 10min + 1s, 10min);
+  EXPECT_EQ(s.find(Kind::application, "fabric:/old"), nullptr);
+  EXPECT_NE(s.find(Kind::application, "fabric:/new"), nullptr);
+  EXPECT_EQ(s.count(Kind::application), 1u);
+}
+
+TEST(Snapshot, RetainKeepsOtherKinds) {
+  Snapshot s;
+  s.record(Kind::application, "a", rolling("Invalid", 0, ""), 1, {});
+  s.record(Kind::compose_deployment, "a", rolling("Invalid", 0, ""), 1, {});
+  EXPECT_EQ(s.retain(Kind::application, [](const std::string&) { return false; }), 1u);
+  EXPECT_EQ(s.count(Kind::compose_deployment), 1u);
+}
+
+TEST(Render, HostileLabelValuesAreEscapedNeverNewLines) {
+  Snapshot s;
+  Upgrade u = rolling("RollingForward\"\n{evil=\"1\"}", 0.5, "");
+  u.info = {{"target_version", "1.0\\\n# HELP injected"}};
+  s.record(Kind::application_resource, "fabric:/a\nb\"c\\d", u, 1, {});
+  std::string page = assemble_page({std::make_shared<TargetSamples>(render_target("t\n", s))}, "");
+  for (std::size_t start = 0, end; (end = page.find('\n', start)) != std::string::npos; start = end + 1) {
+    std::string line = page.substr(start, end - start);
+    if (line.rfind("# ", 0) == 0) {
+      EXPECT_TRUE(line.rfind("# HELP upgrade_", 0) == 0 || line.rfind("# TYPE upgrade_", 0) == 0) << line;
+    } else {
+      EXPECT_EQ(line.rfind("upgrade_", 0), 0u) << line;
+    }
+  }
+  EXPECT_NE(page.find(R"(name="fabric:/a\nb\"c\\d")"), std::string::npos);
+  // An unknown upstream state is exported as one more series of the StateSet.
+  EXPECT_NE(page.find(R"(state="RollingForward\"\n{evil=\"1\"}"} 1)"), std::string::npos);
+}
+
+TEST(Render, OneHeaderPerFamilyAcrossTargetsAndChunks) {
+  Snapshot a, b;
+  for (int i = 0; i < 300; ++i)  // more than one serializer chunk
+    a.record(Kind::application, "fabric:/app" + std::to_string(i), rolling("RollingForwardInProgress", 0.5, "1"), 1, {});
+  b.record(Kind::cluster, "b", rolling("RollingForwardInProgress", 0.5, "1"), 1, {});
+  std::string page = assemble_page({std::make_shared<TargetSamples>(render_target("a", a)),
+                                    std::make_shared<TargetSamples>(render_target("b", b))},
+                                   "# HELP upgrade_exporter_build_info x\n");
+  std::size_t headers = 0;
+  for (std::size_t at = 0; (at = page.find("# TYPE upgrade_state gauge\n", at)) != std::string::npos; ++at) ++headers;
+  EXPECT_EQ(headers, 1u);
+  // Samples of a family stay together: target b's follow target a's.
+  auto type = page.find("# TYPE upgrade_state gauge\n");
+  auto next_type = page.find("# TYPE", type + 1);
+  auto last_a = page.rfind("upgrade_state{target=\"a\"", next_type);
+  auto first_b = page.find("upgrade_state{target=\"b\"", type);
+  EXPECT_LT(last_a, first_b);
+  EXPECT_LT(first_b, next_type);
+  EXPECT_EQ(page.find("# TYPE upgrade_replicas"), std::string::npos) << "no samples, no header";
+  EXPECT_NE(page.find("upgrade_exporter_build_info"), std::string::npos);
+}
+
+TEST(Render, DuplicateServiceNamesAreSummed) {
+  Snapshot s;
+  Upgrade u = rolling("RollingForward", 0.5, "");
+  u.replicas = {{"svc", 1, 2}, {"svc", 3, 4}};
+  s.record(Kind::application_resource, "r", u, 1, {});
+  std::string page = assemble_page({std::make_shared<TargetSamples>(render_target("t", s))}, "");
+  EXPECT_NE(page.find(R"(service_name="svc",state="completed"} 4)"), std::string::npos) << page;
+  EXPECT_NE(page.find(R"(service_name="svc",state="pending"} 6)"), std::string::npos);
+}
+
+TEST(Render, GzipRoundTrips) {
+  std::string text(100000, 'x');
+  std::string zipped = gzip_compress(text);
+  ASSERT_GE(zipped.size(), 2u);
+  EXPECT_EQ(static_cast<unsigned char>(zipped[0]), 0x1f);
+  EXPECT_EQ(static_cast<unsigned char>(zipped[1]), 0x8b);
+  z_stream zs{};
+  ASSERT_EQ(inflateInit2(&zs, 15 + 16), Z_OK);
+  std::string out(text.size() + 16, '\0');
+  zs.next_in = reinterpret_cast<Bytef*>(zipped.data());
+  zs.avail_in = static_cast<uInt>(zipped.size());
+  zs.next_out = reinterpret_cast<Bytef*>(out.data());
+  zs.avail_out = static_cast<uInt>(out.size());
+  EXPECT_EQ(inflate(&zs, Z_FINISH), Z_STREAM_END);
+  out.resize(zs.total_out);
+  inflateEnd(&zs);
+  EXPECT_EQ(out, text);
+}
+
+}  // namespace
+}  // namespace ue

@@ -1,0 +1,94 @@
+// The table of kinds: one Source per Kind in kAllKinds order, with its
+// collect name, state enum and how it is fetched.
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+
+#include "sources/parsers.h"
+
+namespace ue {
+namespace {
+
+using Names = std::vector<std::string_view>;
+
+TEST(SourcesRegistry, OneSourcePerKindInExportOrder) {
+  const std::vector<Source>& sources = all_sources();
+  ASSERT_EQ(sources.size(), kAllKinds.size());
+  for (std::size_t i = 0; i < kAllKinds.size(); ++i) {
+    EXPECT_EQ(sources[i].kind, kAllKinds[i]);
+    EXPECT_EQ(&source_for(kAllKinds[i]), &sources[i]);
+  }
+}
+
+TEST(SourcesRegistry, CollectNamesAndTargetTypes) {
+  const std::pair<Kind, const char*> collect[] = {
+      {Kind::cluster, "cluster"},
+      {Kind::cluster_config, "cluster_config"},
+      {Kind::application, "applications"},
+      {Kind::application_resource, "application_resources"},
+      {Kind::compose_deployment, "compose_deployments"},
+      {Kind::qumulo, "qumulo"},
+  };
+  for (const auto& [kind, name] : collect) {
+    EXPECT_EQ(source_for(kind).collect_name, name);
+    EXPECT_EQ(source_for(kind).target_type, kind == Kind::qumulo ? TargetType::qumulo : TargetType::service_fabric);
+  }
+  EXPECT_EQ(target_type_name(TargetType::service_fabric), "service_fabric");
+  EXPECT_EQ(target_type_name(TargetType::qumulo), "qumulo");
+}
+
+TEST(SourcesRegistry, EachKindIsReadOrListedNotBoth) {
+  for (const Source& source : all_sources()) {
+    const bool single = source.kind == Kind::cluster || source.kind == Kind::cluster_config || source.kind == Kind::qumulo;
+    EXPECT_EQ(source.read != nullptr, single) << kind_name(source.kind);
+    EXPECT_EQ(source.listing != nullptr, !single) << kind_name(source.kind);
+  }
+}
+
+TEST(SourcesRegistry, FeatureProbes) {
+  EXPECT_FALSE(source_for(Kind::cluster).feature_probe);
+  EXPECT_TRUE(source_for(Kind::cluster_config).feature_probe);
+  EXPECT_FALSE(source_for(Kind::application).feature_probe);
+  EXPECT_TRUE(source_for(Kind::application_resource).feature_probe);
+  EXPECT_FALSE(source_for(Kind::compose_deployment).feature_probe);
+  EXPECT_FALSE(source_for(Kind::qumulo).feature_probe);
+}
+
+TEST(SourcesRegistry, StatesAreTheFullUpstreamEnumsInReferenceOrder) {
+  const Names upgrade_state = {"Invalid",
+                               "RollingBackInProgress",
+                               "RollingBackCompleted",
+                               "RollingForwardPending",
+                               "RollingForwardInProgress",
+                               "RollingForwardCompleted",
+                               "Failed"};
+  EXPECT_EQ(source_for(Kind::cluster).states, upgrade_state);
+  EXPECT_EQ(source_for(Kind::cluster_config).states, upgrade_state);
+  EXPECT_EQ(source_for(Kind::application).states, upgrade_state);
+  EXPECT_EQ(source_for(Kind::compose_deployment).states,
+            (Names{"Invalid", "ProvisioningTarget", "RollingForwardInProgress", "RollingForwardPending",
+                   "UnprovisioningCurrent", "RollingForwardCompleted", "RollingBackInProgress", "UnprovisioningTarget",
+                   "RollingBackCompleted", "Failed"}));
+  EXPECT_EQ(source_for(Kind::application_resource).states,
+            (Names{"Invalid", "ProvisioningTarget", "RollingForward", "UnprovisioningCurrent", "CompletedRollforward",
+                   "RollingBack", "UnprovisioningTarget", "CompletedRollback", "Failed"}));
+  EXPECT_EQ(source_for(Kind::qumulo).states,
+            (Names{"UPGRADE_STATE_IDLE", "UPGRADE_STATE_PREPARING", "UPGRADE_STATE_PREPARED",
+                   "UPGRADE_STATE_COMMITTING", "UPGRADE_STATE_COMMITTED", "UPGRADE_STATE_REBOOTING"}));
+}
+
+TEST(SourcesRegistry, EndpointsAreTheContractNames) {
+  std::set<std::string_view> endpoints;
+  for (const Source& source : all_sources()) {
+    if (!source.listing) continue;
+    endpoints.insert(source.listing->list_endpoint);
+    endpoints.insert(source.listing->progress_endpoint);
+  }
+  EXPECT_EQ(endpoints, (std::set<std::string_view>{"applications_list", "application_upgrade",
+                                                   "application_resources_list", "application_resource_upgrade",
+                                                   "compose_deployments_list", "compose_deployment_upgrade"}));
+}
+
+}  // namespace
+}  // namespace ue
