@@ -3,6 +3,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <iostream>
 #include <mutex>
 #include <pthread.h>
@@ -130,12 +131,15 @@ int main(int argc, char** argv) {
   pages = std::make_unique<ue::PageCache>([&fleet] { return fleet.samples(); },
                                           [&self_metrics] { return self_metrics.render(); });
 
-  // Reloads come from SIGHUP and POST /-/reload; one at a time.
+  // Reloads come from SIGHUP and POST /-/reload, one at a time, and re-read
+  // both files; a bad one keeps everything running as it was.
   std::mutex reload_mutex;
+  std::function<std::string()> reload_web;
   auto reload = [&]() -> std::string {
     std::lock_guard lock(reload_mutex);
     try {
       ue::Config fresh = ue::load_config_file(flags.config_file);
+      if (std::string error = reload_web(); !error.empty()) throw ue::ConfigError(error);
       fleet.apply(fresh);
       self_metrics.reload_finished(true);
       pages->invalidate();
@@ -149,7 +153,8 @@ int main(int argc, char** argv) {
     }
   };
 
-  ue::HttpServer server(flags.server, *pages, reload);
+  ue::HttpServer server(flags.server, *pages, [&] { return reload(); });
+  reload_web = [&server] { return server.reload_web_config(); };
   try {
     server.start();
   } catch (const std::exception& e) {

@@ -7,7 +7,21 @@
 #include "log/log.h"
 
 namespace ue {
+
+struct HttpServer::WebState {
+  explicit WebState(WebConfig c) : config(std::move(c)), auth(config.users) {
+    if (config.tls) tls = TlsMaterial::load(*config.tls);
+  }
+  WebConfig config;
+  BasicAuth auth;
+  std::shared_ptr<const TlsMaterial> tls;
+};
+
 namespace {
+
+std::shared_ptr<const HttpServer::WebState> load_web_state(const std::string& file) {
+  return std::make_shared<HttpServer::WebState>(file.empty() ? WebConfig{} : load_web_config(file));
+}
 
 constexpr const char* kExpositionType = "text/plain; version=0.0.4; charset=utf-8";
 
@@ -60,8 +74,37 @@ HttpServer::HttpServer(ServerOptions options, PageCache& pages, ReloadFn reload)
 
 HttpServer::~HttpServer() { stop(); }
 
+std::shared_ptr<const HttpServer::WebState> HttpServer::web_state() const {
+  std::lock_guard lock(web_mutex_);
+  return web_;
+}
+
+std::string HttpServer::reload_web_config() {
+  if (options_.web_config_file.empty()) return {};
+  try {
+    auto fresh = load_web_state(options_.web_config_file);
+    if (static_cast<bool>(fresh->tls) != static_cast<bool>(web_state()->tls))
+      return options_.web_config_file + ": turning TLS on or off needs a restart";
+    std::lock_guard lock(web_mutex_);
+    web_ = std::move(fresh);
+    return {};
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+}
+
 void HttpServer::install_routes() {
   auto& s = *server_;
+  // Every endpoint sits behind basic auth when users are configured, as in exporter-toolkit.
+  s.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    auto web = web_state();
+    if (!web->auth.enabled() || web->auth.check(req.get_header_value("Authorization")))
+      return httplib::Server::HandlerResponse::Unhandled;
+    res.status = 401;
+    res.set_header("WWW-Authenticate", "Basic realm=\"upgrade_exporter\"");
+    res.set_content("Unauthorized\n", "text/plain");
+    return httplib::Server::HandlerResponse::Handled;
+  });
   const std::string landing = landing_page(options_.telemetry_path);
   s.Get(options_.telemetry_path, [this](const httplib::Request& req, httplib::Response& res) {
     auto page = pages_.current();
@@ -93,7 +136,16 @@ void HttpServer::install_routes() {
 
 void HttpServer::start() {
   auto [host, port] = parse_listen_address(options_.listen_address);
-  server_ = std::make_unique<httplib::Server>();
+  web_ = load_web_state(options_.web_config_file);
+  if (web_->tls) {
+    tls_source_ = [this] { return web_state()->tls; };
+    server_ = std::make_unique<httplib::SSLServer>([this](SSL_CTX& ctx) {
+      install_tls_material(ctx, &tls_source_);
+      return true;
+    });
+  } else {
+    server_ = std::make_unique<httplib::Server>();
+  }
   install_routes();
   // Port 0 picks a free port (tests); the log line says which.
   port_ = port == 0 ? server_->bind_to_any_port(host.c_str()) : (server_->bind_to_port(host.c_str(), port) ? port : -1);

@@ -2,10 +2,13 @@
 #pragma once
 
 #include <functional>
+#include <mutex>
 #include <memory>
 #include <string>
 #include <thread>
 
+#include "http/tls_material.h"
+#include "http/web_config.h"
 #include "render/page_cache.h"
 
 namespace httplib {
@@ -31,15 +34,27 @@ class HttpServer {
   HttpServer(ServerOptions options, PageCache& pages, ReloadFn reload);
   ~HttpServer();
 
-  // Binds and starts serving on a background thread. Throws std::runtime_error.
+  // Reads --web.config.file, binds and starts serving on a background thread.
+  // Throws ConfigError for a bad web config, std::runtime_error otherwise.
   void start();
   void stop();
   int port() const { return port_; }
 
+  // Re-reads --web.config.file: new users, certificates and client CAs apply
+  // to the next connection. Returns an empty string, or the error (the
+  // running settings are kept).
+  std::string reload_web_config();
+
+  struct WebState;  // the loaded web config: users and TLS material
+
  private:
   void install_routes();
+  std::shared_ptr<const WebState> web_state() const;
 
   ServerOptions options_;
+  mutable std::mutex web_mutex_;
+  std::shared_ptr<const WebState> web_;
+  TlsMaterialSource tls_source_;  // what each TLS handshake uses: the current web state's material
   PageCache& pages_;
   ReloadFn reload_;
   std::unique_ptr<httplib::Server> server_;

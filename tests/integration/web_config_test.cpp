@@ -1,0 +1,93 @@
+// --web.config.file through the built binary: TLS with required client
+// certificates, basic auth, and both re-read on reload.
+#include <crypt.h>
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include "integration/harness.h"
+
+namespace ue::test {
+namespace {
+
+std::string bcrypt(const std::string& password) {
+  char salt[CRYPT_GENSALT_OUTPUT_SIZE];
+  crypt_data data{};
+  EXPECT_NE(crypt_gensalt_rn("$2b$", 4, nullptr, 0, salt, sizeof salt), nullptr);
+  return crypt_r(password.c_str(), salt, &data);
+}
+
+class WebConfigTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    make_test_pki(dir_.path());
+    write_web("alice", "correct horse");
+    write_file(dir_.file("config.yml"), "targets: []\n");
+    exporter_ = std::make_unique<Exporter>(dir_.file("config.yml"),
+                                           std::vector<std::string>{"--web.config.file=" + dir_.file("web.yml")});
+  }
+
+  void write_web(const std::string& user, const std::string& password) {
+    write_file(dir_.file("web.yml"), "tls_server_config:\n  cert_file: server.pem\n  key_file: server.key\n"
+                                     "  client_auth_type: RequireAndVerifyClientCert\n  client_ca_file: ca.pem\n"
+                                     "basic_auth_users:\n  " + user + ": " + bcrypt(password) + "\n");
+  }
+
+  // Status of a request, 0 when no HTTP answer came back.
+  int request(const std::string& method, const std::string& user, const std::string& password,
+              bool client_cert = true) {
+    std::unique_ptr<httplib::SSLClient> client =
+        client_cert ? std::make_unique<httplib::SSLClient>("127.0.0.1", exporter_->port(), dir_.file("client.pem"),
+                                                           dir_.file("client.key"))
+                    : std::make_unique<httplib::SSLClient>("127.0.0.1", exporter_->port());
+    client->set_ca_cert_path(dir_.file("ca.pem"));
+    if (!user.empty()) client->set_basic_auth(user, password);
+    auto res = method == "POST" ? client->Post("/-/reload") : client->Get("/metrics");
+    return res ? res->status : 0;
+  }
+
+  TempDir dir_;
+  std::unique_ptr<Exporter> exporter_;
+};
+
+TEST_F(WebConfigTest, ClientCertificateAndPasswordAreBothRequired) {
+  EXPECT_EQ(request("GET", "alice", "correct horse"), 200);
+  EXPECT_EQ(request("GET", "", ""), 401);
+  EXPECT_EQ(request("GET", "alice", "wrong"), 401);
+  EXPECT_EQ(request("GET", "mallory", "correct horse"), 401);
+  EXPECT_EQ(request("GET", "alice", "correct horse", /*client_cert=*/false), 0) << "handshake must fail";
+  EXPECT_EQ(exporter_->get("/metrics").first, 0) << "plain HTTP is refused when TLS is configured";
+}
+
+TEST_F(WebConfigTest, ReloadRotatesUsersWithoutRestart) {
+  write_web("alice", "battery staple");
+  EXPECT_EQ(request("POST", "alice", "correct horse"), 200);
+  EXPECT_EQ(request("GET", "alice", "battery staple"), 200);
+  EXPECT_EQ(request("GET", "alice", "correct horse"), 401);
+}
+
+TEST_F(WebConfigTest, BadWebConfigOnReloadKeepsTheRunningOne) {
+  write_file(dir_.file("web.yml"), "basic_auth_users:\n  alice: plaintext\n");
+  EXPECT_EQ(request("POST", "alice", "correct horse"), 500);
+  EXPECT_EQ(request("GET", "alice", "correct horse"), 200);
+  auto metrics = std::make_unique<httplib::SSLClient>("127.0.0.1", exporter_->port(), dir_.file("client.pem"),
+                                                      dir_.file("client.key"));
+  metrics->set_ca_cert_path(dir_.file("ca.pem"));
+  metrics->set_basic_auth("alice", "correct horse");
+  auto page = metrics->Get("/metrics");
+  ASSERT_TRUE(page);
+  EXPECT_EQ(find_value(page->body, "upgrade_exporter_config_reload_success", {}), 0.0);
+  EXPECT_EQ(exporter_->process().output().find("plaintext"), std::string::npos) << "a bad hash may be a password";
+}
+
+TEST(WebConfigStartup, BadWebConfigExitsOne) {
+  TempDir dir;
+  write_file(dir.file("config.yml"), "targets: []\n");
+  write_file(dir.file("web.yml"), "tls_server_config:\n  cert_file: missing.pem\n");
+  Process p(exporter_binary(), {"--config.file=" + dir.file("config.yml"), "--web.config.file=" + dir.file("web.yml"),
+                                "--web.listen-address=127.0.0.1:0"});
+  EXPECT_EQ(p.wait_exit(std::chrono::seconds(5)), 1);
+  EXPECT_NE(p.output().find("web.yml:"), std::string::npos) << p.output();
+}
+
+}  // namespace
+}  // namespace ue::test
