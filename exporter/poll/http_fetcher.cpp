@@ -165,6 +165,13 @@ std::string HttpFetcher::get_body(std::string_view endpoint, const std::string& 
   }
   int status = result->status;
   if (status >= 200 && status < 300) return body;
+  if (status == 503 || status == 504) {
+    settings_.overloaded->store(true);
+    int retry_after = 0;
+    const auto& header = result->get_header_value("Retry-After");
+    std::from_chars(header.data(), header.data() + header.size(), retry_after);
+    if (retry_after > settings_.retry_after_seconds->load()) settings_.retry_after_seconds->store(retry_after);
+  }
   if (feature_probe && status >= 400 && status < 500) throw FeatureAbsent{status};
   fail(endpoint, Reason::http_status, describe_status(status, body), status);
 }

@@ -1,6 +1,7 @@
 // One keep-alive connection to a target, used by one thread at a time.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <map>
 #include <memory>
@@ -22,6 +23,10 @@ struct ConnectionSettings {
   const TargetConfig* target = nullptr;
   std::string bearer_token;  // empty: no Authorization header
   std::string connect_ip;    // set when tls.server_name differs from the URL host
+  // Set by any 503/504 answer: the gateway is struggling, so the poll stops
+  // asking and the poller backs off. Retry-After, when sent, is kept too.
+  std::shared_ptr<std::atomic<bool>> overloaded = std::make_shared<std::atomic<bool>>(false);
+  std::shared_ptr<std::atomic<int>> retry_after_seconds = std::make_shared<std::atomic<int>>(0);
 };
 
 // Reads bearer_token_file and resolves the address; throws SourceError(connect) on failure.
@@ -38,6 +43,7 @@ class HttpFetcher final : public Fetcher {
 
   // Aborts a request in flight from another thread (shutdown).
   void abort();
+  bool upstream_overloaded() const { return settings_.overloaded->load(); }
 
  private:
   [[noreturn]] void fail(std::string_view endpoint, Reason reason, std::string message, int status = 0);

@@ -20,6 +20,9 @@ double unix_now() {
 // A hostile upstream could hand out fresh continuation tokens forever.
 constexpr int kMaxPages = 10000;
 
+// Longest wait between polls of a gateway that keeps answering 503/504.
+constexpr auto kMaxBackoff = std::chrono::minutes(5);
+
 // Runs job(worker, item) for items [0, n) on up to `workers` threads at once.
 template <class Job>
 void run_parallel(std::size_t workers, std::size_t n, Job job) {
@@ -93,7 +96,7 @@ void TargetPoller::run() {
       std::lock_guard lock(mutex_);
       interval = config_->settings.poll_interval;
     }
-    if (!sleep_until(started + interval)) break;
+    if (!sleep_until(std::max(started + interval, backoff_until_))) break;
   }
 }
 
@@ -147,7 +150,9 @@ void TargetPoller::poll_once() {
       // An unreachable API would make every further kind wait out its own timeout.
       if (e.reason == Reason::connect || e.reason == Reason::timeout || e.reason == Reason::tls) break;
     }
+    if (*connection.overloaded) break;  // a struggling gateway gets no more requests this poll
   }
+  schedule_backoff(connection, *config, started);
 
   {
     std::lock_guard lock(mutex_);
@@ -166,6 +171,22 @@ void TargetPoller::poll_once() {
     samples_ = std::move(rendered);
   }
   if (on_render_) on_render_();
+}
+
+void TargetPoller::schedule_backoff(const ConnectionSettings& connection, const TargetConfig& config,
+                                    SteadyTime started) {
+  if (!*connection.overloaded) {
+    backoff_level_ = 0;
+    return;
+  }
+  backoff_level_ = std::min(backoff_level_ + 1, 10);
+  // poll_interval doubled per consecutive overloaded poll, or Retry-After if longer; at most kMaxBackoff.
+  Clock::duration delay = std::max<Clock::duration>(config.settings.poll_interval * (1LL << backoff_level_),
+                                                     std::chrono::seconds(*connection.retry_after_seconds));
+  delay = std::min<Clock::duration>(delay, kMaxBackoff);
+  backoff_until_ = started + delay;
+  Log::warn("upstream answered 503/504; backing off",
+            {{"target", name_}, {"backoff", std::to_string(std::chrono::duration<double>(delay).count()) + "s"}});
 }
 
 void TargetPoller::poll_single(const Source& source, const TargetConfig& config, HttpFetcher& fetcher) {
@@ -235,7 +256,7 @@ void TargetPoller::poll_listed(const Source& source, const TargetConfig& config,
   // 4. Read them, at most `concurrency` at once; one failure loses only that object's fresh values.
   std::vector<std::optional<Upgrade>> results(due.size());
   run_parallel(fetchers.size(), due.size(), [&](std::size_t worker, std::size_t i) {
-    if (stopping_) return;
+    if (stopping_ || fetchers[worker]->upstream_overloaded()) return;  // unread objects keep their last values
     try {
       results[i] = fetchers[worker]->get(listing.progress_endpoint, listing.progress_path(*due[i]), listing.parse_progress);
     } catch (const SourceError& e) {

@@ -21,6 +21,7 @@
 namespace ue {
 
 class HttpFetcher;
+struct ConnectionSettings;
 
 class TargetPoller {
  public:
@@ -44,6 +45,7 @@ class TargetPoller {
   void poll_single(const Source& source, const TargetConfig& config, HttpFetcher& fetcher);
   void poll_listed(const Source& source, const TargetConfig& config, std::vector<std::unique_ptr<HttpFetcher>>& fetchers);
   bool sleep_until(SteadyTime when);  // false when stopping
+  void schedule_backoff(const ConnectionSettings& connection, const TargetConfig& config, SteadyTime started);
 
   const std::string name_;
   TargetMetrics& metrics_;
@@ -63,6 +65,8 @@ class TargetPoller {
   std::map<std::string, std::string> memo_;
   SteadyTime memo_expires_{};  // negotiated settings are re-checked: a cluster may have been upgraded since
   std::map<Kind, SteadyTime> absent_until_;  // kinds the upstream does not serve, and when to ask again
+  int backoff_level_ = 0;                    // consecutive polls that met a 503/504
+  SteadyTime backoff_until_{};
 };
 
 }  // namespace ue
