@@ -94,6 +94,12 @@ HttpFetcher::~HttpFetcher() = default;
 
 void HttpFetcher::abort() { client_->stop(); }
 
+void HttpFetcher::abort_if_overdue(Clock::time_point now) {
+  const auto deadline = deadline_.load();
+  if (deadline == 0 || now.time_since_epoch().count() <= deadline) return;
+  if (!overdue_.exchange(true)) abort();
+}
+
 std::string& HttpFetcher::memo(std::string_view key) { return memo_[std::string(key)]; }
 
 void HttpFetcher::count_error(std::string_view endpoint, Reason reason) { metrics_.error(endpoint, reason); }
@@ -111,6 +117,12 @@ std::string HttpFetcher::get_body(std::string_view endpoint, const std::string& 
   bool too_large = false;
   bool too_slow = false;
   std::string body;
+  overdue_ = false;
+  deadline_ = deadline.time_since_epoch().count();
+  struct Idle {
+    std::atomic<Clock::rep>& deadline;
+    ~Idle() { deadline = 0; }
+  } idle_when_done{deadline_};
 
   httplib::Headers headers = {{"Accept", "application/json"}};
   auto result = client_->Get(
@@ -144,7 +156,7 @@ std::string HttpFetcher::get_body(std::string_view endpoint, const std::string& 
   metrics_.request(endpoint, seconds);
 
   if (too_large) fail(endpoint, Reason::too_large, "response larger than max_response_bytes");
-  if (too_slow) fail(endpoint, Reason::timeout, "response not complete within timeout");
+  if (too_slow || overdue_) fail(endpoint, Reason::timeout, "response not complete within timeout");
   if (!result) {
     auto error = result.error();
     switch (error) {

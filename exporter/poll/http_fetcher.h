@@ -43,6 +43,10 @@ class HttpFetcher final : public Fetcher {
 
   // Aborts a request in flight from another thread (shutdown).
   void abort();
+  // Aborts the request in flight if it has run past its timeout; called by
+  // the poller's watchdog from another thread. httplib's timeouts are per
+  // read, so without this a header trickling in byte by byte never ends.
+  void abort_if_overdue(std::chrono::steady_clock::time_point now);
   bool upstream_overloaded() const { return settings_.overloaded->load(); }
 
  private:
@@ -52,6 +56,9 @@ class HttpFetcher final : public Fetcher {
   TargetMetrics& metrics_;
   std::map<std::string, std::string>& memo_;
   std::unique_ptr<httplib::Client> client_;
+  // Deadline of the request in flight as steady_clock ticks; 0 when idle.
+  std::atomic<std::chrono::steady_clock::rep> deadline_{0};
+  std::atomic<bool> overdue_{false};
 };
 
 }  // namespace ue

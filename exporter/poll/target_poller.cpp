@@ -4,6 +4,7 @@
 #include <chrono>
 #include <functional>
 #include <unordered_set>
+#include <utility>
 
 #include "log/log.h"
 #include "poll/http_fetcher.h"
@@ -127,6 +128,7 @@ void TargetPoller::poll_once() {
     up = false;
   }
 
+  std::jthread watchdog([this](std::stop_token stop) { watch_deadlines(stop); });
   for (Kind kind : config->collect) {
     if (fetchers.empty() || stopping_) break;
     const Source& source = source_for(kind);
@@ -154,6 +156,8 @@ void TargetPoller::poll_once() {
   }
   schedule_backoff(connection, *config, started);
 
+  watchdog.request_stop();
+  watchdog.join();
   {
     std::lock_guard lock(mutex_);
     active_.clear();
@@ -171,6 +175,18 @@ void TargetPoller::poll_once() {
     samples_ = std::move(rendered);
   }
   if (on_render_) on_render_();
+}
+
+void TargetPoller::watch_deadlines(std::stop_token stop) {
+  // A tenth of a second past a timeout is close enough; requests themselves
+  // are ended by their socket timeouts in all but the trickling case.
+  constexpr auto kTick = std::chrono::milliseconds(100);
+  std::unique_lock lock(mutex_);
+  while (!watchdog_wake_.wait_for(lock, stop, kTick, [] { return false; })) {
+    if (stop.stop_requested()) return;
+    const auto now = Clock::now();
+    for (HttpFetcher* fetcher : active_) fetcher->abort_if_overdue(now);
+  }
 }
 
 void TargetPoller::schedule_backoff(const ConnectionSettings& connection, const TargetConfig& config,
@@ -228,8 +244,9 @@ void TargetPoller::poll_listed(const Source& source, const TargetConfig& config,
     }
     token = std::move(page.continuation_token);
   }
-  if (dropped > 0) {
-    metrics_.dropped(source.kind, static_cast<double>(dropped));
+  if (dropped > 0) metrics_.dropped(source.kind, static_cast<double>(dropped));
+  // Said once, and again when the number changes: not every poll.
+  if (std::exchange(dropped_before_[source.kind], dropped) != dropped && dropped > 0) {
     Log::warn("more objects than max_objects; some are not exported",
               {{"target", name_}, {"kind", kind_name(source.kind)}, {"dropped", std::to_string(dropped)}});
   }

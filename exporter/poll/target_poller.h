@@ -10,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <set>
+#include <stop_token>
 #include <string>
 #include <thread>
 
@@ -46,6 +47,8 @@ class TargetPoller {
   void poll_listed(const Source& source, const TargetConfig& config, std::vector<std::unique_ptr<HttpFetcher>>& fetchers);
   bool sleep_until(SteadyTime when);  // false when stopping
   void schedule_backoff(const ConnectionSettings& connection, const TargetConfig& config, SteadyTime started);
+  // Runs beside a poll and aborts requests that outlive their timeout.
+  void watch_deadlines(std::stop_token stop);
 
   const std::string name_;
   TargetMetrics& metrics_;
@@ -53,6 +56,7 @@ class TargetPoller {
 
   mutable std::mutex mutex_;  // guards config_, pending_, samples_, active_
   std::condition_variable wake_;
+  std::condition_variable_any watchdog_wake_;  // only ever woken by the poll's stop request
   std::shared_ptr<const TargetConfig> config_;
   bool reconfigured_ = false;
   std::atomic<bool> stopping_{false};
@@ -65,6 +69,7 @@ class TargetPoller {
   std::map<std::string, std::string> memo_;
   SteadyTime memo_expires_{};  // negotiated settings are re-checked: a cluster may have been upgraded since
   std::map<Kind, SteadyTime> absent_until_;  // kinds the upstream does not serve, and when to ask again
+  std::map<Kind, std::size_t> dropped_before_;  // objects over max_objects at the last listing, per kind
   int backoff_level_ = 0;                    // consecutive polls that met a 503/504
   SteadyTime backoff_until_{};
 };

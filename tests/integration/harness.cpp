@@ -1,11 +1,19 @@
 #include "integration/harness.h"
 
+#include <crypt.h>
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -14,6 +22,13 @@
 #include <stdexcept>
 
 namespace ue::test {
+
+namespace {
+// The tests write to sockets the exporter may have closed (a refused TLS
+// handshake, say); OpenSSL writes without MSG_NOSIGNAL, so without this a
+// closed peer kills the test binary with SIGPIPE instead of failing a request.
+[[maybe_unused]] const bool kSigpipeIgnored = [] { return std::signal(SIGPIPE, SIG_IGN) != SIG_ERR; }();
+}  // namespace
 
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -52,8 +67,17 @@ bool wait_until(const std::function<bool()>& condition, std::chrono::millisecond
 Process::Process(const std::string& binary, const std::vector<std::string>& args) {
   int pipe_fds[2];
   if (pipe2(pipe_fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+  const pid_t parent = getpid();
   pid_ = fork();
   if (pid_ == 0) {
+    // A child must never outlive the test nor hold ctest's pipes: ctest waits
+    // for every holder of its output pipe, so an orphan turns a crash into a
+    // timeout. stdout joins the captured stderr; stdin is empty.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) _exit(127);
+    int null_fd = open("/dev/null", O_RDONLY);
+    dup2(null_fd, 0);
+    dup2(pipe_fds[1], 1);
     dup2(pipe_fds[1], 2);
     std::vector<char*> argv;
     argv.push_back(const_cast<char*>(binary.c_str()));
@@ -76,11 +100,28 @@ Process::Process(const std::string& binary, const std::vector<std::string>& args
 
 Process::~Process() {
   if (!exited_) {
-    kill(pid_, SIGKILL);
-    wait_exit(5s);
+    kill(pid_, SIGTERM);
+    if (!wait_exit(5s)) {
+      kill(pid_, SIGKILL);
+      wait_exit(5s);
+    }
   }
   if (reader_.joinable()) reader_.join();
   close(stderr_fd_);
+  if (std::string report = sanitizer_report(output()); !report.empty())
+    ADD_FAILURE() << "sanitizer report from child " << pid_ << ":\n" << report;
+}
+
+std::string sanitizer_report(const std::string& output) {
+  // UBSan's marker is anchored on its "file:line:col: " prefix so that an
+  // upstream message quoted in a log line cannot pass for one.
+  static const std::regex kReport(
+      R"(ERROR: AddressSanitizer|ERROR: LeakSanitizer|WARNING: ThreadSanitizer|ERROR: ThreadSanitizer|)"
+      R"(:\d+:\d+: runtime error: )");
+  std::smatch match;
+  if (!std::regex_search(output, match, kReport)) return "";
+  const auto line_start = output.rfind('\n', static_cast<std::size_t>(match.position(0)));
+  return output.substr(line_start == std::string::npos ? 0 : line_start + 1);
 }
 
 bool Process::wait_for_output(const std::string& needle, std::chrono::milliseconds timeout) {
@@ -93,6 +134,8 @@ std::string Process::output() const {
 }
 
 void Process::signal(int sig) { kill(pid_, sig); }
+
+bool Process::running() { return !wait_exit(0ms).has_value(); }
 
 std::optional<int> Process::wait_exit(std::chrono::milliseconds timeout) {
   if (exited_) return status_;
@@ -128,6 +171,7 @@ Exporter::Exporter(const std::string& config_file, std::vector<std::string> extr
 
 std::pair<int, std::string> Exporter::get(const std::string& path) const {
   httplib::Client client("127.0.0.1", port_);
+  if (!auth_.first.empty()) client.set_basic_auth(auth_.first, auth_.second);
   auto res = client.Get(path);
   if (!res) return {0, ""};
   return {res->status, res->body};
@@ -135,6 +179,7 @@ std::pair<int, std::string> Exporter::get(const std::string& path) const {
 
 std::pair<int, std::string> Exporter::post(const std::string& path) const {
   httplib::Client client("127.0.0.1", port_);
+  if (!auth_.first.empty()) client.set_basic_auth(auth_.first, auth_.second);
   auto res = client.Post(path);
   if (!res) return {0, ""};
   return {res->status, res->body};
@@ -150,24 +195,79 @@ FakeUpstream::FakeUpstream(const std::string& cert, const std::string& key, cons
   }
   server_->Get(".*", [this](const httplib::Request& req, httplib::Response& res) {
     Reply reply{404, R"({"Error":{"Code":"FABRIC_E_NAME_DOES_NOT_EXIST","Message":"not served by this fake"}})"};
+    std::function<Reply(const std::string&)> make_reply;
     {
       std::lock_guard lock(mutex_);
       requests_.push_back(req.target);
       for (const auto& [name, value] : req.headers) headers_.emplace(name, value);
-      auto it = replies_.find(req.target);
-      if (it != replies_.end()) reply = it->second;
+      make_reply = reply_maker(req.target);
     }
-    if (reply.delay.count() > 0) std::this_thread::sleep_for(reply.delay);  // simulates upstream latency
-    res.status = reply.status;
-    res.set_content(reply.body, "application/json");
+    if (make_reply) reply = make_reply(req.target);
+    if (reply.delay.count() > 0 && !pause(reply.delay)) return;  // simulates upstream latency
+    respond(std::move(reply), res);
   });
+  // Headers and body go out in two writes: without this, Nagle's algorithm and
+  // the client's delayed ACK add tens of milliseconds to every request.
+  server_->set_tcp_nodelay(true);
   port_ = server_->bind_to_any_port("127.0.0.1");
   thread_ = std::thread([this] { server_->listen_after_bind(); });
 }
 
 FakeUpstream::~FakeUpstream() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  stop_.notify_all();
   server_->stop();
   thread_.join();
+}
+
+std::function<FakeUpstream::Reply(const std::string&)> FakeUpstream::reply_maker(const std::string& target) const {
+  if (auto it = replies_.find(target); it != replies_.end())
+    return [reply = it->second](const std::string&) { return reply; };
+  for (const auto& [prefix, make_reply] : prefix_replies_)
+    if (target.rfind(prefix, 0) == 0) return make_reply;
+  return nullptr;
+}
+
+bool FakeUpstream::pause(std::chrono::milliseconds interval) {
+  std::unique_lock lock(mutex_);
+  return !stop_.wait_for(lock, interval, [this] { return stopping_; });
+}
+
+void FakeUpstream::respond(Reply reply, httplib::Response& res) {
+  res.status = reply.status;
+  for (const auto& [name, value] : reply.headers) res.set_header(name, value);
+  if (reply.framing == Framing::content_length && reply.drip.count() == 0) {
+    res.set_content(reply.body, reply.content_type);
+    return;
+  }
+  // Streamed: all at once, or one byte per drip interval.
+  auto body = std::make_shared<const std::string>(std::move(reply.body));
+  const auto drip = reply.drip;
+  auto write_from = [this, body, drip](std::size_t offset, httplib::DataSink& sink) {
+    if (offset >= body->size()) {
+      if (sink.done) sink.done();
+      return true;
+    }
+    if (drip.count() > 0 && !pause(drip)) return false;
+    return sink.write(body->data() + offset, drip.count() > 0 ? 1 : body->size() - offset);
+  };
+  switch (reply.framing) {
+    case Framing::content_length:
+      res.set_content_provider(body->size(), reply.content_type,
+                               [write_from](std::size_t offset, std::size_t, httplib::DataSink& sink) {
+                                 return write_from(offset, sink);
+                               });
+      break;
+    case Framing::chunked:
+      res.set_chunked_content_provider(reply.content_type, write_from);
+      break;
+    case Framing::until_close:
+      res.set_content_provider(reply.content_type, write_from);
+      break;
+  }
 }
 
 std::string FakeUpstream::url() const { return std::string(tls_ ? "https" : "http") + "://127.0.0.1:" + std::to_string(port_); }
@@ -175,6 +275,12 @@ std::string FakeUpstream::url() const { return std::string(tls_ ? "https" : "htt
 void FakeUpstream::set(const std::string& target, Reply reply) {
   std::lock_guard lock(mutex_);
   replies_[target] = std::move(reply);
+}
+
+void FakeUpstream::set_prefix(const std::string& prefix,
+                              std::function<Reply(const std::string& target)> make_reply) {
+  std::lock_guard lock(mutex_);
+  prefix_replies_.emplace_back(prefix, std::move(make_reply));
 }
 
 void FakeUpstream::set_json_file(const std::string& target, const std::string& path) {
@@ -199,6 +305,72 @@ std::size_t FakeUpstream::count(const std::string& target_prefix) const {
   std::size_t n = 0;
   for (const auto& r : requests_) n += r.rfind(target_prefix, 0) == 0;
   return n;
+}
+
+RawUpstream::RawUpstream(std::function<void(const Send& send)> answer) : answer_(std::move(answer)) {
+  listen_fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  if (listen_fd_ < 0 || bind(listen_fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+      listen(listen_fd_, 16) != 0 || getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&address), &length) != 0)
+    throw std::runtime_error("RawUpstream cannot listen on 127.0.0.1");
+  port_ = ntohs(address.sin_port);
+  acceptor_ = std::thread([this] { accept_loop(); });
+}
+
+RawUpstream::~RawUpstream() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  stop_.notify_all();
+  acceptor_.join();  // no new handlers after this
+  for (auto& handler : handlers_) handler.join();
+  close(listen_fd_);
+}
+
+std::size_t RawUpstream::connections() const {
+  std::lock_guard lock(mutex_);
+  return connections_;
+}
+
+bool RawUpstream::pause(std::chrono::milliseconds interval) {
+  std::unique_lock lock(mutex_);
+  return !stop_.wait_for(lock, interval, [this] { return stopping_; });
+}
+
+void RawUpstream::accept_loop() {
+  while (pause(0ms)) {
+    pollfd ready{listen_fd_, POLLIN, 0};
+    if (::poll(&ready, 1, 50) <= 0) continue;  // wakes up to notice stopping
+    int fd = accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+    if (fd < 0) continue;
+    std::lock_guard lock(mutex_);
+    ++connections_;
+    handlers_.emplace_back([this, fd] { serve(fd); });
+  }
+}
+
+void RawUpstream::serve(int fd) {
+  // The request head, up to its blank line; its content does not matter.
+  std::string head;
+  char buffer[4096];
+  while (head.find("\r\n\r\n") == std::string::npos && pause(0ms)) {
+    pollfd ready{fd, POLLIN, 0};
+    if (::poll(&ready, 1, 50) <= 0) continue;
+    ssize_t n = recv(fd, buffer, sizeof buffer, 0);
+    if (n <= 0) break;
+    head.append(buffer, static_cast<std::size_t>(n));
+  }
+  if (head.find("\r\n\r\n") != std::string::npos) {
+    answer_([this, fd](std::string_view bytes, std::chrono::milliseconds interval) {
+      return pause(interval) &&
+             send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(bytes.size());
+    });
+  }
+  close(fd);
 }
 
 // Parses `name{a="b",...} value` lines, unescaping label values as the text format defines.
@@ -271,6 +443,15 @@ std::size_t count_samples(const std::string& text, const std::string& name,
 std::string exporter_binary() { return UE_EXPORTER_BIN; }
 std::string simulator_binary() { return UE_SIMULATOR_BIN; }
 std::string testdata(const std::string& relative) { return std::string(UE_TESTDATA) + "/" + relative; }
+
+std::string bcrypt_hash(const std::string& password) {
+  char salt[CRYPT_GENSALT_OUTPUT_SIZE];
+  crypt_data data{};
+  if (!crypt_gensalt_rn("$2b$", 4, nullptr, 0, salt, sizeof salt)) throw std::runtime_error("crypt_gensalt failed");
+  const char* hash = crypt_r(password.c_str(), salt, &data);
+  if (!hash || hash[0] == '*') throw std::runtime_error("bcrypt failed");
+  return hash;
+}
 
 void make_test_pki(const std::string& dir) {
   const std::string script =

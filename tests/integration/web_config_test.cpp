@@ -1,6 +1,5 @@
 // --web.config.file through the built binary: TLS with required client
 // certificates, basic auth, and both re-read on reload.
-#include <crypt.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
 
@@ -8,13 +7,6 @@
 
 namespace ue::test {
 namespace {
-
-std::string bcrypt(const std::string& password) {
-  char salt[CRYPT_GENSALT_OUTPUT_SIZE];
-  crypt_data data{};
-  EXPECT_NE(crypt_gensalt_rn("$2b$", 4, nullptr, 0, salt, sizeof salt), nullptr);
-  return crypt_r(password.c_str(), salt, &data);
-}
 
 class WebConfigTest : public ::testing::Test {
  protected:
@@ -29,7 +21,7 @@ class WebConfigTest : public ::testing::Test {
   void write_web(const std::string& user, const std::string& password) {
     write_file(dir_.file("web.yml"), "tls_server_config:\n  cert_file: server.pem\n  key_file: server.key\n"
                                      "  client_auth_type: RequireAndVerifyClientCert\n  client_ca_file: ca.pem\n"
-                                     "basic_auth_users:\n  " + user + ": " + bcrypt(password) + "\n");
+                                     "basic_auth_users:\n  " + user + ": " + bcrypt_hash(password) + "\n");
   }
 
   // Status of a request, 0 when no HTTP answer came back.
