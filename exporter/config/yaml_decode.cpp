@@ -10,7 +10,12 @@
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
+#include <optional>
 #include <set>
+#include <sstream>
+
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
 
 namespace ue::decode {
 namespace {
@@ -51,6 +56,60 @@ std::string unreadable_reason(const std::string& path) {
   }
   ::close(fd);
   return reason;
+}
+
+// Where each document's top node starts; every other event is ignored.
+class DocumentStarts final : public YAML::EventHandler {
+ public:
+  std::vector<YAML::Mark> marks;
+
+  void OnDocumentStart(const YAML::Mark&) override { in_document_ = true; }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { node(mark); }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { node(mark); }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t, const std::string&) override {
+    node(mark);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    node(mark);
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    node(mark);
+  }
+  void OnMapEnd() override {}
+
+ private:
+  void node(const YAML::Mark& mark) {
+    if (in_document_) marks.push_back(mark);
+    in_document_ = false;
+  }
+  bool in_document_ = false;
+};
+
+[[noreturn]] void syntax_error(const Document& doc, const YAML::Mark& mark, const std::string& message) {
+  throw ConfigError(one_line(doc.file + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1) +
+                             ": YAML syntax error: " + message));
+}
+
+// Where the second document of `text` starts, if there is one. Not
+// YAML::LoadAll: on a stray ',' outside brackets (",", "- a\n,") yaml-cpp 0.7's
+// parser stops consuming input and reports the same empty document forever,
+// and LoadAll collects them until memory runs out (jbeder/yaml-cpp#1040). So
+// at most three documents are asked for, and one that starts where the one
+// before it did is the syntax error it is.
+std::optional<YAML::Mark> second_document(const Document& doc, const std::string& text) {
+  std::istringstream stream(text);
+  YAML::Parser parser(stream);
+  DocumentStarts starts;
+  while (starts.marks.size() < 3 && parser.HandleNextDocument(starts)) {
+    const auto& marks = starts.marks;
+    if (marks.size() >= 2 && marks.back().pos == marks[marks.size() - 2].pos)
+      syntax_error(doc, marks.back(), "unexpected character");
+  }
+  if (starts.marks.size() < 2) return std::nullopt;
+  return starts.marks[1];
 }
 
 void for_each_entry_impl(const Value& map, const std::vector<std::string_view>* known_keys, const EntryFn& apply) {
@@ -135,16 +194,16 @@ std::string read_file(const std::string& path) {
 }
 
 Value load_document(const Document& doc, std::string_view text) {
-  std::vector<YAML::Node> documents;
+  const std::string input(text);
+  YAML::Node root;
   try {
-    documents = YAML::LoadAll(std::string(text));
+    if (std::optional<YAML::Mark> second = second_document(doc, input))
+      fail(doc, second->line + 1, "", "only one YAML document is allowed");
+    root = YAML::Load(input);  // the first document only: bounded whatever follows it
   } catch (const YAML::ParserException& e) {
-    throw ConfigError(one_line(doc.file + ":" + std::to_string(e.mark.line + 1) + ":" +
-                               std::to_string(e.mark.column + 1) + ": YAML syntax error: " + e.msg));
+    syntax_error(doc, e.mark, e.msg);
   }
-  if (documents.empty()) return Value{&doc, YAML::Node(), "", 1};
-  if (documents.size() > 1) fail(doc, line_of(documents[1]), "", "only one YAML document is allowed");
-  return Value{&doc, documents[0], "", documents[0].IsNull() ? 1 : line_of(documents[0])};
+  return Value{&doc, root, "", root.IsNull() ? 1 : line_of(root)};
 }
 
 void for_each_entry(const Value& map, const std::vector<std::string_view>& known_keys, const EntryFn& apply) {
