@@ -1,0 +1,336 @@
+#include "routes.h"
+
+#include <charconv>
+
+namespace sim {
+namespace {
+
+constexpr const char* kSfContentType = "application/json; charset=utf-8";
+constexpr const char* kQumuloContentType = "application/json";
+
+// Both APIs answer errors in their own JSON shape.
+enum class Api { service_fabric, qumulo };
+
+std::uint64_t splitmix64(std::uint64_t x) {
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+void send_json(httplib::Response& res, int status, const Json& body, Api api) {
+  res.status = status;
+  res.set_content(body.dump(), api == Api::service_fabric ? kSfContentType : kQumuloContentType);
+}
+
+// {"Error": {"Code", "Message"}}: the gateway's FabricError.
+void fabric_error(httplib::Response& res, int status, std::string_view code, std::string_view message) {
+  send_json(res, status, {{"Error", {{"Code", code}, {"Message", message}}}}, Api::service_fabric);
+}
+
+// Qumulo's error body. Its exact shape is unverified (reference §9); this is the common one.
+void qumulo_error(httplib::Response& res, int status, std::string_view error_class, std::string_view description) {
+  send_json(res, status,
+            {{"module", "qfsd"}, {"error_class", error_class}, {"description", description}, {"stack", Json::array()},
+             {"user_visible", true}},
+            Api::qumulo);
+}
+
+void error_for(Api api, httplib::Response& res, int status, std::string_view code, std::string_view message) {
+  if (api == Api::service_fabric) {
+    fabric_error(res, status, code, message);
+  } else {
+    qumulo_error(res, status, code, message);
+  }
+}
+
+class Routes {
+ public:
+  Routes(World& world, RouteOptions options)
+      : world_(world), options_(std::move(options)), faults_(options_.faults, options_.seed) {}
+
+  void install(httplib::Server& server, const std::shared_ptr<Routes>& self);
+
+ private:
+  using Query = std::map<std::string, std::string>;
+  using SfHandler = std::function<void(const httplib::Request&, httplib::Response&, const Query&, double api)>;
+
+  // Checks api-version like the gateway (400 E_INVALIDARG), then runs `handler`.
+  httplib::Server::Handler service_fabric(SfHandler handler) const;
+  // Answers a progress request with `body()`, unless the fault injector picks it.
+  void progress(const httplib::Request& req, httplib::Response& res, Api api, const std::function<Json()>& body);
+  // Qumulo's gate: the simulated outage first (503), then the bearer token (401).
+  bool qumulo_gate(const httplib::Request& req, httplib::Response& res, bool needs_auth) const;
+  // MaxResults and ContinuationToken, or a 400.
+  std::optional<std::pair<std::string, std::uint64_t>> paging(const Query& query, httplib::Response& res) const;
+  template <class List>
+  SfHandler listing(List list) const;
+
+  World& world_;
+  RouteOptions options_;
+  FaultInjector faults_;
+};
+
+httplib::Server::Handler Routes::service_fabric(SfHandler handler) const {
+  return [handler = std::move(handler)](const httplib::Request& req, httplib::Response& res) {
+    Query query = raw_query(req.target);
+    auto version = query.find("api-version");
+    if (version == query.end()) return fabric_error(res, 400, "E_INVALIDARG", "The api-version query parameter is required.");
+    auto api = parse_api_version(version->second);
+    if (!api) {
+      return fabric_error(res, 400, "E_INVALIDARG",
+                          "api-version '" + version->second + "' is not supported: use 1.0 to 10.1.");
+    }
+    handler(req, res, query, *api);
+  };
+}
+
+void Routes::progress(const httplib::Request& req, httplib::Response& res, Api api, const std::function<Json()>& body) {
+  auto fault = faults_.draw(req.path);
+  if (fault == FaultKind::busy) {
+    return error_for(api, res, 503, api == Api::service_fabric ? "FABRIC_E_SERVICE_TOO_BUSY" : "service_too_busy",
+                     "The service is too busy to answer; retry later. (injected fault)");
+  }
+  if (fault == FaultKind::error) {
+    return error_for(api, res, 500, api == Api::service_fabric ? "E_FAIL" : "internal_error",
+                     "Internal error. (injected fault)");
+  }
+  if (fault == FaultKind::slow && !options_.stopper->sleep_for(options_.faults.slow_delay)) {
+    return error_for(api, res, 503, api == Api::service_fabric ? "FABRIC_E_SERVICE_TOO_BUSY" : "shutting_down",
+                     "The simulator is shutting down.");
+  }
+  std::string text = body().dump();
+  // A truncated body: complete HTTP, half the JSON, so the client fails to parse it.
+  if (fault == FaultKind::truncated) text.resize(text.size() / 2);
+  res.status = 200;
+  res.set_content(text, api == Api::service_fabric ? kSfContentType : kQumuloContentType);
+}
+
+bool Routes::qumulo_gate(const httplib::Request& req, httplib::Response& res, bool needs_auth) const {
+  // The reboot outage is simulated with 503 on every Qumulo route (not a closed
+  // connection): deterministic for tests, and clients already count it as "API unreachable".
+  if (!world_.qumulo_reachable(options_.now())) {
+    qumulo_error(res, 503, "service_unavailable", "The cluster is rebooting; the REST API is unavailable.");
+    return false;
+  }
+  const std::string& token = world_.scenario().qumulo.bearer_token;
+  if (needs_auth && !token.empty() && req.get_header_value("Authorization") != "Bearer " + token) {
+    res.set_header("WWW-Authenticate", "Bearer");
+    qumulo_error(res, 401, "http_unauthorized_error", "Need a valid bearer token in the Authorization header.");
+    return false;
+  }
+  return true;
+}
+
+std::optional<std::pair<std::string, std::uint64_t>> Routes::paging(const Query& query, httplib::Response& res) const {
+  std::uint64_t max_results = 0;
+  if (auto it = query.find("MaxResults"); it != query.end()) {
+    const std::string& text = it->second;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), max_results);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
+      fabric_error(res, 400, "E_INVALIDARG", "MaxResults must be a non-negative integer.");
+      return std::nullopt;
+    }
+  }
+  auto token = query.find("ContinuationToken");
+  return std::pair{token == query.end() ? std::string() : token->second, max_results};
+}
+
+template <class List>
+Routes::SfHandler Routes::listing(List list) const {
+  return [this, list](const httplib::Request&, httplib::Response& res, const Query& query, double api) {
+    auto paged = paging(query, res);
+    if (!paged) return;
+    auto body = list(paged->first, paged->second, query, api);
+    if (!body) return fabric_error(res, 400, "E_INVALIDARG", "The continuation token is not valid. Pass it back exactly as received.");
+    send_json(res, 200, *body, Api::service_fabric);
+  };
+}
+
+void Routes::install(httplib::Server& server, const std::shared_ptr<Routes>& self) {
+  // Every handler holds the routes alive through `self`.
+  auto now = [self] { return self->options_.now(); };
+  World* world = &world_;
+
+  server.set_pre_routing_handler([self](const httplib::Request&, httplib::Response&) {
+    if (self->options_.latency > Micros(0)) self->options_.stopper->sleep_for(self->options_.latency);
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+
+  server.Get("/", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content(
+        "upgrade_simulator: simulated Service Fabric and Qumulo upgrade APIs.\n\n"
+        "Service Fabric (add ?api-version=6.0 or 8.2):\n"
+        "  GET  /$/GetUpgradeProgress\n  GET  /$/GetClusterConfigurationUpgradeStatus\n"
+        "  POST /$/StartClusterConfigurationUpgrade\n  GET  /Applications[?MaxResults=N&ContinuationToken=T]\n"
+        "  GET  /Applications/{Id}/$/GetUpgradeProgress\n  GET  /Resources/Applications\n"
+        "  GET  /Resources/Applications/{name}/$/GetUpgradeProgress\n  GET  /ComposeDeployments\n"
+        "  GET  /ComposeDeployments/{name}/$/GetUpgradeProgress\n\n"
+        "Qumulo:\n  GET  /v3/upgrade/status\n  POST /v2/upgrade/prepare\n  POST /v2/upgrade/commit\n"
+        "  GET  /v1/shutdown/reboot/status\n  GET  /v1/version\n",
+        "text/plain; charset=utf-8");
+  });
+  server.Get("/-/healthy", [](const httplib::Request&, httplib::Response& res) { res.set_content("OK\n", "text/plain"); });
+
+  // --- Service Fabric
+  server.Get(R"(/\$/GetUpgradeProgress)",
+             service_fabric([self, now, world](const httplib::Request& req, httplib::Response& res, const Query&, double api) {
+               self->progress(req, res, Api::service_fabric, [&] { return world->cluster_progress(now(), api); });
+             }));
+  server.Get(R"(/\$/GetClusterConfigurationUpgradeStatus)",
+             service_fabric([self, now, world](const httplib::Request& req, httplib::Response& res, const Query&, double) {
+               self->progress(req, res, Api::service_fabric, [&] { return world->cluster_config_status(now()); });
+             }));
+  server.Post(R"(/\$/StartClusterConfigurationUpgrade)",
+              service_fabric([now, world](const httplib::Request& req, httplib::Response& res, const Query&, double) {
+                auto request = parse_config_upgrade(req.body);
+                if (auto* message = std::get_if<std::string>(&request)) return fabric_error(res, 400, "E_INVALIDARG", *message);
+                if (!world->start_cluster_config_upgrade(now(), std::get<ConfigUpgradeRequest>(request))) {
+                  return fabric_error(res, 409, "FABRIC_E_FABRIC_UPGRADE_IN_PROGRESS",
+                                      "A cluster configuration upgrade is already in progress.");
+                }
+                res.status = 202;  // Accepted, empty body
+              }));
+
+  server.Get("/Applications", service_fabric(listing([now, world](const std::string& token, std::uint64_t max,
+                                                                   const Query& query, double api) {
+               auto exclude = query.find("ExcludeApplicationParameters");
+               return world->applications(now(), token, max, api, exclude != query.end() && exclude->second == "true");
+             })));
+  // Ids use '~' for '/' (any api-version); nested names with '/' (api-version < 6.0 style) also match.
+  server.Get(R"(/Applications/(.+)/\$/GetUpgradeProgress)",
+             service_fabric([self, now, world](const httplib::Request& req, httplib::Response& res, const Query&, double api) {
+               std::string name = "fabric:/" + std::string(req.matches[1]);
+               std::replace(name.begin(), name.end(), '~', '/');
+               auto body = world->application_progress(now(), name, api);
+               if (!body) {
+                 return fabric_error(res, 404, "FABRIC_E_APPLICATION_NOT_FOUND", "Application " + name + " does not exist.");
+               }
+               self->progress(req, res, Api::service_fabric, [&] { return *body; });
+             }));
+
+  server.Get("/Resources/Applications",
+             service_fabric(listing([now, world](const std::string& token, std::uint64_t max, const Query&, double) {
+               return world->application_resources(now(), token, max);
+             })));
+  server.Get(R"(/Resources/Applications/([^/]+)/\$/GetUpgradeProgress)",
+             service_fabric([self, now, world](const httplib::Request& req, httplib::Response& res, const Query&, double) {
+               std::string name = req.matches[1];
+               auto body = world->application_resource_progress(now(), name);
+               if (!body) {
+                 return fabric_error(res, 404, "FABRIC_E_APPLICATION_NOT_FOUND",
+                                     "Application resource " + name + " does not exist.");
+               }
+               self->progress(req, res, Api::service_fabric, [&] { return *body; });
+             }));
+
+  server.Get("/ComposeDeployments",
+             service_fabric(listing([now, world](const std::string& token, std::uint64_t max, const Query&, double) {
+               return world->compose_deployments(now(), token, max);
+             })));
+  server.Get(R"(/ComposeDeployments/([^/]+)/\$/GetUpgradeProgress)",
+             service_fabric([self, now, world](const httplib::Request& req, httplib::Response& res, const Query&, double) {
+               std::string name = req.matches[1];
+               auto body = world->compose_deployment_progress(now(), name);
+               if (!body) {
+                 return fabric_error(res, 404, "FABRIC_E_COMPOSE_DEPLOYMENT_NOT_FOUND",
+                                     "Compose deployment " + name + " does not exist.");
+               }
+               self->progress(req, res, Api::service_fabric, [&] { return *body; });
+             }));
+
+  // --- Qumulo
+  auto qumulo_status = [self, now, world](const httplib::Request& req, httplib::Response& res) {
+    if (self->qumulo_gate(req, res, true)) self->progress(req, res, Api::qumulo, [&] { return world->qumulo_status(now()); });
+  };
+  server.Get("/v3/upgrade/status", qumulo_status);
+  server.Get("/v2/upgrade/status", qumulo_status);  // deprecated twin, same body
+  server.Get("/v1/shutdown/reboot/status", [self, now, world](const httplib::Request& req, httplib::Response& res) {
+    if (self->qumulo_gate(req, res, true))
+      self->progress(req, res, Api::qumulo, [&] { return world->qumulo_reboot_status(now()); });
+  });
+  server.Get("/v1/version", [self, now, world](const httplib::Request& req, httplib::Response& res) {
+    if (self->qumulo_gate(req, res, /*needs_auth=*/false)) send_json(res, 200, world->qumulo_version(now()), Api::qumulo);
+  });
+  server.Post("/v2/upgrade/prepare", [self, now, world](const httplib::Request& req, httplib::Response& res) {
+    if (!self->qumulo_gate(req, res, true)) return;
+    auto request = parse_prepare(req.body, world->scenario().qumulo.nodes);
+    if (auto* message = std::get_if<std::string>(&request)) return qumulo_error(res, 400, "http_bad_request_error", *message);
+    if (!world->qumulo_prepare(now(), std::get<PrepareRequest>(request)))
+      return qumulo_error(res, 409, "upgrade_in_progress_error", "An upgrade is already in progress.");
+    send_json(res, 202, Json::object(), Api::qumulo);
+  });
+  server.Post("/v2/upgrade/commit", [self, now, world](const httplib::Request& req, httplib::Response& res) {
+    if (!self->qumulo_gate(req, res, true)) return;
+    if (!world->qumulo_commit(now()))
+      return qumulo_error(res, 409, "upgrade_not_prepared_error", "There is no prepared upgrade to commit.");
+    send_json(res, 202, Json::object(), Api::qumulo);
+  });
+}
+
+}  // namespace
+
+bool Stopper::sleep_for(Micros d) {
+  std::unique_lock lock(mu_);
+  return !cv_.wait_for(lock, d, [&] { return stopped_; });
+}
+
+void Stopper::stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopped_ = true;
+  }
+  cv_.notify_all();
+}
+
+std::optional<FaultKind> FaultInjector::draw(const std::string& path) {
+  if (faults_.rate <= 0 || faults_.kinds.empty()) return std::nullopt;
+  std::uint64_t asked;
+  {
+    std::lock_guard lock(mu_);
+    asked = asked_[path]++;
+  }
+  std::uint64_t h = seed_;
+  for (unsigned char c : path) h = splitmix64(h ^ c);
+  h = splitmix64(h ^ splitmix64(asked));
+  double roll = double(h >> 11) * 0x1.0p-53;  // uniform in [0, 1)
+  if (roll >= faults_.rate) return std::nullopt;
+  return faults_.kinds[splitmix64(h) % faults_.kinds.size()];
+}
+
+std::map<std::string, std::string> raw_query(std::string_view target) {
+  std::map<std::string, std::string> query;
+  auto question = target.find('?');
+  if (question == std::string_view::npos) return query;
+  std::string_view rest = target.substr(question + 1);
+  while (!rest.empty()) {
+    auto amp = rest.find('&');
+    std::string_view pair = rest.substr(0, amp);
+    rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
+    auto eq = pair.find('=');
+    if (eq == std::string_view::npos) continue;
+    std::string_view value = pair.substr(eq + 1);
+    if (value.find('=') != std::string_view::npos) continue;
+    query.emplace(std::string(pair.substr(0, eq)), std::string(value));  // emplace keeps the first
+  }
+  return query;
+}
+
+std::optional<double> parse_api_version(std::string_view text) {
+  if (text.ends_with("-preview")) text.remove_suffix(8);
+  auto dot = text.find('.');
+  bool digits = !text.empty() && text.find_first_not_of("0123456789.") == std::string_view::npos &&
+                dot != std::string_view::npos && dot > 0 && dot + 1 < text.size() &&
+                text.find('.', dot + 1) == std::string_view::npos;
+  if (!digits) return std::nullopt;
+  double value = std::stod(std::string(text));
+  if (value < 1.0 || value > kMaxApiVersion + 1e-9) return std::nullopt;
+  return value;
+}
+
+void install_routes(httplib::Server& server, World& world, RouteOptions options) {
+  auto routes = std::make_shared<Routes>(world, std::move(options));
+  routes->install(server, routes);
+}
+
+}  // namespace sim

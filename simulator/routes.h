@@ -1,0 +1,68 @@
+// The HTTP face of the world: cpp-httplib handlers for the Service Fabric
+// gateway and Qumulo REST routes, plus the gateway's quirks (raw query
+// parsing, api-version checks) and the latency and fault injection.
+#pragma once
+
+#include <httplib.h>
+
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "world.h"
+
+namespace sim {
+
+// Lets handlers sleep (latency, slow faults) without holding up shutdown.
+class Stopper {
+ public:
+  // Sleeps for `d` (real time) unless stop() comes first; false when stopped.
+  bool sleep_for(Micros d);
+  void stop();
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopped_ = false;
+};
+
+// Picks which progress requests get a fault. The choice is a pure function of
+// (seed, path, how many times that path was asked before), so runs are
+// reproducible whatever order concurrent requests arrive in.
+class FaultInjector {
+ public:
+  FaultInjector(Faults faults, std::uint64_t seed) : faults_(std::move(faults)), seed_(seed) {}
+  std::optional<FaultKind> draw(const std::string& path);
+
+ private:
+  Faults faults_;
+  std::uint64_t seed_;
+  std::mutex mu_;
+  std::map<std::string, std::uint64_t> asked_;
+};
+
+// The gateway's query parser: split on '&' and '=', no percent-decoding, names
+// case-sensitive, the first occurrence wins, a pair whose value holds '=' is ignored.
+std::map<std::string, std::string> raw_query(std::string_view target);
+
+// The api-versions the simulated runtime (10.1) accepts: "1.0" to "10.1", with an optional "-preview".
+inline constexpr double kMaxApiVersion = 10.1;
+std::optional<double> parse_api_version(std::string_view text);
+
+struct RouteOptions {
+  std::function<SimTime()> now;  // the simulated clock
+  Micros latency{0};             // real time added before every response
+  Faults faults;
+  std::uint64_t seed = 1;
+  std::shared_ptr<Stopper> stopper = std::make_shared<Stopper>();
+};
+
+// Registers every route on `server`. `world` must outlive the server.
+void install_routes(httplib::Server& server, World& world, RouteOptions options);
+
+}  // namespace sim

@@ -1,0 +1,38 @@
+// Text formats the simulated APIs speak: .NET TimeSpan-style ISO-8601
+// durations, UTC timestamps with milliseconds, and the Prometheus-style
+// durations the scenario file and flags use.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace sim {
+
+using Micros = std::chrono::microseconds;
+using WallClock = std::chrono::system_clock;
+
+// Service Fabric's "not set" timestamp (no failure, never upgraded).
+inline constexpr std::string_view kUnsetTimestamp = "0001-01-01T00:00:00.000Z";
+// TimeSpan.MaxValue: Service Fabric's "infinite" policy timeout.
+inline constexpr std::string_view kInfiniteDuration = "P10675199DT2H48M5.4775807S";
+
+// "PT0H10M0.1752S"; days appear only when needed ("P1DT2H0M0S"). The hour and
+// minute parts are always present, as the runtime writes them. Negative → zero.
+std::string iso_duration(Micros d);
+
+// Parses P[nD][T[nH][nM][n[.f]S]] (hours, minutes and seconds may be fractional).
+std::optional<Micros> parse_iso_duration(std::string_view text);
+
+// What Service Fabric accepts in request bodies: ISO-8601 or a plain count of milliseconds.
+std::optional<Micros> parse_sf_duration(std::string_view text);
+
+// "2022-10-31T18:48:39.781Z".
+std::string utc_timestamp(WallClock::time_point t);
+
+// Prometheus-style: "500ms", "30s", "1h30m", "0". A leading '-' is allowed
+// (scenario start offsets may lie before the simulation began).
+std::optional<Micros> parse_duration(std::string_view text);
+
+}  // namespace sim

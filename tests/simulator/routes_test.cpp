@@ -1,0 +1,361 @@
+// The routes over real loopback HTTP: an in-process server on a free port,
+// its simulated clock set by the test.
+#include "routes.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <set>
+#include <thread>
+
+namespace sim {
+namespace {
+
+using namespace std::chrono_literals;
+using nlohmann::json;
+
+const WallClock::time_point kEpoch{std::chrono::seconds(1709287200)};
+
+class SimServer {
+ public:
+  explicit SimServer(Scenario scenario, RouteOptions options = {}) : world_(std::move(scenario), kEpoch) {
+    options.now = [this] { return SimTime(now_.load()); };
+    options.faults = world_.scenario().faults;
+    options.seed = world_.scenario().seed;
+    install_routes(server_, world_, std::move(options));
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    auto deadline = std::chrono::steady_clock::now() + 5s;
+    while (!server_.is_running() && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+  }
+  ~SimServer() {
+    server_.stop();
+    thread_.join();
+  }
+
+  httplib::Client client() const {
+    httplib::Client c("127.0.0.1", port_);
+    c.set_url_encode(false);  // continuation tokens go back raw
+    return c;
+  }
+  void set_time(SimTime t) { now_ = t; }
+  bool running() const { return port_ > 0 && server_.is_running(); }
+
+ private:
+  World world_;
+  std::atomic<Micros> now_{Micros(0)};
+  httplib::Server server_;
+  int port_ = -1;
+  std::thread thread_;
+};
+
+Scenario default_scenario() { return load_scenario_file(UE_SIM_DEFAULT_SCENARIO); }
+
+std::string error_code(const httplib::Result& res) {
+  auto body = json::parse(res->body, nullptr, false);
+  return body.is_object() && body.contains("Error") ? body["Error"]["Code"].get<std::string>() : "";
+}
+
+TEST(Routes, PagesApplicationsWithRawContinuationTokens) {
+  SimServer s(default_scenario());
+  ASSERT_TRUE(s.running());
+  auto cli = s.client();
+  std::vector<std::string> names;
+  std::string token;
+  int pages = 0;
+  do {
+    std::string path = "/Applications?api-version=6.0&MaxResults=5";
+    if (!token.empty()) path += "&ContinuationToken=" + token;
+    auto res = cli.Get(path.c_str());
+    ASSERT_TRUE(res);
+    ASSERT_EQ(res->status, 200) << path << " " << res->body;
+    auto body = json::parse(res->body);
+    for (const auto& item : body["Items"]) names.push_back(item["Name"]);
+    token = body["ContinuationToken"];
+    if (!token.empty()) {
+      EXPECT_NE(token.find(':'), std::string::npos);  // characters an encoder would change
+      EXPECT_NE(token.find('/'), std::string::npos);
+    }
+  } while (!token.empty() && ++pages < 10);
+  EXPECT_EQ(pages, 2);  // three pages
+  EXPECT_EQ(names.size(), 13u);
+  EXPECT_TRUE(std::is_sorted(names.begin(), names.end()));
+  EXPECT_EQ(std::set<std::string>(names.begin(), names.end()).size(), names.size());
+}
+
+TEST(Routes, RejectsAReEncodedContinuationToken) {
+  SimServer s(default_scenario());
+  auto cli = s.client();
+  auto raw = cli.Get("/Applications?api-version=6.0&MaxResults=5&ContinuationToken=fabric:/inventory/sync");
+  ASSERT_TRUE(raw);
+  EXPECT_EQ(raw->status, 200);
+  for (const char* token : {"fabric%3A%2Finventory%2Fsync", "fabric:%2Finventory%2Fsync", "fabric:/nothing/here"}) {
+    auto res = cli.Get((std::string("/Applications?api-version=6.0&MaxResults=5&ContinuationToken=") + token).c_str());
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 400) << token;
+    EXPECT_EQ(error_code(res), "E_INVALIDARG") << token;
+  }
+}
+
+TEST(Routes, ParsesTheQueryLikeTheGateway) {
+  auto q = raw_query("/Applications?api-version=6.0&api-version=9.9&ContinuationToken=fabric:/a%2Fb&x=a=b&Flag&MaxResults=");
+  EXPECT_EQ(q["api-version"], "6.0");                   // the first one wins
+  EXPECT_EQ(q["ContinuationToken"], "fabric:/a%2Fb");   // not decoded
+  EXPECT_FALSE(q.contains("x"));                        // a value holding '=' is ignored
+  EXPECT_FALSE(q.contains("Flag"));
+  EXPECT_EQ(q["MaxResults"], "");
+  EXPECT_TRUE(raw_query("/Applications").empty());
+  EXPECT_FALSE(raw_query("/a?Api-Version=6.0").contains("api-version"));  // names are case-sensitive
+}
+
+TEST(Routes, AcceptsTheRuntimesApiVersions) {
+  EXPECT_EQ(parse_api_version("6.0"), 6.0);
+  EXPECT_EQ(parse_api_version("6.0-preview"), 6.0);
+  EXPECT_EQ(parse_api_version("8.2"), 8.2);
+  EXPECT_EQ(parse_api_version("10.1"), 10.1);
+  EXPECT_EQ(parse_api_version("1.0"), 1.0);
+  for (const char* bad : {"10.2", "0.9", "6", "", "abc", "6.0.1", ".5", "6.0-beta"}) EXPECT_FALSE(parse_api_version(bad)) << bad;
+}
+
+TEST(Routes, EveryServiceFabricRouteNeedsAnApiVersion) {
+  SimServer s(default_scenario());
+  auto cli = s.client();
+  for (const char* path : {"/$/GetUpgradeProgress", "/$/GetClusterConfigurationUpgradeStatus", "/Applications",
+                           "/Applications/shop~cart/$/GetUpgradeProgress", "/Resources/Applications",
+                           "/Resources/Applications/storefront/$/GetUpgradeProgress", "/ComposeDeployments",
+                           "/ComposeDeployments/storefront-compose/$/GetUpgradeProgress"}) {
+    for (std::string query : {"", "?api-version=", "?api-version=11.0", "?API-VERSION=6.0"}) {
+      auto res = cli.Get((path + query).c_str());
+      ASSERT_TRUE(res) << path;
+      EXPECT_EQ(res->status, 400) << path << query;
+      EXPECT_EQ(error_code(res), "E_INVALIDARG") << path << query;
+    }
+    auto ok = cli.Get((std::string(path) + "?api-version=6.0").c_str());
+    EXPECT_EQ(ok->status, 200) << path;
+  }
+  auto post = cli.Post("/$/StartClusterConfigurationUpgrade", R"({"ClusterConfig": "{}"})", "application/json");
+  EXPECT_EQ(post->status, 400);
+  EXPECT_EQ(error_code(post), "E_INVALIDARG");
+}
+
+TEST(Routes, UnknownNamesAre404FabricErrors) {
+  SimServer s(default_scenario());
+  auto cli = s.client();
+  auto app = cli.Get("/Applications/shop~nope/$/GetUpgradeProgress?api-version=6.0");
+  EXPECT_EQ(app->status, 404);
+  EXPECT_EQ(error_code(app), "FABRIC_E_APPLICATION_NOT_FOUND");
+  auto resource = cli.Get("/Resources/Applications/nope/$/GetUpgradeProgress?api-version=7.0");
+  EXPECT_EQ(resource->status, 404);
+  EXPECT_EQ(error_code(resource), "FABRIC_E_APPLICATION_NOT_FOUND");
+  auto compose = cli.Get("/ComposeDeployments/nope/$/GetUpgradeProgress?api-version=6.0-preview");
+  EXPECT_EQ(compose->status, 404);
+  EXPECT_EQ(error_code(compose), "FABRIC_E_COMPOSE_DEPLOYMENT_NOT_FOUND");
+}
+
+TEST(Routes, ApplicationIdsWithTildesAndSlashesBothResolve) {
+  SimServer s(default_scenario());
+  auto cli = s.client();
+  for (const char* id : {"shop~payments~api", "shop/payments/api"}) {
+    auto res = cli.Get((std::string("/Applications/") + id + "/$/GetUpgradeProgress?api-version=6.0").c_str());
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 200) << id;
+    EXPECT_EQ(json::parse(res->body)["Name"], "fabric:/shop/payments/api");
+  }
+  auto listing = json::parse(cli.Get("/Applications?api-version=3.0")->body);  // pre-6.0 Ids use '/'
+  EXPECT_EQ(listing["Items"][0]["Id"], "analytics/ingest");
+}
+
+TEST(Routes, StartClusterConfigurationUpgradeAnswers202Then409) {
+  SimServer s(default_scenario());
+  auto cli = s.client();
+  const char* path = "/$/StartClusterConfigurationUpgrade?api-version=6.0";
+  s.set_time(100s);  // the scripted configuration upgrade is resting
+  auto bad = cli.Post(path, R"({"ClusterConfig": "{}", "MaxPercentUnhealthyNodes": 150})", "application/json");
+  EXPECT_EQ(bad->status, 400);
+  EXPECT_EQ(error_code(bad), "E_INVALIDARG");
+  EXPECT_EQ(cli.Post(path, "", "application/json")->status, 400);
+  auto accepted = cli.Post(path, R"({"ClusterConfig": "{\"ClusterConfigurationVersion\": \"5.0\"}",
+                                      "UpgradeDomainTimeoutInSeconds": "PT0H10M0S"})",
+                           "application/json");
+  EXPECT_EQ(accepted->status, 202);
+  EXPECT_EQ(accepted->body, "");
+  auto conflict = cli.Post(path, R"({"ClusterConfig": "{}"})", "application/json");
+  EXPECT_EQ(conflict->status, 409);
+  EXPECT_EQ(error_code(conflict), "FABRIC_E_FABRIC_UPGRADE_IN_PROGRESS");
+  s.set_time(101s);
+  auto status = json::parse(cli.Get("/$/GetClusterConfigurationUpgradeStatus?api-version=6.0")->body);
+  EXPECT_EQ(status["UpgradeState"], "RollingForwardInProgress");
+  EXPECT_EQ(status["ConfigVersion"], "5.0");
+}
+
+TEST(Routes, QumuloChecksTheBearerToken) {
+  Scenario scenario = default_scenario();
+  scenario.qumulo.bearer_token = "access-v1:t0ken";
+  SimServer s(scenario);
+  auto cli = s.client();
+  for (const char* path : {"/v3/upgrade/status", "/v1/shutdown/reboot/status"}) {
+    auto none = cli.Get(path);
+    EXPECT_EQ(none->status, 401) << path;
+    EXPECT_EQ(json::parse(none->body)["error_class"], "http_unauthorized_error");
+    EXPECT_EQ(cli.Get(path, {{"Authorization", "Bearer wrong"}})->status, 401) << path;
+    EXPECT_EQ(cli.Get(path, {{"Authorization", "access-v1:t0ken"}})->status, 401) << path;
+    EXPECT_EQ(cli.Get(path, {{"Authorization", "Bearer access-v1:t0ken"}})->status, 200) << path;
+  }
+  EXPECT_EQ(cli.Post("/v2/upgrade/commit", "", "application/json")->status, 401);
+  EXPECT_EQ(cli.Get("/v1/version")->status, 200);  // no authentication
+}
+
+TEST(Routes, QumuloApiIsDownDuringTheReboot) {
+  SimServer s(default_scenario());
+  auto cli = s.client();
+  s.set_time(85s);
+  for (const char* path : {"/v3/upgrade/status", "/v1/version", "/v1/shutdown/reboot/status"})
+    EXPECT_EQ(cli.Get(path)->status, 503) << path;
+  s.set_time(95s);
+  auto status = cli.Get("/v3/upgrade/status");
+  EXPECT_EQ(status->status, 200);
+  EXPECT_EQ(json::parse(status->body)["state"], "UPGRADE_STATE_REBOOTING");
+}
+
+TEST(Routes, QumuloPrepareAndCommit) {
+  SimServer s(default_scenario());
+  auto cli = s.client();
+  s.set_time(5s);  // idle
+  EXPECT_EQ(cli.Post("/v2/upgrade/commit", "", "application/json")->status, 409);
+  EXPECT_EQ(cli.Post("/v2/upgrade/prepare", R"({"auto_commit": false})", "application/json")->status, 400);
+  auto prepared = cli.Post("/v2/upgrade/prepare", R"({"image_path": "/upgrade/qumulo_core_7.4.0.qimg"})", "application/json");
+  EXPECT_EQ(prepared->status, 202);
+  EXPECT_EQ(prepared->body, "{}");
+  EXPECT_EQ(cli.Post("/v2/upgrade/prepare", R"({"image_path": "/x"})", "application/json")->status, 409);
+  s.set_time(1h);
+  EXPECT_EQ(json::parse(cli.Get("/v3/upgrade/status")->body)["state"], "UPGRADE_STATE_PREPARED");
+  EXPECT_EQ(cli.Post("/v2/upgrade/commit", "", "application/json")->status, 202);
+  s.set_time(1h + 1s);
+  EXPECT_EQ(json::parse(cli.Get("/v3/upgrade/status")->body)["state"], "UPGRADE_STATE_COMMITTING");
+}
+
+TEST(Routes, EveryBodyParsesAsJson) {
+  Scenario scenario = default_scenario();
+  add_generated_applications(scenario, 30, 5);
+  SimServer s(scenario);
+  auto cli = s.client();
+  std::vector<std::string> paths = {"/$/GetUpgradeProgress?api-version=6.0",
+                                    "/$/GetUpgradeProgress?api-version=8.2",
+                                    "/$/GetClusterConfigurationUpgradeStatus?api-version=6.0",
+                                    "/Applications?api-version=1.0",
+                                    "/Applications?api-version=6.1&ExcludeApplicationParameters=true",
+                                    "/Resources/Applications?api-version=6.4-preview",
+                                    "/ComposeDeployments?api-version=6.0-preview",
+                                    "/v3/upgrade/status",
+                                    "/v2/upgrade/status",
+                                    "/v1/shutdown/reboot/status",
+                                    "/v1/version"};
+  for (const auto& o : scenario.objects) {
+    switch (o.kind) {
+      case Kind::application:
+        for (const char* api : {"6.0", "8.2"})
+          paths.push_back("/Applications/" + application_id(o.name) + "/$/GetUpgradeProgress?api-version=" + api);
+        break;
+      case Kind::application_resource:
+        paths.push_back("/Resources/Applications/" + o.name + "/$/GetUpgradeProgress?api-version=7.0");
+        break;
+      case Kind::compose_deployment:
+        paths.push_back("/ComposeDeployments/" + o.name + "/$/GetUpgradeProgress?api-version=6.0-preview");
+        break;
+      default: break;
+    }
+  }
+  size_t bodies = 0;
+  for (SimTime t = 0s; t <= 200s; t += 10s) {
+    s.set_time(t);
+    for (const auto& path : paths) {
+      auto res = cli.Get(path.c_str());
+      ASSERT_TRUE(res) << path;
+      if (res->status == 503 && path.starts_with("/v")) continue;  // the Qumulo reboot outage
+      ASSERT_EQ(res->status, 200) << path << " at " << t.count();
+      EXPECT_TRUE(res->get_header_value("Content-Type").starts_with("application/json")) << path;
+      EXPECT_FALSE(json::parse(res->body, nullptr, false).is_discarded()) << path << ": " << res->body;
+      ++bodies;
+    }
+  }
+  EXPECT_GT(bodies, 1000u);
+}
+
+Scenario faulty(std::vector<FaultKind> kinds, Micros slow_delay = 3s) {
+  Scenario s = default_scenario();
+  s.faults.rate = 1;
+  s.faults.kinds = std::move(kinds);
+  s.faults.slow_delay = slow_delay;
+  return s;
+}
+
+TEST(Routes, InjectsBusyErrorAndTruncatedFaultsIntoProgressRequests) {
+  {
+    SimServer s(faulty({FaultKind::busy}));
+    auto cli = s.client();
+    auto res = cli.Get("/$/GetUpgradeProgress?api-version=6.0");
+    EXPECT_EQ(res->status, 503);
+    EXPECT_EQ(error_code(res), "FABRIC_E_SERVICE_TOO_BUSY");
+    EXPECT_EQ(cli.Get("/Applications?api-version=6.0")->status, 200);  // listings are left alone
+    EXPECT_EQ(cli.Get("/v3/upgrade/status")->status, 503);
+  }
+  {
+    SimServer s(faulty({FaultKind::error}));
+    auto res = s.client().Get("/Applications/shop~cart/$/GetUpgradeProgress?api-version=6.0");
+    EXPECT_EQ(res->status, 500);
+    EXPECT_EQ(error_code(res), "E_FAIL");
+  }
+  {
+    SimServer s(faulty({FaultKind::truncated}));
+    auto res = s.client().Get("/ComposeDeployments/storefront-compose/$/GetUpgradeProgress?api-version=6.0");
+    EXPECT_EQ(res->status, 200);
+    EXPECT_TRUE(json::parse(res->body, nullptr, false).is_discarded());
+    EXPECT_GT(res->body.size(), 100u);
+  }
+}
+
+TEST(Routes, SlowFaultsAndLatencyDelayTheAnswer) {
+  SimServer slow(faulty({FaultKind::slow}, 80ms));
+  auto begin = std::chrono::steady_clock::now();
+  EXPECT_EQ(slow.client().Get("/$/GetUpgradeProgress?api-version=6.0")->status, 200);
+  EXPECT_GE(std::chrono::steady_clock::now() - begin, 80ms);
+
+  RouteOptions options;
+  options.latency = 40ms;
+  SimServer delayed(default_scenario(), options);
+  begin = std::chrono::steady_clock::now();
+  EXPECT_EQ(delayed.client().Get("/v1/version")->status, 200);
+  EXPECT_GE(std::chrono::steady_clock::now() - begin, 40ms);
+}
+
+TEST(Routes, FaultsAreReproducibleFromTheSeed) {
+  Faults faults;
+  faults.rate = 0.3;
+  auto sequence = [&](std::uint64_t seed) {
+    FaultInjector injector(faults, seed);
+    std::string out;
+    for (int i = 0; i < 1000; ++i) {
+      auto f = injector.draw(i % 2 ? "/$/GetUpgradeProgress" : "/v3/upgrade/status");
+      out += f ? fault_name(*f)[0] : '.';
+    }
+    return out;
+  };
+  std::string a = sequence(7);
+  EXPECT_EQ(a, sequence(7));
+  EXPECT_NE(a, sequence(8));
+  auto faulted = std::count_if(a.begin(), a.end(), [](char c) { return c != '.'; });
+  EXPECT_GT(faulted, 220);
+  EXPECT_LT(faulted, 380);
+  for (char kind : {'b', 'e', 't', 's'}) EXPECT_NE(a.find(kind), std::string::npos);
+}
+
+TEST(Routes, StopperWakesSleepers) {
+  auto stopper = std::make_shared<Stopper>();
+  std::thread sleeper([&] { EXPECT_FALSE(stopper->sleep_for(std::chrono::hours(1))); });
+  stopper->stop();
+  sleeper.join();
+  EXPECT_FALSE(stopper->sleep_for(1s));  // stays stopped
+}
+
+}  // namespace
+}  // namespace sim

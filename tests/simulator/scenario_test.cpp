@@ -1,0 +1,142 @@
+#include "scenario.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+namespace sim {
+namespace {
+
+using namespace std::chrono_literals;
+
+// The message of the ScenarioError `yaml` raises ("" when it loads).
+std::string error_of(const std::string& yaml) {
+  try {
+    parse_scenario(yaml, "test.yml");
+  } catch (const ScenarioError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+size_t count_kind(const Scenario& s, Kind kind) {
+  return std::count_if(s.objects.begin(), s.objects.end(), [&](const SfObject& o) { return o.kind == kind; });
+}
+
+TEST(Scenario, DefaultLoadsWithEveryKind) {
+  Scenario s = load_scenario_file(UE_SIM_DEFAULT_SCENARIO);
+  EXPECT_EQ(count_kind(s, Kind::cluster), 1u);
+  EXPECT_EQ(count_kind(s, Kind::cluster_config), 1u);
+  EXPECT_GE(count_kind(s, Kind::application), 12u);  // several pages at MaxResults=5
+  EXPECT_GE(count_kind(s, Kind::application_resource), 2u);
+  EXPECT_GE(count_kind(s, Kind::compose_deployment), 1u);
+  EXPECT_EQ(s.qumulo.script.steps.size(), 6u);
+  EXPECT_EQ(s.qumulo.script.steps[0].state, "UPGRADE_STATE_PREPARING");  // prefix added
+  EXPECT_EQ(s.faults.rate, 0);
+}
+
+TEST(Scenario, EmptyFileStillHasTheClusterSingletons) {
+  Scenario s = parse_scenario("", "empty.yml");
+  ASSERT_EQ(s.objects.size(), 2u);
+  EXPECT_TRUE(s.objects[0].script.steps.empty());
+  EXPECT_TRUE(s.qumulo.script.steps.empty());
+}
+
+TEST(Scenario, ReadsStepsAndDefaults) {
+  Scenario s = parse_scenario(R"(
+domains: 3
+nodes_per_domain: 2
+latency: 20ms
+faults: {rate: 0.25, kinds: [busy, truncated], slow_delay: 1s}
+objects:
+  - kind: application
+    name: fabric:/a/b
+    repeat: true
+    start: -30s
+    steps:
+      - {state: RollingForwardInProgress, for: 1m, progress: 40}
+      - {state: RollingBackInProgress, for: 20s, progress: 0, failure: HealthCheck, unhealthy: true}
+      - {state: RollingBackCompleted, for: 10s}
+qumulo: {bearer_token: secret, steps: [{state: REBOOTING, for: 40s, unreachable: 10s}]}
+)",
+                              "t.yml");
+  const SfObject& app = s.objects.back();
+  EXPECT_EQ(app.name, "fabric:/a/b");
+  EXPECT_EQ(app.type_name, "BType");
+  EXPECT_EQ(app.domains, (std::vector<std::string>{"0", "1", "2"}));
+  EXPECT_EQ(app.nodes_per_domain, 2);
+  EXPECT_EQ(app.script.start, -30s);
+  ASSERT_EQ(app.script.steps.size(), 3u);
+  EXPECT_EQ(app.script.steps[0].length, 60s);
+  EXPECT_DOUBLE_EQ(*app.script.steps[0].progress, 0.4);
+  EXPECT_EQ(app.script.steps[1].failure, "HealthCheck");
+  EXPECT_TRUE(app.script.steps[1].unhealthy);
+  EXPECT_EQ(s.latency, 20ms);
+  EXPECT_DOUBLE_EQ(s.faults.rate, 0.25);
+  EXPECT_EQ(s.faults.kinds, (std::vector<FaultKind>{FaultKind::busy, FaultKind::truncated}));
+  EXPECT_EQ(s.qumulo.bearer_token, "secret");
+  EXPECT_EQ(s.qumulo.script.steps[0].unreachable, 10s);
+}
+
+TEST(Scenario, ErrorsNameTheFileLineAndProblem) {
+  EXPECT_EQ(error_of("objects:\n  - kind: application\n    name: fabric:/x\n    mod: Monitored\n"),
+            "test.yml:4: unknown key \"mod\" in an object");
+  EXPECT_EQ(error_of("nope: 1\n"), "test.yml:1: unknown key \"nope\" in the scenario");
+  EXPECT_NE(error_of("objects: [{kind: application_resource, name: r, steps: [{state: RollingForwardInProgress, for: 1s}]}]")
+                .find("state \"RollingForwardInProgress\" is not one of Invalid, ProvisioningTarget"),
+            std::string::npos);
+  EXPECT_NE(error_of("objects: [{kind: application, name: fabric:/x, steps: [{state: Failed, for: forever}, "
+                     "{state: Failed, for: 1s}]}]")
+                .find("only the last step"),
+            std::string::npos);
+  EXPECT_NE(error_of("objects: [{kind: application, name: fabric:/x, repeat: true, steps: [{state: Failed, for: forever}]}]")
+                .find("only the last step"),
+            std::string::npos);
+  EXPECT_NE(error_of("objects: [{kind: application, name: fabric:/x, steps: [{state: Failed, for: 1s, progress: 101}]}]")
+                .find("progress must be a number between 0 and 100"),
+            std::string::npos);
+  EXPECT_NE(error_of("objects: [{kind: application, name: shop/cart}]").find("fabric:/"), std::string::npos);
+  EXPECT_NE(error_of("objects: [{kind: application, name: fabric:/x}, {kind: application, name: fabric:/x}]")
+                .find("duplicate application \"fabric:/x\""),
+            std::string::npos);
+  EXPECT_NE(error_of("objects: [{kind: compose_deployment, name: c, mode: UnmonitoredDeferred}]").find("mode"),
+            std::string::npos);
+  EXPECT_NE(error_of("latency: soon").find("test.yml:1: latency: bad duration"), std::string::npos);
+  EXPECT_NE(error_of("objects: [").find("test.yml:"), std::string::npos);  // YAML syntax error
+  EXPECT_NE(error_of("qumulo: {steps: [{state: BOOTING, for: 1s}]}").find("UPGRADE_STATE_IDLE"), std::string::npos);
+  EXPECT_NE(error_of("qumulo: {steps: [{state: IDLE, for: 1s, unreachable: 2s}]}").find("longer than the step"),
+            std::string::npos);
+}
+
+TEST(Scenario, MissingFileIsOneLine) {
+  try {
+    load_scenario_file("/nonexistent/scenario.yml");
+    FAIL();
+  } catch (const ScenarioError& e) {
+    EXPECT_EQ(std::string(e.what()), "/nonexistent/scenario.yml: cannot read the scenario file");
+  }
+}
+
+TEST(Scenario, ScaleModeAddsApplicationsOfWhichSomeUpgrade) {
+  Scenario s = parse_scenario("", "empty.yml");
+  add_generated_applications(s, 25, 10);
+  ASSERT_EQ(count_kind(s, Kind::application), 25u);
+  auto repeating = std::count_if(s.objects.begin(), s.objects.end(), [](const SfObject& o) { return o.script.repeat; });
+  EXPECT_EQ(repeating, 10);
+  EXPECT_EQ(s.objects[2].name, "fabric:/scale/app-01");
+  EXPECT_EQ(s.objects.back().name, "fabric:/scale/app-25");
+
+  Scenario few = parse_scenario("", "empty.yml");
+  add_generated_applications(few, 3, 10);  // K is capped at N
+  EXPECT_EQ(std::count_if(few.objects.begin(), few.objects.end(), [](const SfObject& o) { return o.script.repeat; }), 3);
+}
+
+TEST(ApplicationId, ReplacesSlashesAndEscapes) {
+  EXPECT_EQ(application_id("fabric:/shop/payments/api"), "shop~payments~api");
+  EXPECT_EQ(application_id("fabric:/shop/payments/api", /*tilde=*/false), "shop/payments/api");
+  EXPECT_EQ(application_id("fabric:/samples/CalculatorApp"), "samples~CalculatorApp");
+  EXPECT_EQ(application_id("fabric:/a b"), "a%20b");
+}
+
+}  // namespace
+}  // namespace sim

@@ -1,0 +1,459 @@
+// The simulated world as a pure function of simulated time: every test sets
+// the time explicitly, none sleeps.
+#include "world.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+#include <thread>
+
+namespace sim {
+namespace {
+
+using namespace std::chrono_literals;
+
+const WallClock::time_point kEpoch{std::chrono::seconds(1709287200)};  // 2024-03-01T10:00:00Z
+
+World default_world() { return World(load_scenario_file(UE_SIM_DEFAULT_SCENARIO), kEpoch); }
+World world_of(const std::string& yaml) { return World(parse_scenario(yaml, "test.yml"), kEpoch); }
+
+Json app(const World& w, SimTime t, const std::string& name, double api = 8.2) {
+  auto body = w.application_progress(t, name, api);
+  EXPECT_TRUE(body) << name;
+  return body ? *body : Json();
+}
+
+std::vector<std::string> domain_states(const Json& domains) {
+  std::vector<std::string> out;
+  for (const auto& d : domains) out.push_back(d["Name"].get<std::string>() + "=" + d["State"].get<std::string>());
+  return out;
+}
+
+size_t pending_safety_checks(const Json& body) {
+  size_t n = 0;
+  for (const auto& node : body["CurrentUpgradeDomainProgress"]["NodeUpgradeProgressList"])
+    n += node["PendingSafetyChecks"].size();
+  return n;
+}
+
+// The contract's normalized phase (CONTRACT.md), to check the scenario covers them all.
+std::string phase_of(Kind kind, const std::string& state, bool error = false) {
+  if (kind == Kind::qumulo) return error ? "failed" : state == "UPGRADE_STATE_IDLE" ? "idle" : "rolling_forward";
+  if (state == "Invalid") return "idle";
+  if (state == "Failed") return "failed";
+  if (state == "RollingForwardCompleted" || state == "CompletedRollforward") return "completed";
+  if (state == "RollingBackCompleted" || state == "CompletedRollback") return "rolled_back";
+  if (state == "RollingBackInProgress" || state == "RollingBack" || state == "UnprovisioningTarget")
+    return "rolling_back";
+  return "rolling_forward";
+}
+
+const char* kWalk = R"(
+domains: [UD_0, UD_1, UD_2, UD_3, UD_4]
+nodes_per_domain: 2
+objects:
+  - kind: cluster
+    mode: Monitored
+    steps:
+      - {state: RollingForwardInProgress, for: 100s, progress: 100}
+      - {state: RollingForwardCompleted, for: forever}
+)";
+
+TEST(World, ClusterStartsInSafetyChecksOnTheFirstDomain) {
+  World w = world_of(kWalk);
+  Json c = w.cluster_progress(0s, 8.2);
+  EXPECT_EQ(c["UpgradeState"], "RollingForwardInProgress");
+  EXPECT_EQ(domain_states(c["UpgradeDomains"]),
+            (std::vector<std::string>{"UD_0=InProgress", "UD_1=Pending", "UD_2=Pending", "UD_3=Pending", "UD_4=Pending"}));
+  EXPECT_EQ(c["NextUpgradeDomain"], "UD_1");
+  EXPECT_EQ(c["CurrentUpgradeDomainProgress"]["DomainName"], "UD_0");
+  const Json& nodes = c["CurrentUpgradeDomainProgress"]["NodeUpgradeProgressList"];
+  ASSERT_EQ(nodes.size(), 2u);
+  EXPECT_EQ(nodes[0]["NodeName"], "_Node_0");
+  EXPECT_EQ(nodes[0]["UpgradePhase"], "PreUpgradeSafetyCheck");
+  const Json& check = nodes[0]["PendingSafetyChecks"][0]["SafetyCheck"];
+  EXPECT_EQ(check.begin().key(), "Kind");  // the .NET client needs Kind first
+  EXPECT_EQ(check["Kind"], "EnsureSeedNodeQuorum");
+  EXPECT_FALSE(check.contains("PartitionId"));
+  EXPECT_EQ(nodes[1]["PendingSafetyChecks"][0]["SafetyCheck"]["PartitionId"].get<std::string>().size(), 36u);
+  EXPECT_EQ(c["StartTimestampUtc"], "2024-03-01T10:00:00.000Z");
+  EXPECT_EQ(c["FailureTimestampUtc"], "0001-01-01T00:00:00.000Z");
+  EXPECT_EQ(c["HealthCheckPhase"], "Invalid");
+}
+
+TEST(World, MonitoredDomainsUpgradeThenHealthCheck) {
+  World w = world_of(kWalk);  // 20s per domain: 12s upgrading, 8s health check
+  EXPECT_EQ(w.cluster_progress(5s, 8.2)["CurrentUpgradeDomainProgress"]["NodeUpgradeProgressList"][0]["UpgradePhase"],
+            "Upgrading");
+  EXPECT_EQ(w.cluster_progress(11s, 8.2)["CurrentUpgradeDomainProgress"]["NodeUpgradeProgressList"][0]["UpgradePhase"],
+            "PostUpgradeSafetyCheck");
+
+  Json wait = w.cluster_progress(13s, 8.2);
+  EXPECT_EQ(wait["UpgradeState"], "RollingForwardPending");
+  EXPECT_EQ(wait["HealthCheckPhase"], "WaitDuration");
+  EXPECT_EQ(wait["HealthCheckElapsedTime"], "PT0H0M1S");
+  EXPECT_EQ(wait["NextUpgradeDomain"], "UD_1");
+  EXPECT_EQ(wait["CurrentUpgradeDomainProgress"]["DomainName"], "UD_1");  // as in the SFX fixture
+  EXPECT_TRUE(wait["CurrentUpgradeDomainProgress"]["NodeUpgradeProgressList"].empty());
+  EXPECT_EQ(domain_states(wait["UpgradeDomains"]).back(), "UD_0=Completed");
+  EXPECT_EQ(w.cluster_progress(18s, 8.2)["HealthCheckPhase"], "StableDuration");
+}
+
+TEST(World, DomainsWalkInTheRuntimeOrderAndComplete) {
+  World w = world_of(kWalk);
+  Json mid = w.cluster_progress(50s, 8.2);
+  EXPECT_EQ(domain_states(mid["UpgradeDomains"]),
+            (std::vector<std::string>{"UD_2=InProgress", "UD_3=Pending", "UD_4=Pending", "UD_0=Completed", "UD_1=Completed"}));
+  EXPECT_EQ(mid["UpgradeDurationInMilliseconds"], "PT0H0M50S");
+  EXPECT_EQ(mid["UpgradeDomainDurationInMilliseconds"], "PT0H0M10S");
+  EXPECT_EQ(mid["UpgradeUnits"], mid["UpgradeDomains"]);
+
+  Json done = w.cluster_progress(1h, 8.2);
+  EXPECT_EQ(done["UpgradeState"], "RollingForwardCompleted");
+  EXPECT_EQ(domain_states(done["UpgradeDomains"]),
+            (std::vector<std::string>{"UD_0=Completed", "UD_1=Completed", "UD_2=Completed", "UD_3=Completed", "UD_4=Completed"}));
+  EXPECT_EQ(done["UpgradeDurationInMilliseconds"], "PT0H1M40S");  // stops counting when done
+  EXPECT_EQ(done["NextUpgradeDomain"], "");
+}
+
+TEST(World, SimulatedTimeRunsAtTheRequestedSpeed) {
+  SimClock fast(1000), slow(1);
+  auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (fast.now() < 2s) ASSERT_LT(std::chrono::steady_clock::now(), deadline);  // ~2ms of real time
+  EXPECT_LT(slow.now(), fast.now());
+  EXPECT_LT(slow.now(), 2s);
+}
+
+TEST(World, ApiVersionBelow82LeavesOutNewerFields) {
+  World w = world_of(kWalk);
+  Json old = w.cluster_progress(5s, 6.0), recent = w.cluster_progress(5s, 8.2);
+  for (const char* field : {"UpgradeUnits", "CurrentUpgradeUnitsProgress", "IsNodeByNode", "HealthCheckElapsedTime",
+                            "HealthCheckPhase"}) {
+    EXPECT_FALSE(old.contains(field)) << field;
+    EXPECT_TRUE(recent.contains(field)) << field;
+  }
+}
+
+TEST(World, StalledApplicationStaysStalled) {
+  World w = default_world();
+  std::string name = "fabric:/shop/checkout";
+  Json early = app(w, 20s, name);
+  for (SimTime t : {SimTime(20s), SimTime(10min), SimTime(100h)}) {
+    Json a = app(w, t, name);
+    EXPECT_EQ(a["UpgradeState"], "RollingForwardPending");
+    EXPECT_EQ(a["RollingUpgradeMode"], "UnmonitoredManual");
+    EXPECT_EQ(a["NextUpgradeDomain"], "UD_1");
+    EXPECT_EQ(a["UpgradeDomains"], early["UpgradeDomains"]);
+    EXPECT_EQ(a["HealthCheckPhase"], "Invalid");  // manual mode: nothing to check, just waiting
+  }
+  EXPECT_EQ(app(w, 100h, name)["UpgradeDurationInMilliseconds"], "P4DT4H0M0S");
+}
+
+TEST(World, FailedHealthCheckRollsBack) {
+  World w = default_world();
+  std::string name = "fabric:/shop/search";  // starts at 15s: forward 30s, failing check 20s, rollback 25s
+  Json checking = app(w, 55s, name);
+  EXPECT_EQ(checking["UpgradeState"], "RollingForwardPending");
+  EXPECT_EQ(checking["HealthCheckPhase"], "Retry");
+  EXPECT_EQ(checking["HealthCheckRetryFlips"], 1);
+  EXPECT_FALSE(checking["UnhealthyEvaluations"].empty());
+  EXPECT_EQ(checking["FailureReason"], "None");
+
+  Json back = app(w, 70s, name);
+  EXPECT_EQ(back["UpgradeState"], "RollingBackInProgress");
+  EXPECT_EQ(back["FailureReason"], "HealthCheck");
+  EXPECT_EQ(back["FailureTimestampUtc"], "2024-03-01T10:01:05.000Z");
+  EXPECT_EQ(back["UnhealthyEvaluations"][0]["HealthEvaluation"]["Kind"], "Services");
+  EXPECT_EQ(back["UpgradeDomainProgressAtFailure"]["DomainName"], "UD_2");
+  auto states = domain_states(back["UpgradeDomains"]);
+  EXPECT_EQ(states.front(), "UD_1=InProgress");  // undoing the last completed domain
+  EXPECT_EQ(states.back(), "UD_0=Completed");
+
+  Json done = app(w, 100s, name);
+  EXPECT_EQ(done["UpgradeState"], "RollingBackCompleted");
+  EXPECT_EQ(done["FailureReason"], "HealthCheck");
+  EXPECT_TRUE(done["UnhealthyEvaluations"].empty());
+  for (const auto& d : done["UpgradeDomains"]) EXPECT_EQ(d["State"], "Pending");
+}
+
+TEST(World, FailedUpgradeMarksItsUnitFailed) {
+  World w = default_world();
+  Json a = app(w, 70s, "fabric:/inventory/sync");
+  EXPECT_EQ(a["UpgradeState"], "Failed");
+  EXPECT_EQ(a["FailureReason"], "UpgradeDomainTimeout");
+  EXPECT_EQ(a["UpgradeUnits"][0], (Json{{"Name", "UD_3"}, {"State", "Failed"}}));
+  EXPECT_EQ(a["UpgradeDomains"][0], (Json{{"Name", "UD_3"}, {"State", "InProgress"}}));  // no Failed domain state
+  const Json& at_failure = a["UpgradeDomainProgressAtFailure"];
+  EXPECT_EQ(at_failure["DomainName"], "UD_3");  // stuck in safety checks when it timed out
+  EXPECT_EQ(at_failure["NodeUpgradeProgressList"][0]["UpgradePhase"], "PreUpgradeSafetyCheck");
+}
+
+TEST(World, RepeatingScriptsLoopAndShowThePreviousLoopBeforeStart) {
+  World w = default_world();
+  const std::string cart = "fabric:/shop/cart";  // start 5s, 60s upgrading + 45s rest
+  for (SimTime t : {SimTime(7s), SimTime(40s), SimTime(90s)}) {
+    Json now = app(w, t, cart), later = app(w, t + 105s * 3, cart);
+    EXPECT_EQ(now["UpgradeState"], later["UpgradeState"]);
+    EXPECT_EQ(now["UpgradeDomains"], later["UpgradeDomains"]);
+  }
+  Json before = app(w, 0s, cart);
+  EXPECT_EQ(before["UpgradeState"], "RollingForwardCompleted");
+  EXPECT_EQ(before["StartTimestampUtc"], "2024-03-01T09:58:20.000Z");  // 5s - 105s
+  EXPECT_EQ(before["UpgradeDurationInMilliseconds"], "PT0H1M0S");
+}
+
+TEST(World, NeverUpgradedApplicationMatchesTheSpecExample) {
+  World w = default_world();
+  Json a = app(w, 30s, "fabric:/billing/ledger");
+  EXPECT_EQ(a["UpgradeState"], "RollingForwardCompleted");
+  EXPECT_EQ(a["RollingUpgradeMode"], "Invalid");
+  EXPECT_EQ(a["UpgradeDurationInMilliseconds"], "PT0H0M0S");
+  EXPECT_EQ(a["StartTimestampUtc"], "0001-01-01T00:00:00.000Z");
+  EXPECT_TRUE(a["UpgradeDomains"].empty());
+  EXPECT_FALSE(a.contains("UpgradeDescription"));
+  EXPECT_EQ(a["CurrentUpgradeDomainProgress"], (Json{{"NodeUpgradeProgressList", Json::array()}}));
+}
+
+TEST(World, NodeByNodeUpgradesWalkNodesAsUnits) {
+  World w = default_world();
+  Json a = app(w, 45s, "fabric:/identity/tokens");  // starts at 40s, 10 nodes in 90s
+  EXPECT_EQ(a["IsNodeByNode"], true);
+  EXPECT_EQ(a["RollingUpgradeMode"], "UnmonitoredDeferred");
+  EXPECT_TRUE(a["UpgradeDomains"].empty());
+  EXPECT_EQ(a["UpgradeUnits"].size(), 10u);
+  EXPECT_EQ(a["UpgradeUnits"][0], (Json{{"Name", "_Node_0"}, {"State", "InProgress"}}));
+  const Json& node = a["CurrentUpgradeUnitsProgress"]["NodeUpgradeProgressList"][0];
+  EXPECT_FALSE(a["CurrentUpgradeUnitsProgress"].contains("DomainName"));
+  EXPECT_EQ(node["NodeName"], "_Node_0");
+  EXPECT_EQ(node["UpgradeDuration"], "PT0H0M5S");
+}
+
+TEST(World, ResourceReplicasMoveAsStrings) {
+  World w = default_world();  // storefront: replicas move 35-95s
+  auto r = *w.application_resource_progress(65s, "storefront");
+  EXPECT_EQ(r["UpgradeState"], "RollingForward");
+  EXPECT_EQ(r["PercentCompleted"], "50");
+  EXPECT_EQ(r["ServiceUpgradeProgress"][0],
+            (Json{{"ServiceName", "web"}, {"CompletedReplicaCount", "3"}, {"PendingReplicaCount", "2"}}));
+  EXPECT_EQ(w.application_resource_progress(100s, "storefront")->at("PercentCompleted"), "100");
+  EXPECT_EQ(w.application_resource_progress(100s, "static-site")->at("UpgradeState"), "Invalid");
+  EXPECT_FALSE(w.application_resource_progress(1s, "nope"));
+}
+
+TEST(World, ComposeDeploymentGoesThroughItsStates) {
+  World w = default_world();
+  std::vector<std::string> seen;
+  for (SimTime t = 30s; t < 145s; t += 500ms) {  // one loop: 35s to 148s
+    std::string s = w.compose_deployment_progress(t, "storefront-compose")->at("UpgradeState");
+    if (seen.empty() || seen.back() != s) seen.push_back(s);
+  }
+  EXPECT_EQ(seen.front(), "RollingForwardCompleted");  // the previous loop's result
+  std::vector<std::string> expected = {"ProvisioningTarget", "RollingForwardInProgress", "RollingForwardPending",
+                                       "RollingForwardInProgress"};
+  EXPECT_TRUE(std::equal(expected.begin(), expected.end(), seen.begin() + 1)) << ::testing::PrintToString(seen);
+  EXPECT_EQ(*(seen.end() - 2), "UnprovisioningCurrent");
+  EXPECT_EQ(seen.back(), "RollingForwardCompleted");
+  Json body = *w.compose_deployment_progress(50s, "storefront-compose");
+  EXPECT_FALSE(body.contains("FailureReason"));
+  EXPECT_FALSE(body.contains("UpgradeDomains"));
+  EXPECT_EQ(w.compose_deployment_progress(50s, "legacy-compose")->at("UpgradeKind"), "Invalid");
+}
+
+TEST(World, QumuloCyclesThroughEveryStateWithARebootOutage) {
+  World w = default_world();  // start 10s: PREPARING 40s, PREPARED 15s, COMMITTING 10s, COMMITTED 6s, REBOOTING 40s, IDLE 60s
+  Json idle = w.qumulo_status(5s);
+  EXPECT_EQ(idle, (Json{{"state", "UPGRADE_STATE_IDLE"}, {"progress", nullptr}, {"settings", nullptr}, {"error_info", nullptr}}));
+  Json preparing = w.qumulo_status(30s);
+  EXPECT_EQ(preparing["state"], "UPGRADE_STATE_PREPARING");
+  EXPECT_EQ(preparing["progress"], 50);
+  EXPECT_EQ(preparing["settings"]["target_version"], "7.2.0");
+  EXPECT_EQ(w.qumulo_status(55s)["state"], "UPGRADE_STATE_PREPARED");
+  EXPECT_EQ(w.qumulo_status(70s)["state"], "UPGRADE_STATE_COMMITTING");
+  EXPECT_EQ(w.qumulo_status(78s)["state"], "UPGRADE_STATE_COMMITTED");
+  EXPECT_TRUE(w.qumulo_reachable(80s));
+  EXPECT_FALSE(w.qumulo_reachable(85s));  // the first 10s of REBOOTING
+  EXPECT_TRUE(w.qumulo_reachable(92s));
+  EXPECT_EQ(w.qumulo_status(92s)["state"], "UPGRADE_STATE_REBOOTING");
+  Json reboot = w.qumulo_reboot_status(92s);
+  EXPECT_EQ(reboot["state"], "REBOOT_IN_PROGRESS");
+  EXPECT_EQ(reboot["rebooted_node_count"], 1);
+  EXPECT_EQ(w.qumulo_reboot_status(115s)["rebooted_node_count"], 3);
+  EXPECT_EQ(w.qumulo_status(130s)["state"], "UPGRADE_STATE_IDLE");
+  EXPECT_EQ(w.qumulo_version(30s)["revision_id"], "Qumulo Core 7.1.3");
+  EXPECT_EQ(w.qumulo_version(130s)["revision_id"], "Qumulo Core 7.2.0");
+  EXPECT_EQ(w.qumulo_reboot_status(130s)["state"], "REBOOT_IDLE");
+}
+
+TEST(World, QumuloErrorInfoComesFromTheStep) {
+  World w = world_of("qumulo: {steps: [{state: PREPARING, for: 10s, progress: 30, error: disk full}]}");
+  Json s = w.qumulo_status(5s);
+  EXPECT_EQ(s["error_info"], "disk full");
+  EXPECT_EQ(s["progress"], 15);
+}
+
+TEST(World, ConfigurationUpgradeStartsOnlyWhenNoneRuns) {
+  World w = default_world();  // scripted: upgrading 20-70s, resting 70-140s
+  EXPECT_FALSE(w.start_cluster_config_upgrade(30s, {}));
+  EXPECT_TRUE(w.start_cluster_config_upgrade(100s, {.config_version = "9"}));
+  Json started = w.cluster_config_status(101s);
+  EXPECT_EQ(started["UpgradeState"], "RollingForwardInProgress");
+  EXPECT_EQ(started["ConfigVersion"], "9");
+  EXPECT_FALSE(w.start_cluster_config_upgrade(102s, {}));
+  EXPECT_EQ(w.cluster_config_status(130s)["ProgressStatus"], 3);
+  Json done = w.cluster_config_status(10h);  // a started upgrade plays once and its result stays
+  EXPECT_EQ(done["UpgradeState"], "RollingForwardCompleted");
+  EXPECT_EQ(done["ProgressStatus"], 5);
+  EXPECT_TRUE(w.start_cluster_config_upgrade(10h, {}));
+}
+
+TEST(World, QumuloPrepareHoldsUntilCommit) {
+  World w = world_of("qumulo: {nodes: 5}");
+  EXPECT_FALSE(w.qumulo_commit(1s));
+  ASSERT_TRUE(w.qumulo_prepare(1s, {.image_path = "/upgrade/qumulo_core_7.3.1.qimg", .num_nodes_to_reboot = 2}));
+  EXPECT_FALSE(w.qumulo_prepare(2s, {.image_path = "/x.qimg"}));
+  EXPECT_EQ(w.qumulo_status(2s)["settings"]["target_version"], "7.3.1");
+  EXPECT_FALSE(w.qumulo_commit(2s));  // still preparing
+  EXPECT_EQ(w.qumulo_status(1h)["state"], "UPGRADE_STATE_PREPARED");
+  ASSERT_TRUE(w.qumulo_commit(1h));
+  EXPECT_EQ(w.qumulo_status(1h + 1s)["state"], "UPGRADE_STATE_COMMITTING");
+  EXPECT_FALSE(w.qumulo_reachable(1h + 20s));  // not rolling: the whole reboot is an outage
+  EXPECT_EQ(w.qumulo_status(2h)["state"], "UPGRADE_STATE_IDLE");
+  EXPECT_EQ(w.qumulo_version(2h)["revision_id"], "Qumulo Core 7.3.1");
+}
+
+TEST(World, AutoCommitSkipsPrepared) {
+  World w = world_of("");
+  ASSERT_TRUE(w.qumulo_prepare(0s, {.image_path = "/i.qimg", .auto_commit = true, .do_rolling_reboot = true}));
+  EXPECT_EQ(w.qumulo_status(31s)["state"], "UPGRADE_STATE_COMMITTING");
+}
+
+TEST(World, EveryKindAndPhaseAppearsWithinThreeMinutes) {
+  World w = default_world();
+  const Scenario& s = w.scenario();
+  std::map<Kind, std::set<std::string>> phases;
+  std::set<std::string> all_phases, qumulo_states, health_phases;
+  size_t most_safety_checks = 0, max_completed_domains = 0;
+  bool rollback_unhealthy = false, stalled_throughout = true, outage = false;
+  std::set<std::string> percents;
+  for (SimTime t = 0s; t <= 180s; t += 500ms) {
+    for (const auto& o : s.objects) {
+      std::string state = w.state_of(o.kind, o.name, t);
+      phases[o.kind].insert(phase_of(o.kind, state));
+    }
+    Json cluster = w.cluster_progress(t, 8.2);
+    most_safety_checks = std::max(most_safety_checks, pending_safety_checks(cluster));
+    health_phases.insert(cluster["HealthCheckPhase"].get<std::string>());
+    size_t completed = 0;
+    for (const auto& d : cluster["UpgradeDomains"]) completed += d["State"] == "Completed";
+    max_completed_domains = std::max(max_completed_domains, completed);
+
+    Json search = app(w, t, "fabric:/shop/search");
+    if (search["UpgradeState"] == "RollingBackInProgress")
+      rollback_unhealthy = !search["UnhealthyEvaluations"].empty() && search["FailureReason"] == "HealthCheck";
+    if (t >= 15s) stalled_throughout &= app(w, t, "fabric:/shop/checkout")["UpgradeState"] == "RollingForwardPending";
+    percents.insert(w.application_resource_progress(t, "storefront")->at("PercentCompleted").get<std::string>());
+
+    Json q = w.qumulo_status(t);
+    qumulo_states.insert(q["state"].get<std::string>());
+    phases[Kind::qumulo].insert(phase_of(Kind::qumulo, q["state"], !q["error_info"].is_null()));
+    outage |= !w.qumulo_reachable(t);
+  }
+  for (const auto& [kind, seen] : phases) {
+    all_phases.insert(seen.begin(), seen.end());
+    EXPECT_TRUE(seen.contains("rolling_forward")) << kind_name(kind);
+  }
+  EXPECT_EQ(all_phases, (std::set<std::string>{"idle", "rolling_forward", "rolling_back", "completed", "rolled_back", "failed"}));
+  for (Kind kind : {Kind::cluster, Kind::cluster_config, Kind::application, Kind::application_resource,
+                    Kind::compose_deployment}) {
+    EXPECT_TRUE(phases[kind].contains("completed") || phases[kind].contains("rolled_back")) << kind_name(kind);
+  }
+  EXPECT_TRUE(phases[Kind::application].contains("failed"));
+  EXPECT_TRUE(phases[Kind::application].contains("rolled_back"));
+  EXPECT_TRUE(phases[Kind::application_resource].contains("rolling_back"));
+  EXPECT_EQ(qumulo_states.size(), 6u);
+  EXPECT_TRUE(outage);
+  EXPECT_GE(most_safety_checks, 3u);
+  EXPECT_EQ(max_completed_domains, 5u);
+  EXPECT_TRUE(health_phases.contains("WaitDuration") && health_phases.contains("StableDuration"));
+  EXPECT_TRUE(rollback_unhealthy);
+  EXPECT_TRUE(stalled_throughout);
+  EXPECT_GT(percents.size(), 10u);
+}
+
+TEST(World, IsSafeToShareBetweenThreads) {
+  World w = default_world();
+  std::atomic<int> started = 0;
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 4; ++i) {
+    threads.emplace_back([&, i] {
+      for (int n = 0; n < 200; ++n) {
+        SimTime t = SimTime(std::chrono::seconds(n + i));
+        w.cluster_progress(t, 8.2);
+        w.applications(t, "", 5, 6.0, false);
+        started += w.start_cluster_config_upgrade(t, {}) ? 1 : 0;
+        w.qumulo_prepare(t, {.image_path = "/a.qimg"});
+        w.qumulo_commit(t);
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_GT(started, 0);
+}
+
+TEST(Paginate, SlicesAfterTheTokenByteForByte) {
+  std::vector<std::string> names = {"fabric:/a", "fabric:/b/c", "fabric:/d", "fabric:/e"};
+  auto first = paginate(names, "", 2);
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->begin, 0u);
+  EXPECT_EQ(first->end, 2u);
+  EXPECT_EQ(first->continuation_token, "fabric:/b/c");
+  auto second = paginate(names, first->continuation_token, 2);
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->begin, 2u);
+  EXPECT_EQ(second->continuation_token, "");  // last page
+  EXPECT_EQ(paginate(names, "", 0)->end, 4u);   // 0: everything
+  EXPECT_FALSE(paginate(names, "fabric%3A%2Fb%2Fc", 2));
+  EXPECT_FALSE(paginate(names, "fabric:/b", 2));
+}
+
+TEST(ConfigUpgradeBody, ValidatesLikeTheGateway) {
+  auto error = [](std::string_view body) {
+    auto r = parse_config_upgrade(body);
+    return std::holds_alternative<std::string>(r) ? std::get<std::string>(r) : "";
+  };
+  EXPECT_EQ(error(R"({"ClusterConfig": "{}"})"), "");
+  EXPECT_EQ(error(R"({"ClusterConfig": "x", "UpgradeTimeoutInSeconds": "PT1H0M0S", "HealthCheckRetryTimeout": "60000",
+                     "HealthCheckWaitDurationInSeconds": 5000, "MaxPercentUnhealthyNodes": "10",
+                     "MaxPercentDeltaUnhealthyNodes": 0})"),
+            "");
+  EXPECT_NE(error("not json"), "");
+  EXPECT_NE(error("[]"), "");
+  EXPECT_NE(error("{}").find("ClusterConfig is required"), std::string::npos);
+  EXPECT_NE(error(R"({"ClusterConfig": {"a": 1}})").find("JSON string"), std::string::npos);
+  EXPECT_NE(error(R"({"ClusterConfig": "x", "UpgradeTimeoutInSeconds": "1h"})").find("UpgradeTimeoutInSeconds"),
+            std::string::npos);
+  EXPECT_NE(error(R"({"ClusterConfig": "x", "MaxPercentUnhealthyApplications": 101})").find("MaxPercentUnhealthyApplications"),
+            std::string::npos);
+  EXPECT_NE(error(R"({"ClusterConfig": "x", "MaxPercentUnhealthyNodes": 10.5})"), "");
+  EXPECT_NE(error(R"({"ClusterConfig": "x", "ApplicationHealthPolicies": {"ApplicationHealthPolicyMap": [
+              {"Key": "fabric:/a", "Value": {"DefaultServiceTypeHealthPolicy": {"MaxPercentUnhealthyServices": "200"}}}]}})")
+                .find("MaxPercentUnhealthyServices"),
+            std::string::npos);
+  auto ok = parse_config_upgrade(R"({"ClusterConfig": "{\"ClusterConfigurationVersion\": \"2.1.0\"}"})");
+  EXPECT_EQ(std::get<ConfigUpgradeRequest>(ok).config_version, "2.1.0");
+}
+
+TEST(PrepareBody, NeedsAnImagePath) {
+  EXPECT_TRUE(std::holds_alternative<std::string>(parse_prepare("{}", 4)));
+  EXPECT_TRUE(std::holds_alternative<std::string>(parse_prepare(R"({"image_path": "/a", "auto_commit": "yes"})", 4)));
+  EXPECT_TRUE(std::holds_alternative<std::string>(parse_prepare(R"({"image_path": "/a", "num_nodes_to_reboot": 0})", 4)));
+  EXPECT_TRUE(std::holds_alternative<std::string>(parse_prepare(R"({"image_path": "/a", "num_nodes_to_reboot": 3})", 5)));
+  auto ok = parse_prepare(R"({"image_path": "/a", "auto_commit": true, "num_nodes_to_reboot": 2})", 5);
+  ASSERT_TRUE(std::holds_alternative<PrepareRequest>(ok));
+  EXPECT_TRUE(std::get<PrepareRequest>(ok).auto_commit);
+  EXPECT_EQ(std::get<PrepareRequest>(ok).num_nodes_to_reboot, 2);
+}
+
+}  // namespace
+}  // namespace sim
