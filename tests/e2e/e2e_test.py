@@ -1,0 +1,274 @@
+#!/usr/bin/env python3
+"""End to end: upgrade_simulator -> upgrade_exporter -> a real Prometheus.
+
+Starts the three on 127.0.0.1 (the simulator 10x faster than real time, the
+exporter polling twice a second, Prometheus scraping and evaluating every
+second with the bundled rules rendered for a 15s stall window) and waits,
+condition by condition, until:
+
+  1. progress moves and phases change, as Prometheus recorded them;
+  2. UpgradeStalled fires for fabric:/shop/checkout, the application the
+     default scenario stalls in manual mode, and for nothing that moves;
+  3. every query of every dashboard in dashboards/grafana/ (panels and
+     label_values() variables) has returned data at least once: multi-value
+     variables as `.*`, single-value ones (the detail dashboard's
+     target/kind/name) tried with every exported object;
+  4. every recording and alerting rule evaluates without error.
+
+Fails with the conditions still unmet, the queries that never returned data,
+and the tails of the three logs. A sanitizer report in the exporter's or the
+simulator's log fails it too (scripts/test runs it in sanitizer builds).
+
+Usage: e2e_test.py --exporter=BIN --simulator=BIN --prometheus=BIN [--keep]
+Standard library only.
+"""
+import argparse
+import json
+import pathlib
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
+sys.path.insert(0, str(ROOT / "tests" / "dashboards"))
+import check_dashboards  # noqa: E402  (variable substitution and panel walking)
+
+DEADLINE_SECONDS = 150
+STALLED_APP = "fabric:/shop/checkout"
+SANITIZER = re.compile(r"ERROR: AddressSanitizer|ERROR: LeakSanitizer|WARNING: ThreadSanitizer|"
+                       r":\d+:\d+: runtime error: ")
+
+# Grafana's interval variables as this test's 1s scrapes make them.
+BUILTINS = {"__rate_interval": "1m", "__interval": "5s", "__interval_ms": "5000", "__range": "5m",
+            "__range_s": "300", "__range_ms": "300000"}
+# The overview's stall window (seconds), shortened like the rules'.
+OVERRIDES = {"stall_window": "15"}
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Child:
+    """A process whose stderr goes to a log file."""
+
+    def __init__(self, name, argv, workdir):
+        self.name = name
+        self.log = workdir / f"{name}.log"
+        with open(self.log, "w") as log:
+            self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log)
+
+    def text(self):
+        return self.log.read_text(errors="replace")
+
+    def port(self, pattern):
+        """Waits for the log line that names the port the child bound."""
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            match = re.search(pattern, self.text())
+            if match:
+                return int(match.group(1))
+            if self.proc.poll() is not None:
+                break
+            time.sleep(0.05)
+        raise SystemExit(f"{self.name} did not start:\n{self.text()[-3000:]}")
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def http_get(url, timeout=5):
+    with urllib.request.urlopen(url, timeout=timeout) as response:
+        return response.read().decode()
+
+
+def prometheus_query(base, expr):
+    """The instant-query result list, or None when Prometheus is not answering."""
+    url = f"{base}/api/v1/query?" + urllib.parse.urlencode({"query": expr})
+    try:
+        body = json.loads(http_get(url))
+    except (OSError, ValueError):
+        return None
+    if body.get("status") != "success":
+        raise SystemExit(f"Prometheus rejected {expr!r}: {body}")
+    return body["data"]["result"]
+
+
+def dashboard_queries():
+    """(where, expr, single-value variables) for every panel target of every dashboard."""
+    queries = []
+    for path in sorted((ROOT / "dashboards" / "grafana").glob("*.json")):
+        dashboard = json.loads(path.read_text())
+        values = check_dashboards.variable_values(dashboard)
+        values.update({k: v for k, v in OVERRIDES.items() if k in values})
+        single = {var["name"] for var in dashboard.get("templating", {}).get("list", [])
+                  if var.get("type") == "query" and not var.get("multi")}
+        for var in dashboard.get("templating", {}).get("list", []):
+            query = var.get("query")
+            query = query.get("query", "") if isinstance(query, dict) else (query or "")
+            match = check_dashboards.LABEL_VALUES.match(query)
+            if var.get("type") == "query" and match:
+                expr = f"count by ({match.group(2)}) ({match.group(1)})"
+                queries.append((f"{path.name} > variable {var['name']}", expr, values, single))
+        for panel, where in check_dashboards.walk_panels(dashboard.get("panels"), path.name):
+            for target in panel.get("targets", []):
+                expr = target.get("expr")
+                if expr:
+                    queries.append((f"{where} {target.get('refId', '')}".strip(), expr, values, single))
+    return queries
+
+
+def substitute(expr, values):
+    def replace(match):
+        name = match.group(1) or match.group(2) or match.group(3)
+        return BUILTINS.get(name, values.get(name, ".*"))
+    return check_dashboards.VARIABLE.sub(replace, expr)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--exporter", required=True)
+    parser.add_argument("--simulator", required=True)
+    parser.add_argument("--prometheus", required=True)
+    parser.add_argument("--keep", action="store_true", help="keep the work directory")
+    args = parser.parse_args()
+
+    workdir = pathlib.Path(tempfile.mkdtemp(prefix="ue-e2e-"))
+    children = []
+    try:
+        simulator = Child("simulator", [args.simulator, "--web.listen-address=127.0.0.1:0", "--speed=10"], workdir)
+        children.append(simulator)
+        sim_port = simulator.port(r"listening.* address=127\.0\.0\.1:(\d+)")
+        sim_url = f"http://127.0.0.1:{sim_port}"
+
+        (workdir / "exporter.yml").write_text(f"""global:
+  poll_interval: 500ms
+  idle_poll_interval: 5s
+  timeout: 2s
+targets:
+  - name: sf
+    type: service_fabric
+    url: {sim_url}
+    max_results: 5
+  - name: sf-capped         # the same cluster, capped, so objects are dropped
+    type: service_fabric
+    url: {sim_url}
+    collect: [applications]
+    max_objects: 2
+  - name: qumulo
+    type: qumulo
+    url: {sim_url}
+""")
+        exporter = Child("exporter", [args.exporter, f"--config.file={workdir / 'exporter.yml'}",
+                                      "--web.listen-address=127.0.0.1:0"], workdir)
+        children.append(exporter)
+        exporter_port = exporter.port(r"msg=listening .*port=(\d+)")
+
+        rules = subprocess.run([sys.executable, str(ROOT / "scripts" / "render-rules"), "--stall-window=15s",
+                                "--stall-for=5s"], capture_output=True, text=True, check=True).stdout
+        (workdir / "alerts.yml").write_text(rules)
+        (workdir / "prometheus.yml").write_text(f"""global:
+  scrape_interval: 1s
+  evaluation_interval: 1s
+rule_files: [alerts.yml]
+scrape_configs:
+  - job_name: upgrade_exporter
+    static_configs:
+      - targets: ['127.0.0.1:{exporter_port}']
+""")
+        prometheus_port = free_port()
+        prometheus = Child("prometheus", [args.prometheus, f"--config.file={workdir / 'prometheus.yml'}",
+                                          f"--storage.tsdb.path={workdir / 'data'}",
+                                          f"--web.listen-address=127.0.0.1:{prometheus_port}"], workdir)
+        children.append(prometheus)
+        base = f"http://127.0.0.1:{prometheus_port}"
+
+        # The reload panels need a reload to have happened.
+        reloaded = False
+        conditions = {
+            "progress moved": "count(changes(upgrade_progress_ratio[2m]) > 0)",
+            "phases changed": "count(changes(upgrade_phase[2m]) > 0)",
+            f"UpgradeStalled firing for {STALLED_APP}":
+                f'ALERTS{{alertname="UpgradeStalled",alertstate="firing",kind="application",name="{STALLED_APP}"}}',
+        }
+        unmet = dict(conditions)
+        queries = dashboard_queries()
+        pending = {i for i in range(len(queries))}
+        objects = []
+        deadline = time.monotonic() + DEADLINE_SECONDS
+        while time.monotonic() < deadline and (unmet or pending):
+            for child in children:
+                if child.proc.poll() is not None:
+                    raise SystemExit(f"{child.name} exited with {child.proc.returncode}:\n{child.text()[-3000:]}")
+            if not reloaded:
+                try:
+                    reloaded = urllib.request.urlopen(urllib.request.Request(
+                        f"http://127.0.0.1:{exporter_port}/-/reload", method="POST", data=b""), timeout=5).status == 200
+                except OSError:
+                    pass
+            for name, expr in list(unmet.items()):
+                if prometheus_query(base, expr):
+                    print(f"ok   {name}", flush=True)
+                    del unmet[name]
+            found = prometheus_query(base, "max by (target, kind, name) (upgrade_phase)") or []
+            objects = [r["metric"] for r in found] or objects
+            for i in sorted(pending):
+                where, expr, values, single = queries[i]
+                bindings = [{}] if not single else [{k: o.get(k, "") for k in single} for o in objects]
+                if any(prometheus_query(base, substitute(expr, {**values, **b})) for b in bindings):
+                    pending.discard(i)
+            time.sleep(1)  # the pace of re-asking; every wait above is for a condition
+
+        # Every rule evaluated without error.
+        try:
+            groups = json.loads(http_get(f"{base}/api/v1/rules"))["data"]["groups"]
+        except (OSError, ValueError, KeyError):
+            groups = []
+        broken = [f"{r['name']}: {r.get('lastError', '')}" for g in groups for r in g["rules"]
+                  if r.get("health") != "ok"]
+
+        # Nothing that moves may be called stalled.
+        stalled = prometheus_query(base, 'ALERTS{alertname="UpgradeStalled",alertstate="firing"}') or []
+        wrongly = sorted({r["metric"].get("name", "") for r in stalled} - {STALLED_APP})
+
+        problems = [f"never true: {name}: {expr}" for name, expr in unmet.items()]
+        problems += [f"never returned data: {queries[i][0]}: {queries[i][1]}" for i in sorted(pending)]
+        problems += [f"UpgradeStalled fired for moving upgrades: {', '.join(wrongly)}"] if wrongly else []
+        problems += ["POST /-/reload never succeeded"] if not reloaded else []
+        problems += ["Prometheus loaded no rules"] if not groups else []
+        problems += [f"rule not healthy: {rule}" for rule in broken]
+        for child in children:
+            if child.name != "prometheus" and SANITIZER.search(child.text()):
+                problems.append(f"sanitizer report in the {child.name} log")
+        if problems:
+            print("\n".join(problems))
+            for child in children:
+                print(f"--- {child.name} log (tail)\n{child.text()[-2000:]}")
+            return 1
+        print(f"ok   all {len(queries)} dashboard queries returned data")
+        return 0
+    finally:
+        for child in reversed(children):
+            child.stop()
+        if args.keep:
+            print(f"work directory kept: {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
