@@ -1,6 +1,7 @@
 // upgrade_exporter: polls upgrade progress of Service Fabric and Qumulo
 // clusters and serves it to Prometheus. See README.md.
 #include <csignal>
+#include <set>
 #include <cstdio>
 #include <cstring>
 #include <functional>
@@ -62,6 +63,9 @@ Flags parse_flags(int argc, char** argv) {
     }
     if (arg.rfind("--", 0) != 0) usage_error("unexpected argument \"" + arg + "\"");
     std::string name = arg.substr(2);
+    static const std::set<std::string> kFlags = {"config.file", "web.listen-address", "web.telemetry-path",
+                                                 "web.config.file", "log.level", "log.format"};
+    if (!kFlags.count(name.substr(0, name.find('=')))) usage_error("unknown flag --" + name.substr(0, name.find('=')));
     std::string value;
     auto eq = name.find('=');
     if (eq != std::string::npos) {
@@ -92,8 +96,6 @@ Flags parse_flags(int argc, char** argv) {
     } else if (name == "log.format") {
       if (!ue::parse_log_format(value, flags.log_format))
         usage_error("--log.format must be one of logfmt, json, got \"" + value + "\"");
-    } else {
-      usage_error("unknown flag --" + name);
     }
   }
   return flags;

@@ -114,37 +114,40 @@ class PollReader {
 
 // --- target keys ---
 
-struct CollectName {
-  std::string_view name;
-  Kind kind;
-};
-// In export order: `collect` is kept in this order whatever order it is written in.
-constexpr CollectName kCollectNames[] = {{"cluster", Kind::cluster},
-                                         {"cluster_config", Kind::cluster_config},
-                                         {"applications", Kind::application},
-                                         {"application_resources", Kind::application_resource},
-                                         {"compose_deployments", Kind::compose_deployment}};
-constexpr std::string_view kCollectChoices =
-    "cluster, cluster_config, applications, application_resources, compose_deployments";
+// What a service_fabric target's `collect:` may name, in export order: the
+// sources table (sources/registry.cpp), so a new kind needs no change here.
+std::vector<const Source*> collectable_sources() {
+  std::vector<const Source*> sources;
+  for (const Source& source : all_sources())
+    if (source.target_type == TargetType::service_fabric) sources.push_back(&source);
+  return sources;
+}
 
+std::string collect_choices() {
+  std::string choices;
+  for (const Source* source : collectable_sources())
+    choices += (choices.empty() ? "" : ", ") + std::string(source->collect_name);
+  return choices;
+}
+
+// `collect` is kept in export order whatever order it is written in.
 std::vector<Kind> read_collect(const Value& v) {
+  const std::vector<const Source*> sources = collectable_sources();
   std::vector<Value> items = decode::elements(v);
-  if (items.empty()) decode::fail(v, std::string("must list at least one of ") + std::string(kCollectChoices));
-  std::vector<bool> chosen(std::size(kCollectNames), false);
+  if (items.empty()) decode::fail(v, "must list at least one of " + collect_choices());
+  std::vector<bool> chosen(sources.size(), false);
   for (const Value& item : items) {
     std::string name = decode::read_string(item);
-    auto found = std::find_if(std::begin(kCollectNames), std::end(kCollectNames),
-                              [&](const CollectName& c) { return c.name == name; });
-    if (found == std::end(kCollectNames)) {
-      decode::fail(item, "unknown kind " + in_quotes(name) + " (use " + std::string(kCollectChoices) + ")");
-    }
-    auto index = static_cast<std::size_t>(found - std::begin(kCollectNames));
+    auto found = std::find_if(sources.begin(), sources.end(),
+                              [&](const Source* source) { return source->collect_name == name; });
+    if (found == sources.end()) decode::fail(item, "unknown kind " + in_quotes(name) + " (use " + collect_choices() + ")");
+    auto index = static_cast<std::size_t>(found - sources.begin());
     if (chosen[index]) decode::fail(item, "duplicate kind " + in_quotes(name));
     chosen[index] = true;
   }
   std::vector<Kind> kinds;
   for (std::size_t i = 0; i < chosen.size(); ++i) {
-    if (chosen[i]) kinds.push_back(kCollectNames[i].kind);
+    if (chosen[i]) kinds.push_back(sources[i]->kind);
   }
   return kinds;
 }
@@ -325,7 +328,7 @@ TargetConfig read_target(const Value& v, const PollSettings& global, std::set<st
     if (collect_at) decode::fail(*collect_at, "not allowed for qumulo targets (a qumulo target has one kind)");
     target.collect = {Kind::qumulo};
   } else if (!collect_at) {
-    for (const auto& c : kCollectNames) target.collect.push_back(c.kind);
+    for (const Source* source : collectable_sources()) target.collect.push_back(source->kind);
   }
   if (tls_at && target.scheme != "https") decode::fail(*tls_at, "set on a plain http:// url (use https://)");
   return target;

@@ -96,14 +96,32 @@ std::string HttpServer::reload_web_config() {
 void HttpServer::install_routes() {
   auto& s = *server_;
   // Every endpoint sits behind basic auth when users are configured, as in exporter-toolkit.
-  s.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+  auto reload = [this](httplib::Response& res) {
+    std::string error = reload_();
+    if (error.empty()) {
+      res.set_content("OK\n", "text/plain");
+    } else {
+      res.status = 500;
+      res.set_content("failed to reload config: " + error + "\n", "text/plain");
+    }
+  };
+  s.set_pre_routing_handler([this, reload](const httplib::Request& req, httplib::Response& res) {
     auto web = web_state();
-    if (!web->auth.enabled() || web->auth.check(req.get_header_value("Authorization")))
-      return httplib::Server::HandlerResponse::Unhandled;
-    res.status = 401;
-    res.set_header("WWW-Authenticate", "Basic realm=\"upgrade_exporter\"");
-    res.set_content("Unauthorized\n", "text/plain");
-    return httplib::Server::HandlerResponse::Handled;
+    if (web->auth.enabled() && !web->auth.check(req.get_header_value("Authorization"))) {
+      res.status = 401;
+      res.set_header("WWW-Authenticate", "Basic realm=\"upgrade_exporter\"");
+      res.set_content("Unauthorized\n", "text/plain");
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    // httplib answers 400 to a POST with neither Content-Length nor chunked
+    // encoding before any route runs, and that is what a bare
+    // `curl -X POST .../-/reload` sends; with no body to read it is served here.
+    if (req.method == "POST" && req.path == "/-/reload" && !req.has_header("Content-Length") &&
+        !req.has_header("Transfer-Encoding")) {
+      reload(res);
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
   });
   const std::string landing = landing_page(options_.telemetry_path);
   s.Get(options_.telemetry_path, [this](const httplib::Request& req, httplib::Response& res) {
@@ -123,15 +141,7 @@ void HttpServer::install_routes() {
   }
   s.Get("/-/healthy", [](const httplib::Request&, httplib::Response& res) { res.set_content("OK\n", "text/plain"); });
   s.Get("/-/ready", [](const httplib::Request&, httplib::Response& res) { res.set_content("OK\n", "text/plain"); });
-  s.Post("/-/reload", [this](const httplib::Request&, httplib::Response& res) {
-    std::string error = reload_();
-    if (error.empty()) {
-      res.set_content("OK\n", "text/plain");
-    } else {
-      res.status = 500;
-      res.set_content("failed to reload config: " + error + "\n", "text/plain");
-    }
-  });
+  s.Post("/-/reload", [reload](const httplib::Request&, httplib::Response& res) { reload(res); });
 }
 
 void HttpServer::start() {

@@ -105,8 +105,6 @@ TargetMetrics::Endpoint& TargetMetrics::endpoint(std::string_view name) {
   return endpoints_.emplace(std::string(name), std::move(e)).first->second;
 }
 
-void TargetMetrics::declare_endpoint(std::string_view name) { endpoint(name); }
-
 void TargetMetrics::request(std::string_view name, double seconds) {
   Endpoint& e = endpoint(name);
   e.requests->Increment();
@@ -138,6 +136,18 @@ void TargetMetrics::dropped(Kind kind, double count) {
   auto& counter = dropped_[kind];
   if (!counter) counter = &owner_->dropped_.Add({{"target", target_}, {"kind", std::string(kind_name(kind))}});
   counter->Increment(count);
+}
+
+void TargetMetrics::forget_kind(Kind kind) {
+  std::lock_guard lock(mutex_);
+  if (auto it = objects_.find(kind); it != objects_.end()) {
+    owner_->objects_.Remove(it->second);
+    objects_.erase(it);
+  }
+  if (auto it = dropped_.find(kind); it != dropped_.end()) {
+    owner_->dropped_.Remove(it->second);
+    dropped_.erase(it);
+  }
 }
 
 }  // namespace ue

@@ -29,8 +29,8 @@ class TargetMetrics {
   void poll_finished(double seconds, bool success, double now_unix);
   void set_objects(Kind kind, double count);
   void dropped(Kind kind, double count);
-  // Creates the series of an endpoint at 0 so alerts see the first error as an increase.
-  void declare_endpoint(std::string_view endpoint);
+  // Removes the series of a kind the target no longer collects.
+  void forget_kind(Kind kind);
 
  private:
   friend class SelfMetrics;

@@ -109,6 +109,7 @@ void TargetPoller::poll_once() {
   }
   const auto started = Clock::now();
   bool up = true;
+  std::size_t unread = 0;  // objects due this poll that could not be read
   if (started >= memo_expires_) {
     memo_.clear();
     memo_expires_ = started + config->settings.idle_poll_interval;
@@ -138,7 +139,7 @@ void TargetPoller::poll_once() {
       if (source.read)
         poll_single(source, *config, *fetchers.front());
       else
-        poll_listed(source, *config, fetchers);
+        unread += poll_listed(source, *config, fetchers);
       absent_until_.erase(kind);
     } catch (const FeatureAbsent& e) {
       // Not an error: this cluster does not serve the kind. Ask again later.
@@ -164,10 +165,20 @@ void TargetPoller::poll_once() {
   }
   fetchers.clear();
 
+  // Kinds a reload took out of `collect` go at once, with their series.
+  for (Kind kind : kAllKinds) {
+    if (std::find(config->collect.begin(), config->collect.end(), kind) != config->collect.end()) continue;
+    snapshot_.retain(kind, [](const std::string&) { return false; });
+    metrics_.forget_kind(kind);
+    absent_until_.erase(kind);
+    dropped_before_.erase(kind);
+  }
   snapshot_.expire(Clock::now(), config->settings.max_staleness);
   for (Kind kind : config->collect) metrics_.set_objects(kind, static_cast<double>(snapshot_.count(kind)));
   metrics_.set_up(up);
-  metrics_.poll_finished(std::chrono::duration<double>(Clock::now() - started).count(), up, unix_now());
+  // Up is about reaching the API; a poll that also left objects unread is not "fully successful".
+  metrics_.poll_finished(std::chrono::duration<double>(Clock::now() - started).count(), up && unread == 0,
+                         unix_now());
 
   auto rendered = std::make_shared<const TargetSamples>(render_target(name_, snapshot_));
   {
@@ -210,7 +221,7 @@ void TargetPoller::poll_single(const Source& source, const TargetConfig& config,
   snapshot_.record(source.kind, config.name, std::move(upgrade), unix_now(), Clock::now());
 }
 
-void TargetPoller::poll_listed(const Source& source, const TargetConfig& config,
+std::size_t TargetPoller::poll_listed(const Source& source, const TargetConfig& config,
                                std::vector<std::unique_ptr<HttpFetcher>>& fetchers) {
   const Listing& listing = *source.listing;
   const PollSettings& settings = config.settings;
@@ -272,25 +283,36 @@ void TargetPoller::poll_listed(const Source& source, const TargetConfig& config,
 
   // 4. Read them, at most `concurrency` at once; one failure loses only that object's fresh values.
   std::vector<std::optional<Upgrade>> results(due.size());
+  std::vector<char> gone(due.size(), 0);  // deleted between the listing and its read
   run_parallel(fetchers.size(), due.size(), [&](std::size_t worker, std::size_t i) {
     if (stopping_ || fetchers[worker]->upstream_overloaded()) return;  // unread objects keep their last values
     try {
       results[i] = fetchers[worker]->get(listing.progress_endpoint, listing.progress_path(*due[i]), listing.parse_progress);
     } catch (const SourceError& e) {
+      gone[i] = e.reason == Reason::http_status && e.http_status == 404;
       Log::debug("object read failed", {{"target", name_}, {"kind", kind_name(source.kind)}, {"name", due[i]->name},
                                         {"err", e.message}});
     }
   });
 
   const double now_unix = unix_now();
+  std::size_t unread = 0;
   for (std::size_t i = 0; i < due.size(); ++i) {
-    if (!results[i]) continue;  // keeps its last values until max_staleness
+    if (gone[i]) {
+      snapshot_.erase(source.kind, due[i]->name);
+      continue;
+    }
+    if (!results[i]) {
+      ++unread;
+      continue;  // keeps its last values until max_staleness
+    }
     bool first_read = snapshot_.find(source.kind, due[i]->name) == nullptr;
     ObjectState& object = snapshot_.record(source.kind, due[i]->name, std::move(*results[i]), now_unix, now);
     object.listing_status = due[i]->status;
     object.next_read = now + (first_read ? idle_offset(due[i]->name, settings.idle_poll_interval)
                                          : std::chrono::duration_cast<Clock::duration>(settings.idle_poll_interval));
   }
+  return unread;
 }
 
 }  // namespace ue

@@ -44,7 +44,9 @@ class TargetPoller {
  private:
   void run();
   void poll_single(const Source& source, const TargetConfig& config, HttpFetcher& fetcher);
-  void poll_listed(const Source& source, const TargetConfig& config, std::vector<std::unique_ptr<HttpFetcher>>& fetchers);
+  // Returns how many due objects could not be read.
+  std::size_t poll_listed(const Source& source, const TargetConfig& config,
+                          std::vector<std::unique_ptr<HttpFetcher>>& fetchers);
   bool sleep_until(SteadyTime when);  // false when stopping
   void schedule_backoff(const ConnectionSettings& connection, const TargetConfig& config, SteadyTime started);
   // Runs beside a poll and aborts requests that outlive their timeout.

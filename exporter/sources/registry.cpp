@@ -1,5 +1,7 @@
-// The table of kinds. Adding a kind: one new file defining its Source, its
-// declaration in parsers.h and one line below (in kAllKinds order).
+// The table of kinds. Adding a kind: one new file defining its Source (its
+// `collect:` name, endpoints and parsers), its declaration in parsers.h, one
+// line below, and its Kind in model/upgrade.h (enum, kAllKinds, kind_name),
+// the `kind` label value the contract names. Config and poller read this table.
 #include <stdexcept>
 
 #include "sources/parsers.h"

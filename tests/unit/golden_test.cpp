@@ -1,0 +1,103 @@
+// Golden tests, as in json_exporter: each reference payload goes through its
+// parser, the snapshot and the renderer, and the page must equal
+// tests/testdata/golden/<payload>.prom byte for byte. After an intended change
+// to parsing or rendering, regenerate with
+//   UE_UPDATE_GOLDEN=1 build/tests/unit_tests --gtest_filter='Golden*'
+// and review the diff like code.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "render/render.h"
+#include "snapshot/snapshot.h"
+#include "sources/parsers.h"
+
+namespace ue {
+namespace {
+
+struct GoldenCase {
+  const char* payload;  // under tests/testdata/payloads/
+  Kind kind;
+  const char* name;  // object name; single-object kinds are named after the target
+  Upgrade (*parse)(std::string_view body);
+  const char* reboot_payload = nullptr;  // qumulo: the reboot status read with it
+};
+
+const GoldenCase kCases[] = {
+    {"service_fabric/cluster_7_1.json", Kind::cluster, "sf", parse_cluster_upgrade},
+    {"service_fabric/cluster_completed_9_1.json", Kind::cluster, "sf", parse_cluster_upgrade},
+    {"service_fabric/cluster_node_by_node_8_2.json", Kind::cluster, "sf", parse_cluster_upgrade},
+    {"service_fabric/cluster_in_progress_10_0_retry.json", Kind::cluster, "sf", parse_cluster_upgrade},
+    {"service_fabric/cluster_many_safety_checks.json", Kind::cluster, "sf", parse_cluster_upgrade},
+    {"service_fabric/cluster_config_status.json", Kind::cluster_config, "sf", parse_cluster_config_upgrade},
+    {"service_fabric/application_in_progress.json", Kind::application, "fabric:/shop/cart", parse_application_upgrade},
+    {"service_fabric/application_failed_health_check.json", Kind::application, "fabric:/shop/search",
+     parse_application_upgrade},
+    {"service_fabric/application_rolling_back.json", Kind::application, "fabric:/shop/search",
+     parse_application_upgrade},
+    {"service_fabric/application_never_upgraded.json", Kind::application, "fabric:/idle", parse_application_upgrade},
+    {"service_fabric/application_resource_progress.json", Kind::application_resource, "inventory",
+     parse_application_resource_upgrade},
+    {"service_fabric/compose_deployment_progress.json", Kind::compose_deployment, "storefront",
+     parse_compose_deployment_upgrade},
+    {"qumulo/upgrade_status_idle.json", Kind::qumulo, "nas", parse_qumulo_upgrade_status,
+     "qumulo/reboot_status_idle.json"},
+    {"qumulo/upgrade_status_preparing.json", Kind::qumulo, "nas", parse_qumulo_upgrade_status},
+    {"qumulo/upgrade_status_prepared.json", Kind::qumulo, "nas", parse_qumulo_upgrade_status},
+    {"qumulo/upgrade_status_committing.json", Kind::qumulo, "nas", parse_qumulo_upgrade_status},
+    {"qumulo/upgrade_status_rebooting.json", Kind::qumulo, "nas", parse_qumulo_upgrade_status,
+     "qumulo/reboot_status_in_progress.json"},
+    {"qumulo/upgrade_status_error.json", Kind::qumulo, "nas", parse_qumulo_upgrade_status},
+    {"qumulo/upgrade_status_future_state.json", Kind::qumulo, "nas", parse_qumulo_upgrade_status},
+};
+
+std::string read(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::string golden_path(const std::string& payload) {
+  std::string stem = payload.substr(0, payload.rfind('.'));
+  for (char& c : stem)
+    if (c == '/') c = '-';
+  return std::string(UE_TESTDATA) + "/golden/" + stem + ".prom";
+}
+
+class Golden : public ::testing::TestWithParam<GoldenCase> {};
+
+TEST_P(Golden, PageMatches) {
+  const GoldenCase& c = GetParam();
+  Upgrade upgrade = c.parse(read(std::string(UE_TESTDATA) + "/payloads/" + c.payload));
+  if (c.reboot_payload)
+    upgrade.reboot = parse_qumulo_reboot_status(read(std::string(UE_TESTDATA) + "/payloads/" + c.reboot_payload));
+  Snapshot snapshot;
+  snapshot.record(c.kind, c.name, std::move(upgrade), /*now_unix=*/1767225600, SteadyTime{});  // 2026-01-01
+  const std::string page =
+      assemble_page({std::make_shared<TargetSamples>(render_target(c.kind == Kind::qumulo ? "nas" : "sf", snapshot))},
+                    "");
+  const std::string path = golden_path(c.payload);
+  if (std::getenv("UE_UPDATE_GOLDEN")) {
+    std::ofstream(path, std::ios::binary) << page;
+    GTEST_SKIP() << "wrote " << path;
+  }
+  const std::string expected = read(path);
+  ASSERT_FALSE(expected.empty()) << path << " is missing; run with UE_UPDATE_GOLDEN=1";
+  EXPECT_EQ(page, expected) << "differs from " << path;
+}
+
+std::string case_name(const ::testing::TestParamInfo<GoldenCase>& info) {
+  std::string name = info.param.payload;
+  name = name.substr(0, name.rfind('.'));
+  for (char& c : name)
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  return name;
+}
+
+INSTANTIATE_TEST_SUITE_P(Payloads, Golden, ::testing::ValuesIn(kCases), case_name);
+
+}  // namespace
+}  // namespace ue
