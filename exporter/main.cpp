@@ -1,5 +1,7 @@
 // upgrade_exporter: polls upgrade progress of Service Fabric and Qumulo
 // clusters and serves it to Prometheus. See README.md.
+#include <malloc.h>
+
 #include <csignal>
 #include <set>
 #include <cstdio>
@@ -104,6 +106,11 @@ Flags parse_flags(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Each poll parses and frees megabytes (listings, pages) on short-lived
+  // worker threads. Few arenas and a fixed mmap threshold let glibc hand
+  // that memory back instead of keeping a high-water mark per thread.
+  mallopt(M_ARENA_MAX, 2);
+  mallopt(M_MMAP_THRESHOLD, 256 * 1024);
   Flags flags = parse_flags(argc, argv);
   ue::Log::configure(flags.log_level, flags.log_format);
 

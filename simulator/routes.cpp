@@ -152,9 +152,26 @@ void Routes::install(httplib::Server& server, const std::shared_ptr<Routes>& sel
   auto now = [self] { return self->options_.now(); };
   World* world = &world_;
 
-  server.set_pre_routing_handler([self](const httplib::Request&, httplib::Response&) {
+  server.set_pre_routing_handler([self](const httplib::Request& req, httplib::Response&) {
+    if (req.path != "/-/stats") {
+      RequestStats& stats = *self->options_.stats;
+      ++stats.requests;
+      int now_in_flight = ++stats.in_flight;
+      for (int seen = stats.max_in_flight; now_in_flight > seen && !stats.max_in_flight.compare_exchange_weak(seen, now_in_flight);) {
+      }
+    }
     if (self->options_.latency > Micros(0)) self->options_.stopper->sleep_for(self->options_.latency);
     return httplib::Server::HandlerResponse::Unhandled;
+  });
+  server.set_post_routing_handler([self](const httplib::Request& req, httplib::Response&) {
+    if (req.path != "/-/stats") --self->options_.stats->in_flight;
+  });
+  // Requests served so far and the most ever in flight at once (benchmarks).
+  server.Get("/-/stats", [self](const httplib::Request&, httplib::Response& res) {
+    const RequestStats& stats = *self->options_.stats;
+    Json body = {{"requests", stats.requests.load()}, {"in_flight", stats.in_flight.load()},
+                 {"max_in_flight", stats.max_in_flight.load()}};
+    res.set_content(body.dump() + "\n", "application/json");
   });
 
   server.Get("/", [](const httplib::Request&, httplib::Response& res) {

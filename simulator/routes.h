@@ -5,6 +5,7 @@
 
 #include <httplib.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <functional>
 #include <map>
@@ -54,12 +55,20 @@ std::map<std::string, std::string> raw_query(std::string_view target);
 inline constexpr double kMaxApiVersion = 10.1;
 std::optional<double> parse_api_version(std::string_view text);
 
+// What the gateway was asked, for benchmarks: GET /-/stats.
+struct RequestStats {
+  std::atomic<std::uint64_t> requests{0};
+  std::atomic<int> in_flight{0};
+  std::atomic<int> max_in_flight{0};
+};
+
 struct RouteOptions {
   std::function<SimTime()> now;  // the simulated clock
   Micros latency{0};             // real time added before every response
   Faults faults;
   std::uint64_t seed = 1;
   std::shared_ptr<Stopper> stopper = std::make_shared<Stopper>();
+  std::shared_ptr<RequestStats> stats = std::make_shared<RequestStats>();
 };
 
 // Registers every route on `server`. `world` must outlive the server.

@@ -30,13 +30,23 @@ bool accepts_gzip(const httplib::Request& req) {
   return accepted.find("gzip") != std::string::npos;
 }
 
-// Serves a slice of the shared page without copying it; a sized content
-// provider also keeps httplib from compressing it a second time.
-void serve_shared(httplib::Response& res, std::shared_ptr<const Page> page, const std::string& body) {
+// Both forms are served from the cached page without copying it; a sized
+// content provider also keeps httplib from compressing them a second time.
+void serve_gzip(httplib::Response& res, std::shared_ptr<const Page> page) {
+  const std::string& body = page->gzip();
   res.set_content_provider(body.size(), kExpositionType,
                            [page, &body](size_t offset, size_t length, httplib::DataSink& sink) {
                              sink.write(body.data() + offset, length);
                              return true;
+                           });
+}
+
+void serve_text(httplib::Response& res, std::shared_ptr<const Page> page) {
+  res.set_content_provider(page->size(), kExpositionType,
+                           [page](size_t offset, size_t length, httplib::DataSink& sink) {
+                             std::string_view piece = page->slice(offset, length);
+                             sink.write(piece.data(), piece.size());
+                             return !piece.empty();
                            });
 }
 
@@ -129,9 +139,9 @@ void HttpServer::install_routes() {
     res.set_header("Vary", "Accept-Encoding");
     if (accepts_gzip(req)) {
       res.set_header("Content-Encoding", "gzip");
-      serve_shared(res, page, page->gzip);
+      serve_gzip(res, page);
     } else {
-      serve_shared(res, page, page->text);
+      serve_text(res, page);
     }
   });
   if (options_.telemetry_path != "/") {
@@ -157,6 +167,9 @@ void HttpServer::start() {
     server_ = std::make_unique<httplib::Server>();
   }
   install_routes();
+  // Headers and body leave in separate writes; with Nagle's algorithm on, the
+  // body would wait for the scraper's delayed ACK (40 ms on Linux).
+  server_->set_tcp_nodelay(true);
   // Port 0 picks a free port (tests); the log line says which.
   port_ = port == 0 ? server_->bind_to_any_port(host.c_str()) : (server_->bind_to_port(host.c_str(), port) ? port : -1);
   if (port_ <= 0) throw std::runtime_error("cannot listen on " + options_.listen_address);

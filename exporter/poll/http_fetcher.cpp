@@ -85,6 +85,7 @@ HttpFetcher::HttpFetcher(const ConnectionSettings& settings, TargetMetrics& metr
   client_->set_read_timeout(timeout);
   client_->set_write_timeout(timeout);
   client_->set_keep_alive(true);
+  client_->set_tcp_nodelay(true);  // a request must not wait for the gateway's delayed ACK
   client_->set_follow_location(false);
   client_->set_url_encode(false);  // continuation tokens and Ids go back exactly as received
   if (!settings.bearer_token.empty()) client_->set_bearer_token_auth(settings.bearer_token);

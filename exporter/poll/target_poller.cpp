@@ -1,5 +1,7 @@
 #include "poll/target_poller.h"
 
+#include <malloc.h>
+
 #include <algorithm>
 #include <chrono>
 #include <functional>
@@ -180,12 +182,13 @@ void TargetPoller::poll_once() {
   metrics_.poll_finished(std::chrono::duration<double>(Clock::now() - started).count(), up && unread == 0,
                          unix_now());
 
-  auto rendered = std::make_shared<const TargetSamples>(render_target(name_, snapshot_));
+  auto rendered = std::make_shared<const TargetSamples>(render_target(name_, snapshot_, samples().get()));
   {
     std::lock_guard lock(mutex_);
     samples_ = std::move(rendered);
   }
   if (on_render_) on_render_();
+  malloc_trim(0);  // what the poll parsed and freed goes back to the system now, not at the next high-water mark
 }
 
 void TargetPoller::watch_deadlines(std::stop_token stop) {

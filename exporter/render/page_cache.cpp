@@ -26,9 +26,7 @@ void PageCache::invalidate() {
 }
 
 void PageCache::render_now() {
-  auto page = std::make_shared<Page>();
-  page->text = assemble_page(targets_(), self_metrics_());
-  page->gzip = gzip_compress(page->text);
+  auto page = std::make_shared<const Page>(targets_(), self_metrics_());
   std::lock_guard lock(mutex_);
   page_ = std::move(page);
 }

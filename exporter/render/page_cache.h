@@ -14,11 +14,6 @@
 
 namespace ue {
 
-struct Page {
-  std::string text;
-  std::string gzip;
-};
-
 class PageCache {
  public:
   using TargetsFn = std::function<std::vector<std::shared_ptr<const TargetSamples>>()>;

@@ -35,10 +35,35 @@ struct TargetSamples {
   std::array<std::string, kFamilyCount> samples;
 };
 
-TargetSamples render_target(std::string_view target, const Snapshot& snapshot);
+// `previous`, the target's last samples, sizes the new blocks up front: a
+// block grown by doubling would copy megabytes over and over.
+TargetSamples render_target(std::string_view target, const Snapshot& snapshot,
+                            const TargetSamples* previous = nullptr);
 
-// The whole /metrics page: every family's header once, then each target's
-// samples for it; then the exporter's own metrics (already full exposition text).
+// The /metrics page, made of pieces: each family's HELP/TYPE header, then each
+// target's block of that family, then the exporter's own metrics. The blocks
+// stay in their TargetSamples (shared with the pollers), so the plain text of
+// a page with hundreds of thousands of series exists once in memory, not
+// twice; its gzip is made once, here.
+class Page {
+ public:
+  Page(std::vector<std::shared_ptr<const TargetSamples>> targets, std::string self_metrics);
+
+  std::size_t size() const { return ends_.empty() ? 0 : ends_.back(); }
+  const std::string& gzip() const { return gzip_; }
+  // The bytes from `offset` to the end of the piece holding it, at most `max`.
+  std::string_view slice(std::size_t offset, std::size_t max) const;
+  std::string text() const;  // the whole page in one string
+
+ private:
+  std::vector<std::shared_ptr<const TargetSamples>> targets_;
+  std::string self_metrics_;
+  std::vector<std::string_view> pieces_;
+  std::vector<std::size_t> ends_;  // where each piece ends in the page
+  std::string gzip_;
+};
+
+// The page's text in one string (tests and tools; the server uses Page).
 std::string assemble_page(const std::vector<std::shared_ptr<const TargetSamples>>& targets,
                           std::string_view self_metrics);
 

@@ -152,6 +152,21 @@ TEST(Routes, UnknownNamesAre404FabricErrors) {
   EXPECT_EQ(error_code(compose), "FABRIC_E_COMPOSE_DEPLOYMENT_NOT_FOUND");
 }
 
+TEST(Routes, StatsCountRequestsAndPeakConcurrency) {
+  RouteOptions options;
+  options.latency = 300ms;  // long enough for the three requests below to overlap
+  SimServer s(default_scenario(), options);
+  std::vector<std::thread> clients;
+  for (int i = 0; i < 3; ++i)
+    clients.emplace_back([&] { s.client().Get("/nowhere"); });  // a 404 is counted and leaves too
+  for (auto& c : clients) c.join();
+  auto stats = json::parse(s.client().Get("/-/stats")->body);
+  EXPECT_EQ(stats["requests"], 3);
+  EXPECT_EQ(stats["in_flight"], 0);
+  EXPECT_GE(stats["max_in_flight"], 2);
+  EXPECT_LE(stats["max_in_flight"], 3);
+}
+
 TEST(Routes, ApplicationIdsWithTildesAndSlashesBothResolve) {
   SimServer s(default_scenario());
   auto cli = s.client();
