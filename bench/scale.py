@@ -37,6 +37,8 @@ import time
 
 import common
 
+REVISION = common.revision()  # of the tree the binaries were built from, read at start
+
 LATENCY_S = 0.020
 CONCURRENCY = 8
 UPGRADING = 10
@@ -194,28 +196,38 @@ unset multiplot
 def report(rows, args):
     big = max(rows, key=lambda r: r["n"])
     page_row = next((r for r in rows if "page" in r), None)
-    lines = [f"### Scale ({datetime.date.today()}, revision {common.revision()})", "",
+    lines = [f"### Scale ({datetime.date.today()}, revision {REVISION})", "",
              f"Command: `bench/scale.py --sizes={','.join(map(str, args.sizes))} --window={args.window} "
              f"--page-n={args.page_n}`. Machine: {common.machine()}. Simulator and exporter on the same machine; "
              f"the simulator adds {int(LATENCY_S * 1000)} ms to every answer and has {UPGRADING} applications "
              f"upgrading. Exporter defaults: concurrency {CONCURRENCY}, poll_interval 30s, idle_poll_interval 1h.",
-             "", "| N | objects | requests (first poll) | poll time | ideal | ideal / measured | CPU first poll "
-             "| CPU per 1000 objects | CPU per steady poll | RSS after first poll | peak RSS |",
-             "|---|---|---|---|---|---|---|---|---|---|---|"]
+             "", "The first poll reads every object once; later polls list, read the upgrading objects and re-read "
+             "idle ones once per idle_poll_interval. CPU is user + system time from /proc (10 ms ticks).", "",
+             "| N | objects | first poll: requests | poll time | ideal | ideal / measured | CPU | CPU per 1000 "
+             "objects | steady polls: CPU per poll | CPU per 1000 objects | gateway req/s | RSS after first poll "
+             "| RSS at end | peak RSS |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
+        r["cpu_steady_ms_per_1000"] = r["cpu_steady_ms_per_poll"] / r["objects"] * 1000
         lines.append(f"| {r['n']} | {r['objects']:.0f} | {r['requests']:.0f} | {r['poll_s']:.2f} s | "
                      f"{r['ideal_s']:.2f} s | {r['efficiency']:.3f} | {r['cpu_first_ms']:.0f} ms | "
-                     f"{r['cpu_first_ms_per_1000']:.1f} ms | {r['cpu_steady_ms_per_poll']:.1f} ms | "
-                     f"{r['rss_first_mb']:.1f} MB | {r['rss_peak_mb']:.1f} MB |")
-    worst_cpu = max(r["cpu_first_ms_per_1000"] for r in rows)
+                     f"{r['cpu_first_ms_per_1000']:.0f} ms | {r['cpu_steady_ms_per_poll']:.0f} ms "
+                     f"({r['steady_polls']} polls) | {r['cpu_steady_ms_per_1000']:.0f} ms | {r['gateway_rps']:.2f} | "
+                     f"{r['rss_first_mb']:.1f} MB | {r['rss_end_mb']:.1f} MB | {r['rss_peak_mb']:.1f} MB |")
+    steady_cpu = big["cpu_steady_ms_per_1000"]
     lines += ["", "Targets, each against its limit in this run:", "",
               "| target | measured | limit | |", "|---|---|---|---|",
               f"| poll time vs ideal, {big['n']} applications | {big['efficiency']:.3f} of ideal | ≥ 0.9 | "
               f"{'met' if big['efficiency'] >= 0.9 else 'MISSED'} |",
-              f"| exporter CPU per poll per 1000 objects (worst N, first poll: every object read) | "
-              f"{worst_cpu:.1f} ms | ≤ 50 ms | {'met' if worst_cpu <= 50 else 'MISSED'} |",
-              f"| resident memory, {big['n']} applications (peak) | {big['rss_peak_mb']:.1f} MB | < 60 MB | "
-              f"{'met' if big['rss_peak_mb'] < 60 else 'MISSED'} |",
+              f"| exporter CPU per poll per 1000 objects, {big['n']} applications, steady polls | "
+              f"{steady_cpu:.0f} ms | ≤ 50 ms | {'met' if steady_cpu <= 50 else 'MISSED'} |",
+              f"| the same for the first poll, which reads every object (once per start) | "
+              f"{big['cpu_first_ms_per_1000']:.0f} ms | ≤ 50 ms | "
+              f"{'met' if big['cpu_first_ms_per_1000'] <= 50 else 'MISSED'} |",
+              f"| resident memory, {big['n']} applications, at the end of the run | {big['rss_end_mb']:.1f} MB | "
+              f"< 60 MB | {'met' if big['rss_end_mb'] < 60 else 'MISSED'} |",
+              f"| resident memory, {big['n']} applications, peak (VmHWM, while a poll renders) | "
+              f"{big['rss_peak_mb']:.1f} MB | < 60 MB | {'met' if big['rss_peak_mb'] < 60 else 'MISSED'} |",
               f"| gateway load, {big['n']} applications, {UPGRADING} upgrading, default intervals "
               f"({big['window_s']:.0f} s window after the first poll) | {big['gateway_rps']:.2f} req/s | < 4 req/s | "
               f"{'met' if big['gateway_rps'] < 4 else 'MISSED'} |",
@@ -244,8 +256,14 @@ def main():
     parser.add_argument("--sizes", default="100,1000,2000,10000")
     parser.add_argument("--window", type=int, default=300, help="steady-state seconds at the largest N")
     parser.add_argument("--page-n", type=int, default=2000, help="N at which /metrics is benchmarked")
+    parser.add_argument("--report", metavar="JSON", help="print the report of a saved scale.json, run nothing")
     args = parser.parse_args()
     args.sizes = [int(n) for n in args.sizes.split(",")]
+    if args.report:
+        rows = json.loads(pathlib.Path(args.report).read_text())
+        args.sizes = [r["n"] for r in rows]
+        print(report(rows, args))
+        return 0
     RESULTS.mkdir(exist_ok=True)
     rows = []
     for n in args.sizes:

@@ -25,6 +25,8 @@ import urllib.request
 
 import common
 
+REVISION = common.revision()  # of the tree the binaries were built from, read at start
+
 SCRAPERS = 3          # concurrent scrape loops: two plain, one gzip
 SCRAPE_PAUSE = 0.15   # seconds between one loop's scrapes (about 20 scrapes/s in all)
 RELOAD_EVERY = 20     # seconds
@@ -158,7 +160,7 @@ def main():
         with open(args.json, "w") as f:
             json.dump({"counts": counts, "errors": errors, "samples": samples}, f, indent=1)
 
-    print(f"""### Soak, {args.minutes:g} minutes ({datetime.date.today()}, revision {common.revision()})
+    print(f"""### Soak, {args.minutes:g} minutes ({datetime.date.today()}, revision {REVISION})
 
 Command: `bench/soak.py --minutes={args.minutes:g}`. Machine: {common.machine()}.
 Simulator: 200 applications (20 upgrading), 10x speed, 2% of progress requests
