@@ -172,9 +172,10 @@ def run_size(n, args, workdir):
 def plot(rows):
     data = RESULTS / "scale.dat"
     with open(data, "w") as f:
-        f.write("# n poll_s ideal_s cpu_first_ms rss_peak_mb\n")
+        f.write("# n poll_s ideal_s cpu_first_ms cpu_steady_ms rss_end_mb rss_peak_mb\n")
         for r in rows:
-            f.write(f"{r['n']} {r['poll_s']:.3f} {r['ideal_s']:.3f} {r['cpu_first_ms']:.1f} {r['rss_peak_mb']:.1f}\n")
+            f.write(f"{r['n']} {r['poll_s']:.3f} {r['ideal_s']:.3f} {r['cpu_first_ms']:.1f} "
+                    f"{r['cpu_steady_ms_per_poll']:.1f} {r['rss_end_mb']:.1f} {r['rss_peak_mb']:.1f}\n")
     if not shutil.which("gnuplot"):
         print("gnuplot not found (scripts/install-deps --bench): no plot", file=sys.stderr)
         return
@@ -184,10 +185,11 @@ set multiplot layout 1,3 title 'upgrade\\_exporter cost against N applications (
 set logscale xy; set grid; set key top left; set xlabel 'applications'
 set ylabel 'seconds'; set title 'first poll time'
 plot '{data}' u 1:2 w lp lw 2 t 'measured', '' u 1:3 w l dt 2 t 'ideal (requests / 8 x 20 ms)'
-set ylabel 'ms'; set title 'exporter CPU, first poll'
-plot '{data}' u 1:4 w lp lw 2 t 'measured', '' u 1:($1*0.05) w l dt 2 t 'limit 50 ms / 1000'
-unset logscale y; set ylabel 'MB'; set title 'peak resident memory'
-plot '{data}' u 1:5 w lp lw 2 t 'measured', 60 w l dt 2 t 'limit 60 MB'
+set ylabel 'ms'; set title 'exporter CPU per poll'
+plot '{data}' u 1:4 w lp lw 2 t 'first poll (reads every object)', '' u 1:5 w lp lw 2 t 'steady poll', \\
+     '' u 1:($1*0.05) w l dt 2 t 'limit 50 ms / 1000 objects'
+unset logscale y; set ylabel 'MB'; set title 'resident memory'
+plot '{data}' u 1:6 w lp lw 2 t 'at the end', '' u 1:7 w lp lw 2 t 'peak (while rendering)', 60 w l dt 2 t 'limit 60 MB'
 unset multiplot
 """
     subprocess.run(["gnuplot"], input=script, text=True, check=True)
@@ -262,6 +264,7 @@ def main():
     if args.report:
         rows = json.loads(pathlib.Path(args.report).read_text())
         args.sizes = [r["n"] for r in rows]
+        plot(rows)
         print(report(rows, args))
         return 0
     RESULTS.mkdir(exist_ok=True)
