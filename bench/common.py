@@ -1,5 +1,5 @@
-"""What the bench scripts share: starting the built binaries on loopback,
-reading their self-metrics and their /proc numbers. Standard library only."""
+"""Starting the built binaries on loopback, reading their self-metrics and
+their /proc numbers: shared by bench/ and tests/e2e/. Standard library only."""
 import os
 import pathlib
 import platform

@@ -37,7 +37,9 @@ import urllib.request
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "dashboards"))
+sys.path.insert(0, str(ROOT / "bench"))
 import check_dashboards  # noqa: E402  (variable substitution and panel walking)
+from common import Child  # noqa: E402  (the built binaries as child processes, shared with bench/)
 
 DEADLINE_SECONDS = 150
 STALLED_APP = "fabric:/shop/checkout"
@@ -55,40 +57,6 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-class Child:
-    """A process whose stderr goes to a log file."""
-
-    def __init__(self, name, argv, workdir):
-        self.name = name
-        self.log = workdir / f"{name}.log"
-        with open(self.log, "w") as log:
-            self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log)
-
-    def text(self):
-        return self.log.read_text(errors="replace")
-
-    def port(self, pattern):
-        """Waits for the log line that names the port the child bound."""
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            match = re.search(pattern, self.text())
-            if match:
-                return int(match.group(1))
-            if self.proc.poll() is not None:
-                break
-            time.sleep(0.05)
-        raise SystemExit(f"{self.name} did not start:\n{self.text()[-3000:]}")
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
 
 
 def http_get(url, timeout=5):

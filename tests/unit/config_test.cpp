@@ -3,6 +3,8 @@
 #include "config/config.h"
 
 #include <gtest/gtest.h>
+
+#include "unit/invalid_files.h"
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -45,10 +47,7 @@ std::string read_text(const std::string& path) {
 
 // --- invalid files, one problem each ---
 
-struct InvalidCase {
-  const char* file;
-  const char* error;  // after "<path>:"; "{dir}" stands for the testdata directory
-};
+using test::InvalidCase;
 
 const InvalidCase kInvalidCases[] = {
     {"invalid-unknown-key-top.yml", "3: unknown key \"scrape_interval\""},
@@ -108,26 +107,7 @@ const InvalidCase kInvalidCases[] = {
 };
 
 TEST(ConfigTest, InvalidFilesFailWithExactErrors) {
-  for (const auto& c : kInvalidCases) {
-    SCOPED_TRACE(c.file);
-    std::string path = kConfigDir + "/" + c.file;
-    std::string expected = path + ":" + c.error;
-    if (auto at = expected.find("{dir}"); at != std::string::npos) expected.replace(at, 5, kConfigDir);
-    EXPECT_EQ(load_error(path), expected);
-  }
-}
-
-TEST(ConfigTest, EveryInvalidFileIsInTheTable) {
-  std::size_t on_disk = 0;
-  for (const auto& entry : fs::directory_iterator(kConfigDir)) {
-    std::string name = entry.path().filename().string();
-    if (name.rfind("invalid-", 0) != 0) continue;
-    ++on_disk;
-    bool listed = std::any_of(std::begin(kInvalidCases), std::end(kInvalidCases),
-                              [&](const InvalidCase& c) { return name == c.file; });
-    EXPECT_TRUE(listed) << name << " has no expected error";
-  }
-  EXPECT_EQ(on_disk, std::size(kInvalidCases));
+  test::expect_invalid_files(kConfigDir, kInvalidCases, [](const std::string& path) { return load_error(path); });
 }
 
 TEST(ConfigTest, ErrorsAreOneLine) {

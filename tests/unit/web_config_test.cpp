@@ -3,6 +3,8 @@
 
 #include <crypt.h>
 #include <gtest/gtest.h>
+
+#include "unit/invalid_files.h"
 #include <openssl/evp.h>
 
 #include <filesystem>
@@ -116,10 +118,7 @@ TEST(WebConfigTest, ClientAuthTypes) {
   EXPECT_FALSE(verifies_client_cert(ClientAuth::require_any_client_cert));
 }
 
-struct InvalidCase {
-  const char* file;
-  const char* error;  // after "<path>:"; "{dir}" stands for the testdata directory
-};
+using test::InvalidCase;
 
 const InvalidCase kInvalidCases[] = {
     {"invalid-unknown-key.yml", "1: unknown key \"basic_auth_user\""},
@@ -149,26 +148,7 @@ const InvalidCase kInvalidCases[] = {
 };
 
 TEST(WebConfigTest, InvalidFilesFailWithExactErrors) {
-  for (const auto& c : kInvalidCases) {
-    SCOPED_TRACE(c.file);
-    std::string path = kWebDir + "/" + c.file;
-    std::string expected = path + ":" + c.error;
-    if (auto at = expected.find("{dir}"); at != std::string::npos) expected.replace(at, 5, kWebDir);
-    EXPECT_EQ(load_error(path), expected);
-  }
-}
-
-TEST(WebConfigTest, EveryInvalidFileIsInTheTable) {
-  std::size_t on_disk = 0;
-  for (const auto& entry : fs::directory_iterator(kWebDir)) {
-    std::string name = entry.path().filename().string();
-    if (name.rfind("invalid-", 0) != 0) continue;
-    ++on_disk;
-    bool listed = std::any_of(std::begin(kInvalidCases), std::end(kInvalidCases),
-                              [&](const InvalidCase& c) { return name == c.file; });
-    EXPECT_TRUE(listed) << name << " has no expected error";
-  }
-  EXPECT_EQ(on_disk, std::size(kInvalidCases));
+  test::expect_invalid_files(kWebDir, kInvalidCases, [](const std::string& path) { return load_error(path); });
 }
 
 TEST(WebConfigTest, MoreErrors) {
