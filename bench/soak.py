@@ -120,8 +120,9 @@ def main():
     started = time.monotonic()
     try:
         while time.monotonic() - started < duration:
-            if exporter.proc.poll() is not None:
-                errors.append(f"exporter exited with {exporter.proc.returncode}")
+            if exporter.proc.poll() is not None or sim.proc.poll() is not None:
+                dead = exporter if exporter.proc.poll() is not None else sim
+                errors.append(f"{dead.name} exited with {dead.proc.returncode}")
                 break
             _, body = common.http_get(f"{base}/metrics")
             page = body.decode()

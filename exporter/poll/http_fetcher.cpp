@@ -93,7 +93,12 @@ HttpFetcher::HttpFetcher(const ConnectionSettings& settings, TargetMetrics& metr
 
 HttpFetcher::~HttpFetcher() = default;
 
-void HttpFetcher::abort() { client_->stop(); }
+// Only a request in flight is aborted: httplib then just shuts the socket
+// down, which the request's own thread notices. An idle client is left
+// alone, since stopping one closes its TLS session from this thread.
+void HttpFetcher::abort() {
+  if (deadline_.load() != 0) client_->stop();
+}
 
 void HttpFetcher::abort_if_overdue(Clock::time_point now) {
   const auto deadline = deadline_.load();
