@@ -176,17 +176,19 @@ void TargetPoller::poll_once() {
     dropped_before_.erase(kind);
   }
   snapshot_.expire(Clock::now(), config->settings.max_staleness);
-  for (Kind kind : config->collect) metrics_.set_objects(kind, static_cast<double>(snapshot_.count(kind)));
-  metrics_.set_up(up);
-  // Up is about reaching the API; a poll that also left objects unread is not "fully successful".
-  metrics_.poll_finished(std::chrono::duration<double>(Clock::now() - started).count(), up && unread == 0,
-                         unix_now());
-
   auto rendered = std::make_shared<const TargetSamples>(render_target(name_, snapshot_, samples().get()));
   {
     std::lock_guard lock(mutex_);
     samples_ = std::move(rendered);
   }
+  // The self-metrics go live at once while the samples wait for the next page,
+  // which another target's poll may render: samples first, so a page never
+  // says a poll succeeded without holding what that poll read.
+  for (Kind kind : config->collect) metrics_.set_objects(kind, static_cast<double>(snapshot_.count(kind)));
+  metrics_.set_up(up);
+  // Up is about reaching the API; a poll that also left objects unread is not "fully successful".
+  metrics_.poll_finished(std::chrono::duration<double>(Clock::now() - started).count(), up && unread == 0,
+                         unix_now());
   if (on_render_) on_render_();
   malloc_trim(0);  // what the poll parsed and freed goes back to the system now, not at the next high-water mark
 }
