@@ -151,12 +151,12 @@ int main(int argc, char** argv) {
       if (std::string error = reload_web(); !error.empty()) throw ue::ConfigError(error);
       fleet.apply(fresh);
       self_metrics.reload_finished(true);
-      pages->invalidate();
+      pages->render_now();  // a scrape after the answer sees the reload
       ue::Log::info("configuration reloaded", {{"targets", std::to_string(fresh.targets.size())}});
       return {};
     } catch (const ue::ConfigError& e) {
       self_metrics.reload_finished(false);
-      pages->invalidate();
+      pages->render_now();
       ue::Log::error("configuration reload failed; keeping the running configuration", {{"err", e.what()}});
       return e.what();
     }

@@ -26,6 +26,7 @@ void PageCache::invalidate() {
 }
 
 void PageCache::render_now() {
+  std::lock_guard rendering(render_mutex_);  // one at a time, so a page never replaces a newer one
   auto page = std::make_shared<const Page>(targets_(), self_metrics_());
   std::lock_guard lock(mutex_);
   page_ = std::move(page);

@@ -33,6 +33,7 @@ class PageCache {
 
   TargetsFn targets_;
   SelfMetricsFn self_metrics_;
+  std::mutex render_mutex_;
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   bool dirty_ = false;
