@@ -188,14 +188,19 @@ const FamilyInfo& family_info(Family family) { return kFamilies[static_cast<std:
 TargetSamples render_target(std::string_view target, const Snapshot& snapshot, const TargetSamples* previous) {
   TargetSamples out;
   if (previous) {
-    for (std::size_t i = 0; i < kFamilyCount; ++i) out.samples[i].reserve(previous->samples[i].size() * 9 / 8 + 4096);
+    for (std::size_t i = 0; i < kFamilyCount; ++i)
+      out.samples[i].reserve(previous->samples[i].size() + previous->samples[i].size() / 64 + 4096);
   }
   SampleWriter writer(target, out);
   for (const auto& [key, object] : snapshot.objects()) {
     writer.begin_object(key.first, key.second);
     render_object(writer, key.first, object);
   }
-  for (auto& block : out.samples) block.shrink_to_fit();  // kept until the next poll: no doubling slack
+  // Kept until the next poll: a block grown by doubling (first poll, a jump in
+  // objects) gives its slack back. A block sized from the previous poll has
+  // little, and is not copied again just to trim it.
+  for (auto& block : out.samples)
+    if (block.capacity() - block.size() > block.size() / 8 + 4096) block.shrink_to_fit();
   return out;
 }
 
