@@ -170,6 +170,9 @@ int run(const Flags& flags) {
   // and the client's delayed ACK add 40 ms to every answer, unlike a gateway.
   server.set_tcp_nodelay(true);
   server.set_keep_alive_timeout(1);  // idle connections must not delay shutdown
+  // A gateway (HTTP.sys) serves many requests per connection; httplib's default
+  // of 5 would make the exporter reconnect every fifth request.
+  server.set_keep_alive_max_count(100000);
   sim::install_routes(server, world, std::move(options));
 
   int bound = port == 0 ? server.bind_to_any_port(host) : (server.bind_to_port(host, port) ? port : -1);
