@@ -30,8 +30,8 @@ bool accepts_gzip(const httplib::Request& req) {
   return accepted.find("gzip") != std::string::npos;
 }
 
-// Both forms are served from the cached page without copying it; a sized
-// content provider also keeps httplib from compressing them a second time.
+// Both forms are served from the cached page; a sized content provider also
+// keeps httplib from compressing them a second time.
 void serve_gzip(httplib::Response& res, std::shared_ptr<const Page> page) {
   const std::string& body = page->gzip();
   res.set_content_provider(body.size(), kExpositionType,
@@ -42,11 +42,24 @@ void serve_gzip(httplib::Response& res, std::shared_ptr<const Page> page) {
 }
 
 void serve_text(httplib::Response& res, std::shared_ptr<const Page> page) {
+  // The text lies in many small pieces (a family of one object each); they
+  // leave in large writes, gathered in a buffer of this response's own.
+  // Below malloc's mmap threshold, and not zeroed: a buffer that came fresh
+  // from mmap at every scrape would fault in every page of it.
+  static constexpr std::size_t kBufferSize = 128 * 1024;
+  struct Writer {
+    explicit Writer(std::shared_ptr<const Page> p)
+        : page(std::move(p)), reader(*page), buffer(std::make_unique_for_overwrite<char[]>(kBufferSize)) {}
+    std::shared_ptr<const Page> page;
+    Page::Reader reader;
+    std::unique_ptr<char[]> buffer;
+  };
+  auto writer = std::make_shared<Writer>(page);
   res.set_content_provider(page->size(), kExpositionType,
-                           [page](size_t offset, size_t length, httplib::DataSink& sink) {
-                             std::string_view piece = page->slice(offset, length);
-                             sink.write(piece.data(), piece.size());
-                             return !piece.empty();
+                           [writer](size_t offset, size_t length, httplib::DataSink& sink) {
+                             char* buffer = writer->buffer.get();
+                             std::size_t n = writer->reader.read(offset, buffer, std::min(length, kBufferSize));
+                             return n > 0 && sink.write(buffer, n);
                            });
 }
 

@@ -6,6 +6,8 @@
 #include <map>
 #include <charconv>
 #include <cmath>
+#include <cstring>
+#include <unordered_map>
 #include <stdexcept>
 
 #include "sources/source.h"
@@ -46,15 +48,19 @@ constexpr std::array<FamilyInfo, kFamilyCount> kFamilies = {{
 constexpr std::array<std::string_view, 4> kRebootStates = {"REBOOT_IDLE", "REBOOT_IN_PROGRESS", "REBOOT_PAUSED",
                                                            "REBOOT_PAUSED_DUE_TO_ERROR"};
 
-// Appends one object's samples straight to each family's block, in the text
-// format prometheus-cpp's TextSerializer writes (same label order, escaping and
-// %.16g values), without building MetricFamily structs: this runs for every
-// object at every poll, and is an order of magnitude cheaper.
+// Appends one object's samples straight to its text, family after family,
+// in the text format prometheus-cpp's TextSerializer writes (same label order,
+// escaping and %.16g values), without building MetricFamily structs.
 class SampleWriter {
  public:
-  SampleWriter(std::string_view target, TargetSamples& out) : out_(out) { append_escaped(target_, target); }
+  explicit SampleWriter(std::string_view target) { append_escaped(target_, target); }
 
-  void begin_object(Kind kind, const std::string& name) {
+  // Starts an object; its lines go to `text` until finish().
+  void begin_object(Kind kind, const std::string& name, std::string& text) {
+    text_ = &text;
+    text.clear();
+    family_ = 0;
+    starts_[0] = 0;
     prefix_ = "{target=\"";
     prefix_ += target_;
     prefix_ += "\",kind=\"";
@@ -64,6 +70,12 @@ class SampleWriter {
     prefix_ += '"';
   }
 
+  // Where each family's lines start in the object's text.
+  const std::array<std::uint32_t, kFamilyCount + 1>& finish() {
+    enter(kFamilyCount);
+    return starts_;
+  }
+
   using Label = std::pair<std::string_view, std::string_view>;
   void add(Family family, double value, std::initializer_list<Label> extra = {}) {
     add_labels(family, value, extra.begin(), extra.end());
@@ -71,7 +83,8 @@ class SampleWriter {
 
   template <class It>
   void add_labels(Family family, double value, It first, It last) {
-    std::string& s = out_.samples[static_cast<std::size_t>(family)];
+    enter(static_cast<std::size_t>(family));
+    std::string& s = *text_;
     s += kFamilies[static_cast<std::size_t>(family)].name;
     s += prefix_;
     for (; first != last; ++first) {
@@ -87,6 +100,12 @@ class SampleWriter {
   }
 
  private:
+  // Families are written in order; the ones skipped are empty.
+  void enter(std::size_t family) {
+    if (family < family_) throw std::logic_error("render_object wrote families out of order");
+    for (; family_ < family; ++family_) starts_[family_ + 1] = static_cast<std::uint32_t>(text_->size());
+  }
+
   static void append_escaped(std::string& s, std::string_view value) {
     for (char c : value) {
       if (c == '\n') {
@@ -110,9 +129,11 @@ class SampleWriter {
     }
   }
 
-  TargetSamples& out_;
   std::string target_;  // escaped
   std::string prefix_;  // `{target="..",kind="..",name=".."`
+  std::string* text_ = nullptr;
+  std::size_t family_ = 0;
+  std::array<std::uint32_t, kFamilyCount + 1> starts_{};
 };
 
 void add_optional(SampleWriter& w, Family family, const std::optional<double>& value) {
@@ -186,21 +207,31 @@ void render_object(SampleWriter& w, Kind kind, const ObjectState& object) {
 const FamilyInfo& family_info(Family family) { return kFamilies[static_cast<std::size_t>(family)]; }
 
 TargetSamples render_target(std::string_view target, const Snapshot& snapshot, const TargetSamples* previous) {
-  TargetSamples out;
+  // Revisions are unique within a snapshot: an equal one is the same record.
+  std::unordered_map<std::uint64_t, const std::shared_ptr<const ObjectSamples>*> unchanged;
   if (previous) {
-    for (std::size_t i = 0; i < kFamilyCount; ++i)
-      out.samples[i].reserve(previous->samples[i].size() + previous->samples[i].size() / 64 + 4096);
+    unchanged.reserve(previous->objects.size());
+    for (const auto& object : previous->objects) unchanged.emplace(object->revision, &object);
   }
-  SampleWriter writer(target, out);
+  TargetSamples out;
+  out.objects.reserve(snapshot.objects().size());
+  SampleWriter writer(target);
+  std::string scratch;  // reused, so each object's text is allocated once, at its size
   for (const auto& [key, object] : snapshot.objects()) {
-    writer.begin_object(key.first, key.second);
-    render_object(writer, key.first, object);
+    if (auto it = unchanged.find(object.revision); it != unchanged.end()) {
+      out.objects.push_back(*it->second);
+    } else {
+      writer.begin_object(key.first, key.second, scratch);
+      render_object(writer, key.first, object);
+      auto rendered = std::make_shared<ObjectSamples>();
+      rendered->revision = object.revision;
+      rendered->starts = writer.finish();
+      rendered->text = scratch;
+      out.objects.push_back(std::move(rendered));
+    }
+    const ObjectSamples& samples = *out.objects.back();
+    for (std::size_t f = 0; f < kFamilyCount; ++f) out.family_bytes[f] += samples.starts[f + 1] - samples.starts[f];
   }
-  // Kept until the next poll: a block grown by doubling (first poll, a jump in
-  // objects) gives its slack back. A block sized from the previous poll has
-  // little, and is not copied again just to trim it.
-  for (auto& block : out.samples)
-    if (block.capacity() - block.size() > block.size() / 8 + 4096) block.shrink_to_fit();
   return out;
 }
 
@@ -218,9 +249,11 @@ const std::array<std::string, kFamilyCount>& family_headers() {
   return headers;
 }
 
-// Streams `pieces` through deflate into a gzip member. Level 1: this runs once
-// per poll on pages of megabytes, where speed matters more than 10% of size.
-std::string gzip_pieces(const std::vector<std::string_view>& pieces) {
+// Deflates what `read(buffer, size)` yields, until it yields 0, into a gzip
+// member. Level 1: this runs once per poll on pages of megabytes, where speed
+// matters more than 10% of size.
+template <class Read>
+std::string gzip_stream(Read read) {
   z_stream zs{};
   if (deflateInit2(&zs, 1, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
     throw std::runtime_error("deflateInit2 failed");
@@ -237,14 +270,11 @@ std::string gzip_pieces(const std::vector<std::string_view>& pieces) {
       out.resize(used + kStep - zs.avail_out);
     } while (zs.avail_out == 0 || (flush == Z_FINISH && rc != Z_STREAM_END));
   };
-  for (std::string_view piece : pieces) {
-    while (!piece.empty()) {  // avail_in is 32-bit
-      const std::size_t n = std::min<std::size_t>(piece.size(), 1u << 30);
-      zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(piece.data()));
-      zs.avail_in = static_cast<uInt>(n);
-      pump(Z_NO_FLUSH);
-      piece.remove_prefix(n);
-    }
+  std::string buffer(kStep, '\0');
+  while (std::size_t n = read(buffer.data(), buffer.size())) {
+    zs.next_in = reinterpret_cast<Bytef*>(buffer.data());
+    zs.avail_in = static_cast<uInt>(n);
+    pump(Z_NO_FLUSH);
   }
   pump(Z_FINISH);
   deflateEnd(&zs);
@@ -257,35 +287,79 @@ std::string gzip_pieces(const std::vector<std::string_view>& pieces) {
 Page::Page(std::vector<std::shared_ptr<const TargetSamples>> targets, std::string self_metrics)
     : targets_(std::move(targets)), self_metrics_(std::move(self_metrics)) {
   const auto& headers = family_headers();
-  std::size_t end = 0;
-  auto add = [&](std::string_view piece) {
-    if (piece.empty()) return;
-    pieces_.push_back(piece);
-    ends_.push_back(end += piece.size());
-  };
-  for (std::size_t i = 0; i < kFamilyCount; ++i) {
-    bool any = std::any_of(targets_.begin(), targets_.end(), [i](const auto& t) { return !t->samples[i].empty(); });
+  for (std::size_t f = 0; f < kFamilyCount; ++f) {
+    bool any = std::any_of(targets_.begin(), targets_.end(), [f](const auto& t) { return t->family_bytes[f] > 0; });
     if (!any) continue;  // a family without samples gets no header either
-    add(headers[i]);
-    for (const auto& t : targets_) add(t->samples[i]);
+    runs_.push_back({size_, headers[f]});
+    size_ += headers[f].size();
+    for (const auto& t : targets_) {
+      if (t->family_bytes[f] == 0) continue;
+      runs_.push_back({size_, {}, t.get(), f});
+      size_ += t->family_bytes[f];
+    }
   }
-  add(self_metrics_);
-  gzip_ = gzip_pieces(pieces_);
-}
-
-std::string_view Page::slice(std::size_t offset, std::size_t max) const {
-  auto it = std::upper_bound(ends_.begin(), ends_.end(), offset);
-  if (it == ends_.end()) return {};
-  const std::size_t index = static_cast<std::size_t>(it - ends_.begin());
-  const std::size_t start = *it - pieces_[index].size();
-  return pieces_[index].substr(offset - start, max);
+  if (!self_metrics_.empty()) {
+    runs_.push_back({size_, self_metrics_});
+    size_ += self_metrics_.size();
+  }
+  Reader reader(*this);
+  std::size_t offset = 0;
+  gzip_ = gzip_stream([&](char* out, std::size_t max) {
+    std::size_t n = reader.read(offset, out, max);
+    offset += n;
+    return n;
+  });
 }
 
 std::string Page::text() const {
-  std::string text;
-  text.reserve(size());
-  for (std::string_view piece : pieces_) text += piece;
+  std::string text(size_, '\0');
+  Reader(*this).read(0, text.data(), text.size());
   return text;
+}
+
+std::string_view Page::Reader::piece() const {
+  const Run& run = page_.runs_[run_];
+  return run.target ? run.target->objects[object_]->family(run.family) : run.fixed;
+}
+
+void Page::Reader::next_piece() {
+  within_ = 0;
+  const Run& run = page_.runs_[run_];
+  if (run.target && ++object_ < run.target->objects.size()) return;
+  object_ = 0;
+  ++run_;
+}
+
+void Page::Reader::seek(std::size_t offset) {
+  // The last run starting at or before `offset`, then its pieces one by one.
+  auto after = std::upper_bound(page_.runs_.begin(), page_.runs_.end(), offset,
+                                [](std::size_t o, const Run& run) { return o < run.start; });
+  run_ = after == page_.runs_.begin() ? 0 : static_cast<std::size_t>(after - page_.runs_.begin()) - 1;
+  object_ = 0;
+  within_ = 0;
+  offset_ = run_ < page_.runs_.size() ? page_.runs_[run_].start : 0;
+  while (run_ < page_.runs_.size() && offset_ + piece().size() <= offset) {
+    offset_ += piece().size();
+    next_piece();
+  }
+  within_ = offset - offset_;
+  offset_ = offset;
+}
+
+std::size_t Page::Reader::read(std::size_t offset, char* out, std::size_t max) {
+  if (offset >= page_.size_) return 0;
+  if (offset != offset_) seek(offset);
+  std::size_t n = 0;
+  while (n < max && run_ < page_.runs_.size()) {
+    std::string_view rest = piece().substr(within_);
+    const std::size_t take = std::min(rest.size(), max - n);
+    std::memcpy(out + n, rest.data(), take);
+    n += take;
+    within_ += take;
+    if (within_ == piece().size()) next_piece();
+  }
+  offset_ += n;
+  return n;
 }
 
 std::string assemble_page(const std::vector<std::shared_ptr<const TargetSamples>>& targets,
@@ -293,6 +367,13 @@ std::string assemble_page(const std::vector<std::shared_ptr<const TargetSamples>
   return Page(targets, std::string(self_metrics)).text();
 }
 
-std::string gzip_compress(std::string_view data) { return gzip_pieces({data}); }
+std::string gzip_compress(std::string_view data) {
+  return gzip_stream([&](char* out, std::size_t max) {
+    const std::size_t n = std::min(max, data.size());
+    std::memcpy(out, data.data(), n);
+    data.remove_prefix(n);
+    return n;
+  });
+}
 
 }  // namespace ue

@@ -1,10 +1,12 @@
 // Model -> exposition text. Each target renders its own samples once per poll
-// (on its poller thread); the page is assembled from those blocks, with one
-// HELP/TYPE header per family, and cached together with its gzip.
+// (on its poller thread), only for the objects that changed; the page is
+// assembled from those, with one HELP/TYPE header per family, and cached
+// together with its gzip.
 #pragma once
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -30,36 +32,81 @@ struct FamilyInfo {
 };
 const FamilyInfo& family_info(Family family);
 
-// One target's samples per family, without HELP/TYPE lines.
-struct TargetSamples {
-  std::array<std::string, kFamilyCount> samples;
+// One object's sample lines, family after family: family f is
+// text[starts[f], starts[f + 1]). Rendered once per read of the object and
+// shared, unchanged, by every later page until the object moves again.
+struct ObjectSamples {
+  std::uint64_t revision = 0;  // of the snapshot record rendered
+  std::string text;
+  std::array<std::uint32_t, kFamilyCount + 1> starts{};
+
+  std::string_view family(std::size_t f) const {
+    return std::string_view(text).substr(starts[f], starts[f + 1] - starts[f]);
+  }
 };
 
-// `previous`, the target's last samples, sizes the new blocks up front: a
-// block grown by doubling would copy megabytes over and over.
+// One target's objects in snapshot order, and the bytes each family takes.
+struct TargetSamples {
+  std::vector<std::shared_ptr<const ObjectSamples>> objects;
+  std::array<std::size_t, kFamilyCount> family_bytes{};
+};
+
+// Renders the snapshot of one target. Objects whose record is unchanged since
+// `previous` (the target's last samples) are taken from it as they are: at
+// fleet scale most objects are idle, and their text is neither rendered nor
+// held twice.
 TargetSamples render_target(std::string_view target, const Snapshot& snapshot,
                             const TargetSamples* previous = nullptr);
 
-// The /metrics page, made of pieces: each family's HELP/TYPE header, then each
-// target's block of that family, then the exporter's own metrics. The blocks
-// stay in their TargetSamples (shared with the pollers), so the plain text of
-// a page with hundreds of thousands of series exists once in memory, not
-// twice; its gzip is made once, here.
+// The /metrics page: each family's HELP/TYPE header, then each target's lines
+// of that family, object by object, then the exporter's own metrics. The text
+// stays in the targets' ObjectSamples, so the plain text of a page with
+// hundreds of thousands of series exists once in memory; its gzip is made
+// once, here.
 class Page {
  public:
   Page(std::vector<std::shared_ptr<const TargetSamples>> targets, std::string self_metrics);
+  Page(const Page&) = delete;  // readers point into it
+  Page& operator=(const Page&) = delete;
 
-  std::size_t size() const { return ends_.empty() ? 0 : ends_.back(); }
+  std::size_t size() const { return size_; }
   const std::string& gzip() const { return gzip_; }
-  // The bytes from `offset` to the end of the piece holding it, at most `max`.
-  std::string_view slice(std::size_t offset, std::size_t max) const;
   std::string text() const;  // the whole page in one string
 
+  // Copies the page out in order. Reads that continue where the last one
+  // ended cost only their bytes; any other offset is found by a search.
+  class Reader {
+   public:
+    explicit Reader(const Page& page) : page_(page) {}
+    // Copies up to `max` bytes from `offset` to `out`; returns how many (0 at the end).
+    std::size_t read(std::size_t offset, char* out, std::size_t max);
+
+   private:
+    std::string_view piece() const;
+    void next_piece();
+    void seek(std::size_t offset);
+
+    const Page& page_;
+    std::size_t run_ = 0;     // index into page_.runs_
+    std::size_t object_ = 0;  // within a target's run
+    std::size_t within_ = 0;  // bytes of the current piece already read
+    std::size_t offset_ = 0;  // page offset of the next byte
+  };
+
  private:
+  // A stretch of the page: one fixed piece (a header, the self-metrics), or
+  // one family of one target, a piece per object.
+  struct Run {
+    std::size_t start;
+    std::string_view fixed;
+    const TargetSamples* target = nullptr;
+    std::size_t family = 0;
+  };
+
   std::vector<std::shared_ptr<const TargetSamples>> targets_;
   std::string self_metrics_;
-  std::vector<std::string_view> pieces_;
-  std::vector<std::size_t> ends_;  // where each piece ends in the page
+  std::vector<Run> runs_;
+  std::size_t size_ = 0;
   std::string gzip_;
 };
 

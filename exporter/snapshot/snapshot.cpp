@@ -17,6 +17,7 @@ ObjectState& Snapshot::record(Kind kind, const std::string& name, Upgrade upgrad
   if (inserted || is_transition(object.upgrade, upgrade)) object.last_transition = now_unix;
   object.upgrade = std::move(upgrade);
   object.confirmed = now;
+  object.revision = ++last_revision_;
   return object;
 }
 

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -19,6 +20,8 @@ using SteadyTime = std::chrono::steady_clock::time_point;
 struct ObjectState {
   Upgrade upgrade;
   double last_transition = 0;  // Unix seconds: state, progress or current domain last changed
+  // New at every record(): the renderer re-renders an object only when it moved.
+  std::uint64_t revision = 0;
   SteadyTime confirmed{};      // last time a poll vouched for these values (read, or listed unchanged)
   // Listed kinds only: what the listing said, and when an idle object is next re-read.
   std::string listing_status;
@@ -59,6 +62,7 @@ class Snapshot {
 
  private:
   std::map<ObjectKey, ObjectState> objects_;  // ordered: stable, diff-friendly /metrics
+  std::uint64_t last_revision_ = 0;
 };
 
 // True when two reads of the same object differ in what the stall signal watches.

@@ -107,23 +107,87 @@ TEST(Render, DuplicateServiceNamesAreSummed) {
   EXPECT_NE(page.find(R"(service_name="svc",state="pending"} 6)"), std::string::npos);
 }
 
-TEST(Render, GzipRoundTrips) {
-  std::string text(100000, 'x');
-  std::string zipped = gzip_compress(text);
-  ASSERT_GE(zipped.size(), 2u);
-  EXPECT_EQ(static_cast<unsigned char>(zipped[0]), 0x1f);
-  EXPECT_EQ(static_cast<unsigned char>(zipped[1]), 0x8b);
+std::string gunzip(const std::string& zipped, std::size_t capacity) {
   z_stream zs{};
-  ASSERT_EQ(inflateInit2(&zs, 15 + 16), Z_OK);
-  std::string out(text.size() + 16, '\0');
-  zs.next_in = reinterpret_cast<Bytef*>(zipped.data());
+  EXPECT_EQ(inflateInit2(&zs, 15 + 16), Z_OK);
+  std::string out(capacity + 16, '\0');
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(zipped.data()));
   zs.avail_in = static_cast<uInt>(zipped.size());
   zs.next_out = reinterpret_cast<Bytef*>(out.data());
   zs.avail_out = static_cast<uInt>(out.size());
   EXPECT_EQ(inflate(&zs, Z_FINISH), Z_STREAM_END);
   out.resize(zs.total_out);
   inflateEnd(&zs);
-  EXPECT_EQ(out, text);
+  return out;
+}
+
+TEST(Render, GzipRoundTrips) {
+  std::string text(100000, 'x');
+  std::string zipped = gzip_compress(text);
+  ASSERT_GE(zipped.size(), 2u);
+  EXPECT_EQ(static_cast<unsigned char>(zipped[0]), 0x1f);
+  EXPECT_EQ(static_cast<unsigned char>(zipped[1]), 0x8b);
+  EXPECT_EQ(gunzip(zipped, text.size()), text);
+}
+
+TEST(Render, OnlyObjectsRecordedSinceThePreviousRenderAreRenderedAgain) {
+  Snapshot s;
+  for (const char* name : {"fabric:/a", "fabric:/b", "fabric:/c"})
+    s.record(Kind::application, name, rolling("RollingForwardInProgress", 0.5, "1"), 1, {});
+  const TargetSamples first = render_target("t", s);
+  ASSERT_EQ(first.objects.size(), 3u);
+
+  s.record(Kind::application, "fabric:/b", rolling("RollingForwardInProgress", 0.75, "2"), 2, {});
+  s.record(Kind::application, "fabric:/bb", rolling("RollingForwardPending", 0, ""), 2, {});
+  s.erase(Kind::application, "fabric:/c");
+  const TargetSamples second = render_target("t", s, &first);
+  ASSERT_EQ(second.objects.size(), 3u);  // a, b, bb in name order
+  EXPECT_EQ(second.objects[0], first.objects[0]) << "unchanged: the same text, not a copy";
+  EXPECT_NE(second.objects[1], first.objects[1]);
+  EXPECT_NE(second.objects[1]->text.find("} 0.75\n"), std::string::npos);
+  EXPECT_NE(second.objects[2]->text.find("fabric:/bb"), std::string::npos);
+  // The same page as one rendered from scratch.
+  EXPECT_EQ(assemble_page({std::make_shared<TargetSamples>(second)}, ""),
+            assemble_page({std::make_shared<TargetSamples>(render_target("t", s))}, ""));
+}
+
+TEST(Render, PageReadsTheSameBytesInAnyChunksFromAnyOffset) {
+  Snapshot a, b;
+  for (int i = 0; i < 40; ++i)
+    a.record(Kind::application, "fabric:/app" + std::to_string(i), rolling("RollingForwardInProgress", 0.5, "1"), 1, {});
+  b.record(Kind::cluster, "c", rolling("RollingForwardInProgress", 0.5, "1"), 1, {});
+  const Page page({std::make_shared<TargetSamples>(render_target("a", a)),
+                   std::make_shared<TargetSamples>(render_target("b", b))},
+                  "upgrade_exporter_build_info 1\n");
+  const std::string text = page.text();
+  ASSERT_EQ(text.size(), page.size());
+  EXPECT_TRUE(text.starts_with("# HELP upgrade_state "));
+  EXPECT_TRUE(text.ends_with("upgrade_exporter_build_info 1\n"));
+  EXPECT_EQ(gunzip(page.gzip(), text.size()), text);
+
+  for (std::size_t chunk : {1u, 7u, 100u, 4096u}) {
+    Page::Reader reader(page);
+    std::string read;
+    std::vector<char> buffer(chunk);
+    while (std::size_t n = reader.read(read.size(), buffer.data(), chunk)) read.append(buffer.data(), n);
+    EXPECT_EQ(read, text) << "chunk " << chunk;
+  }
+  // Ranges: any offset, forwards or backwards, as a Range request asks.
+  Page::Reader reader(page);
+  for (std::size_t offset : {text.size() - 1, std::size_t{0}, text.size() / 2, std::size_t{123}, text.size() / 3}) {
+    char buffer[64];
+    const std::size_t n = reader.read(offset, buffer, sizeof buffer);
+    EXPECT_EQ(std::string(buffer, n), text.substr(offset, sizeof buffer)) << "offset " << offset;
+  }
+  char byte;
+  EXPECT_EQ(reader.read(text.size(), &byte, 1), 0u);
+}
+
+TEST(Render, EmptyPage) {
+  const Page page({std::make_shared<TargetSamples>()}, "");
+  EXPECT_EQ(page.size(), 0u);
+  EXPECT_EQ(page.text(), "");
+  EXPECT_EQ(gunzip(page.gzip(), 0), "");
 }
 
 }  // namespace
