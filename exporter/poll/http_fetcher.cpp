@@ -115,6 +115,9 @@ void HttpFetcher::fail(std::string_view endpoint, Reason reason, std::string mes
   throw SourceError{reason, std::move(message), status};
 }
 
+// The most a declared Content-Length reserves ahead of the bytes themselves.
+constexpr std::uint64_t kMaxReserve = 8 << 20;
+
 std::string HttpFetcher::get_body(std::string_view endpoint, const std::string& path_and_query, bool feature_probe) {
   const TargetConfig& t = *settings_.target;
   const auto limit = t.settings.max_response_bytes;
@@ -142,6 +145,9 @@ std::string HttpFetcher::get_body(std::string_view endpoint, const std::string& 
           too_large = true;
           return false;
         }
+        // Sized once instead of grown by doubling, which holds a large listing
+        // twice over for a moment; capped, as the header is only a claim.
+        if (ec == std::errc()) body.reserve(std::min<std::uint64_t>(length, kMaxReserve));
         return true;
       },
       [&](const char* data, size_t size) {

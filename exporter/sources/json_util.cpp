@@ -42,14 +42,14 @@ bool looks_like_iso_duration(std::string_view text) { return !text.empty() && te
 
 }  // namespace
 
-Json parse_json(std::string_view body) {
+Json parse_json(std::string_view body, const Json::parser_callback_t& filter) {
   // The callback sees each container as it opens, before anything deeper is
   // built, so a hostile body cannot make the parser or the DOM go deep.
-  const Json::parser_callback_t limit_depth = [](int depth, Json::parse_event_t event, Json&) {
+  const Json::parser_callback_t limit_depth = [&filter](int depth, Json::parse_event_t event, Json& parsed) {
     if ((event == Json::parse_event_t::object_start || event == Json::parse_event_t::array_start) &&
         depth >= kMaxJsonDepth)
       throw SourceError{Reason::parse, "JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels"};
-    return true;
+    return !filter || filter(depth, event, parsed);
   };
   Json doc;
   try {
@@ -171,7 +171,7 @@ std::string string_or_empty(const Json* value) {
   return value && value->is_string() ? value->get<std::string>() : std::string();
 }
 
-void add_info(std::vector<std::pair<std::string, std::string>>& info, std::string_view label, const Json& object,
+void add_info(std::vector<std::pair<std::string_view, std::string>>& info, std::string_view label, const Json& object,
               std::string_view key) {
   const Json* value = find_field(object, key);
   if (!value) return;
@@ -179,7 +179,7 @@ void add_info(std::vector<std::pair<std::string, std::string>>& info, std::strin
   // as its text rather than costing the whole object.
   if (!value->is_string() && !value->is_number()) throw_schema(key, "a string");
   std::string text = value->is_string() ? value->get<std::string>() : value->dump();
-  if (!text.empty()) info.emplace_back(std::string(label), std::move(text));
+  if (!text.empty()) info.emplace_back(label, std::move(text));
 }
 
 double parse_iso8601_duration(std::string_view text) {

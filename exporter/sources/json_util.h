@@ -25,7 +25,9 @@ inline constexpr int kMaxJsonDepth = 64;
 
 // Parses an upstream body. Invalid JSON or nesting deeper than kMaxJsonDepth
 // → Reason::parse; a top level that is not an object → Reason::schema.
-Json parse_json(std::string_view body);
+// `filter`, when set, sees every parse event as nlohmann's parser callback
+// does, and returns false for what the DOM should not keep.
+Json parse_json(std::string_view body, const Json::parser_callback_t& filter = nullptr);
 
 [[noreturn]] void throw_schema(std::string_view field, std::string_view expected);
 
@@ -53,7 +55,8 @@ std::optional<double> timestamp_field(const Json& object, std::string_view key);
 std::string string_or_empty(const Json* value);
 
 // Appends {label, value} to `info` when `key` holds a non-empty string.
-void add_info(std::vector<std::pair<std::string, std::string>>& info, std::string_view label, const Json& object,
+// `label` is a string literal (Upgrade::info keeps only a view of it).
+void add_info(std::vector<std::pair<std::string_view, std::string>>& info, std::string_view label, const Json& object,
               std::string_view key);
 
 // The numeric text of a number or numeric string field; throws schema naming `field`.

@@ -12,7 +12,7 @@ namespace ue {
 namespace {
 
 using test::payload;
-using Info = std::vector<std::pair<std::string, std::string>>;
+using Info = decltype(Upgrade::info);
 
 std::string sf(const std::string& file) { return payload("service_fabric/" + file); }
 
@@ -163,6 +163,31 @@ TEST(SourcesApplications, LastPageHasNoToken) {
   EXPECT_EQ(parse_applications_page(R"({"ContinuationToken": "", "Items": []})").continuation_token, "");
   EXPECT_EQ(parse_applications_page(R"({"Items": []})").continuation_token, "");
   EXPECT_EQ(parse_applications_page(R"({"ContinuationToken": null, "Items": []})").continuation_token, "");
+}
+
+// Items are read while the page streams through the parser; what the DOM
+// would have said must still hold.
+TEST(SourcesApplications, StreamedItemsKeepTheDomRules) {
+  auto names = [](const ListPage& page) {
+    std::vector<std::string> out;
+    for (const auto& item : page.items) out.push_back(item.name);
+    return out;
+  };
+  using Names = std::vector<std::string>;
+  // Entries that are not objects are skipped, nested arrays and objects included.
+  EXPECT_EQ(names(parse_applications_page(
+                R"({"Items": [1, "x", null, [{"Name": "fabric:/no"}], {"Name": "fabric:/a", "P": [{"Name": "fabric:/no"}]}]})")),
+            (Names{"fabric:/a"}));
+  // The token may come after the items; "Items" wins over "items" in either order.
+  const ListPage page = parse_applications_page(
+      R"({"items": [{"Name": "fabric:/lower"}], "Items": [{"Name": "fabric:/upper"}], "ContinuationToken": "t"})");
+  EXPECT_EQ(names(page), (Names{"fabric:/upper"}));
+  EXPECT_EQ(page.continuation_token, "t");
+  EXPECT_EQ(names(parse_applications_page(R"({"Items": null, "items": [{"Name": "fabric:/lower"}]})")),
+            (Names{"fabric:/lower"}));
+  // Objects named Items deeper down are not the listing.
+  EXPECT_EQ(names(parse_applications_page(R"({"X": {"Items": [{"Name": "fabric:/no"}]}, "Items": []})")), Names{});
+  EXPECT_SOURCE_ERROR(parse_applications_page(R"({"Items": {"a": {"Name": "fabric:/no"}}})"), Reason::schema);
 }
 
 TEST(SourcesApplications, DerivesIdsFromNames) {

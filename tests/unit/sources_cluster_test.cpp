@@ -12,7 +12,7 @@ namespace ue {
 namespace {
 
 using test::payload;
-using Info = std::vector<std::pair<std::string, std::string>>;
+using Info = decltype(Upgrade::info);
 
 Upgrade cluster(const std::string& file) { return parse_cluster_upgrade(payload("service_fabric/" + file)); }
 
@@ -304,7 +304,7 @@ TEST(SourcesCluster, InfoFieldsOfTheWrongTypeAreSchemaErrors) {
   EXPECT_SOURCE_ERROR(parse_cluster_upgrade(R"({"UpgradeState": "Failed", "FailureReason": [2]})"), Reason::schema);
   // A number is plausible drift (an enum sent as its ordinal): kept as text, not a lost object.
   const Upgrade ordinal = parse_cluster_upgrade(R"({"UpgradeState": "Failed", "FailureReason": 2})");
-  EXPECT_EQ(ordinal.info, (std::vector<std::pair<std::string, std::string>>{{"failure_reason", "2"}}));
+  EXPECT_EQ(ordinal.info, (Info{{"failure_reason", "2"}}));
 }
 
 TEST(SourcesCluster, NullsEverywhereButTheStateAreAbsent) {
@@ -453,7 +453,7 @@ namespace {
 
 TEST(ClusterUpgradeLeniency, NumericVersionIsKeptAsText) {
   Upgrade u = parse_cluster_upgrade(R"({"UpgradeState":"RollingForwardCompleted","CodeVersion":"9.1","ConfigVersion":3})");
-  EXPECT_EQ(u.info.back(), (std::pair<std::string, std::string>{"target_config_version", "3"}));
+  EXPECT_EQ(u.info.back(), (Info::value_type{"target_config_version", "3"}));
 }
 
 }  // namespace

@@ -127,7 +127,7 @@ TEST(SourcesFieldReaders, StringOrEmptyIgnoresOtherTypes) {
 
 TEST(SourcesFieldReaders, AddInfoKeepsNonEmptyStringsVerbatim) {
   const Json doc = parse_json(R"({"v": "1.0\n\"x\"\\", "empty": "", "nil": null})");
-  std::vector<std::pair<std::string, std::string>> info;
+  decltype(Upgrade::info) info;
   add_info(info, "a", doc, "v");
   add_info(info, "b", doc, "empty");
   add_info(info, "c", doc, "nil");

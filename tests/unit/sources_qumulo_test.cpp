@@ -10,7 +10,7 @@ namespace ue {
 namespace {
 
 using test::payload;
-using Info = std::vector<std::pair<std::string, std::string>>;
+using Info = decltype(Upgrade::info);
 
 Upgrade status(const std::string& file) { return parse_qumulo_upgrade_status(payload("qumulo/" + file)); }
 
