@@ -44,9 +44,9 @@ void serve_gzip(httplib::Response& res, std::shared_ptr<const Page> page) {
 void serve_text(httplib::Response& res, std::shared_ptr<const Page> page) {
   // The text lies in many small pieces (a family of one object each); they
   // leave in large writes, gathered in a buffer of this response's own.
-  // Below malloc's mmap threshold, and not zeroed: a buffer that came fresh
-  // from mmap at every scrape would fault in every page of it.
-  static constexpr std::size_t kBufferSize = 128 * 1024;
+  // Small and not zeroed: a buffer above malloc's mmap threshold would come
+  // fresh from mmap, and fault in every page, at every scrape.
+  static constexpr std::size_t kBufferSize = 32 * 1024;
   struct Writer {
     explicit Writer(std::shared_ptr<const Page> p)
         : page(std::move(p)), reader(*page), buffer(std::make_unique_for_overwrite<char[]>(kBufferSize)) {}
@@ -183,6 +183,17 @@ void HttpServer::start() {
   // Headers and body leave in separate writes; with Nagle's algorithm on, the
   // body would wait for the scraper's delayed ACK (40 ms on Linux).
   server_->set_tcp_nodelay(true);
+  // httplib closes a connection after 5 requests by default; a scraper (or
+  // wrk) would reconnect every fifth scrape. Idle connections still close
+  // after httplib's 5 s, as each one holds a worker thread.
+  server_->set_keep_alive_max_count(100);
+  // httplib also sets SO_REUSEPORT, with which a second exporter on the same
+  // port would start and take half the scrapes; SO_REUSEADDR alone only lets
+  // a restart bind while old connections linger in TIME_WAIT.
+  server_->set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
   // Port 0 picks a free port (tests); the log line says which.
   port_ = port == 0 ? server_->bind_to_any_port(host.c_str()) : (server_->bind_to_port(host.c_str(), port) ? port : -1);
   if (port_ <= 0) throw std::runtime_error("cannot listen on " + options_.listen_address);

@@ -247,6 +247,15 @@ TEST_F(CoreTest, SigtermStopsWithinASecond) {
   EXPECT_EQ(exporter_->process().wait_exit(std::chrono::milliseconds(1000)), 0);
 }
 
+// As with any Go exporter: a port already taken is an error at start, not a
+// second process that the kernel hands every other scrape to.
+TEST_F(CoreTest, PortInUseIsAnError) {
+  const std::string address = "127.0.0.1:" + std::to_string(exporter_->port());
+  Process second(exporter_binary(), {"--config.file=" + dir_.file("config.yml"), "--web.listen-address=" + address});
+  EXPECT_EQ(second.wait_exit(std::chrono::seconds(5)), 1);
+  EXPECT_NE(second.output().find("cannot listen on " + address), std::string::npos) << second.output();
+}
+
 TEST(CoreTls, HttpsWithClientCertificateAndServerName) {
   TempDir dir;
   make_test_pki(dir.path());
