@@ -3,11 +3,11 @@
 #include <malloc.h>
 
 #include <csignal>
-#include <set>
 #include <cstdio>
 #include <cstring>
 #include <functional>
 #include <iostream>
+#include <map>
 #include <mutex>
 #include <pthread.h>
 #include <string>
@@ -51,6 +51,37 @@ constexpr const char* kUsage =
   std::exit(1);
 }
 
+// Every flag that takes a value, once: its name and how the value is applied.
+using ApplyFlag = void (*)(Flags&, const std::string& value);
+const std::map<std::string, ApplyFlag, std::less<>> kValueFlags = {
+    {"config.file", [](Flags& f, const std::string& value) { f.config_file = value; }},
+    {"web.listen-address",
+     [](Flags& f, const std::string& value) {
+       try {
+         ue::parse_listen_address(value);
+       } catch (const std::exception& e) {
+         usage_error("--web.listen-address: " + std::string(e.what()));
+       }
+       f.server.listen_address = value;
+     }},
+    {"web.telemetry-path",
+     [](Flags& f, const std::string& value) {
+       if (value.empty() || value.front() != '/') usage_error("--web.telemetry-path must start with /");
+       f.server.telemetry_path = value;
+     }},
+    {"web.config.file", [](Flags& f, const std::string& value) { f.server.web_config_file = value; }},
+    {"log.level",
+     [](Flags& f, const std::string& value) {
+       if (!ue::parse_log_level(value, f.log_level))
+         usage_error("--log.level must be one of debug, info, warn, error, got \"" + value + "\"");
+     }},
+    {"log.format",
+     [](Flags& f, const std::string& value) {
+       if (!ue::parse_log_format(value, f.log_format))
+         usage_error("--log.format must be one of logfmt, json, got \"" + value + "\"");
+     }},
+};
+
 Flags parse_flags(int argc, char** argv) {
   Flags flags;
   for (int i = 1; i < argc; ++i) {
@@ -64,41 +95,19 @@ Flags parse_flags(int argc, char** argv) {
       std::exit(0);
     }
     if (arg.rfind("--", 0) != 0) usage_error("unexpected argument \"" + arg + "\"");
-    std::string name = arg.substr(2);
-    static const std::set<std::string> kFlags = {"config.file", "web.listen-address", "web.telemetry-path",
-                                                 "web.config.file", "log.level", "log.format"};
-    if (!kFlags.count(name.substr(0, name.find('=')))) usage_error("unknown flag --" + name.substr(0, name.find('=')));
+    const auto eq = arg.find('=');
+    const std::string name = arg.substr(2, eq == std::string::npos ? std::string::npos : eq - 2);
+    const auto flag = kValueFlags.find(name);
+    if (flag == kValueFlags.end()) usage_error("unknown flag --" + name);
     std::string value;
-    auto eq = name.find('=');
     if (eq != std::string::npos) {
-      value = name.substr(eq + 1);
-      name.resize(eq);
+      value = arg.substr(eq + 1);
     } else if (i + 1 < argc) {
       value = argv[++i];  // "--flag value", as kingpin accepts
     } else {
       usage_error("flag --" + name + " needs a value");
     }
-    if (name == "config.file") {
-      flags.config_file = value;
-    } else if (name == "web.listen-address") {
-      try {
-        ue::parse_listen_address(value);
-      } catch (const std::exception& e) {
-        usage_error("--web.listen-address: " + std::string(e.what()));
-      }
-      flags.server.listen_address = value;
-    } else if (name == "web.telemetry-path") {
-      if (value.empty() || value.front() != '/') usage_error("--web.telemetry-path must start with /");
-      flags.server.telemetry_path = value;
-    } else if (name == "web.config.file") {
-      flags.server.web_config_file = value;
-    } else if (name == "log.level") {
-      if (!ue::parse_log_level(value, flags.log_level))
-        usage_error("--log.level must be one of debug, info, warn, error, got \"" + value + "\"");
-    } else if (name == "log.format") {
-      if (!ue::parse_log_format(value, flags.log_format))
-        usage_error("--log.format must be one of logfmt, json, got \"" + value + "\"");
-    }
+    flag->second(flags, value);
   }
   return flags;
 }
