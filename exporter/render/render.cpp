@@ -351,12 +351,12 @@ std::size_t Page::Reader::read(std::size_t offset, char* out, std::size_t max) {
   if (offset != offset_) seek(offset);
   std::size_t n = 0;
   while (n < max && run_ < page_.runs_.size()) {
-    std::string_view rest = piece().substr(within_);
+    const std::string_view rest = piece().substr(within_);
     const std::size_t take = std::min(rest.size(), max - n);
-    std::memcpy(out + n, rest.data(), take);
+    if (take > 0) std::memcpy(out + n, rest.data(), take);
     n += take;
     within_ += take;
-    if (within_ == piece().size()) next_piece();
+    if (take == rest.size()) next_piece();
   }
   offset_ += n;
   return n;
