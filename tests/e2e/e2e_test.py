@@ -39,7 +39,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "dashboards"))
 sys.path.insert(0, str(ROOT / "bench"))
 import check_dashboards  # noqa: E402  (variable substitution and panel walking)
-from common import Child  # noqa: E402  (the built binaries as child processes, shared with bench/)
+from common import Child, http_get  # noqa: E402  (child processes and HTTP, shared with bench/)
 
 DEADLINE_SECONDS = 150
 STALLED_APP = "fabric:/shop/checkout"
@@ -59,16 +59,11 @@ def free_port():
         return s.getsockname()[1]
 
 
-def http_get(url, timeout=5):
-    with urllib.request.urlopen(url, timeout=timeout) as response:
-        return response.read().decode()
-
-
 def prometheus_query(base, expr):
     """The instant-query result list, or None when Prometheus is not answering."""
     url = f"{base}/api/v1/query?" + urllib.parse.urlencode({"query": expr})
     try:
-        body = json.loads(http_get(url))
+        body = json.loads(http_get(url, timeout=5)[1])
     except (OSError, ValueError):
         return None
     if body.get("status") != "success":
@@ -203,7 +198,7 @@ scrape_configs:
 
         # Every rule evaluated without error.
         try:
-            groups = json.loads(http_get(f"{base}/api/v1/rules"))["data"]["groups"]
+            groups = json.loads(http_get(f"{base}/api/v1/rules", timeout=5)[1])["data"]["groups"]
         except (OSError, ValueError, KeyError):
             groups = []
         broken = [f"{r['name']}: {r.get('lastError', '')}" for g in groups for r in g["rules"]
