@@ -14,6 +14,14 @@ std::string_view kind_name(Kind kind) {
   return "unknown";
 }
 
+std::string_view target_type_name(TargetType type) {
+  switch (type) {
+    case TargetType::service_fabric: return "service_fabric";
+    case TargetType::qumulo: return "qumulo";
+  }
+  return "service_fabric";
+}
+
 std::string_view phase_name(Phase phase) {
   switch (phase) {
     case Phase::idle: return "idle";

@@ -17,6 +17,10 @@ inline constexpr std::array<Kind, 6> kAllKinds = {Kind::cluster,           Kind:
                                                   Kind::compose_deployment, Kind::qumulo};
 std::string_view kind_name(Kind kind);  // the `kind` label value
 
+// What a target is: which upstream API its url serves.
+enum class TargetType { service_fabric, qumulo };
+std::string_view target_type_name(TargetType type);  // the config's `type` value
+
 // The normalized phases of the contract, in the order they are exported.
 enum class Phase { idle, rolling_forward, rolling_back, completed, rolled_back, failed };
 inline constexpr std::array<Phase, 6> kAllPhases = {Phase::idle,      Phase::rolling_forward, Phase::rolling_back,
@@ -35,13 +39,17 @@ using NodePhaseCounts = std::array<double, 3>;  // indexed like kNodePhases
 
 inline constexpr std::array<std::string_view, 3> kHealthCheckPhases = {"WaitDuration", "StableDuration", "Retry"};
 
+// One service's replicas; a read holds each service name once, in name order.
 struct ReplicaProgress {
   std::string service_name;
   double completed = 0;
   double pending = 0;
 };
 
-// Qumulo's rolling-reboot manager (/v1/shutdown/reboot/status).
+// Qumulo's rolling-reboot manager (/v1/shutdown/reboot/status): its state
+// enum, exported as a StateSet, and what it reports.
+inline constexpr std::array<std::string_view, 4> kRebootStates = {"REBOOT_IDLE", "REBOOT_IN_PROGRESS", "REBOOT_PAUSED",
+                                                                  "REBOOT_PAUSED_DUE_TO_ERROR"};
 struct RebootProgress {
   std::string state;  // REBOOT_IDLE, REBOOT_IN_PROGRESS, ...
   double rebooted_nodes = 0;

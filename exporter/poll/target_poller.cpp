@@ -278,7 +278,7 @@ std::size_t TargetPoller::poll_listed(const Source& source, const TargetConfig& 
   std::vector<const ListedObject*> due;
   for (const ListedObject& item : selected) {
     ObjectState* known = snapshot_.find(source.kind, item.name);
-    bool read = !known || item.status == "Upgrading" || known->listing_status != item.status ||
+    bool read = !known || (!listing.upgrading_status.empty() && item.status == listing.upgrading_status) || known->listing_status != item.status ||
                 in_progress(known->upgrade.phase) || now >= known->next_read;
     if (read)
       due.push_back(&item);
@@ -294,7 +294,7 @@ std::size_t TargetPoller::poll_listed(const Source& source, const TargetConfig& 
     try {
       results[i] = fetchers[worker]->get(listing.progress_endpoint, listing.progress_path(*due[i]), listing.parse_progress);
     } catch (const SourceError& e) {
-      gone[i] = e.reason == Reason::http_status && e.http_status == 404;
+      gone[i] = e.reason == Reason::http_status && listing.gone_http_status != 0 && e.http_status == listing.gone_http_status;
       Log::debug("object read failed", {{"target", name_}, {"kind", kind_name(source.kind)}, {"name", due[i]->name},
                                         {"err", e.message}});
     }

@@ -45,9 +45,6 @@ constexpr std::array<FamilyInfo, kFamilyCount> kFamilies = {{
     {"upgrade_reboot_rebooted_nodes", "Qumulo nodes rebooted so far in the current or last reboot (rebooted_node_count). As of the last poll."},
 }};
 
-constexpr std::array<std::string_view, 4> kRebootStates = {"REBOOT_IDLE", "REBOOT_IN_PROGRESS", "REBOOT_PAUSED",
-                                                           "REBOOT_PAUSED_DUE_TO_ERROR"};
-
 // Appends one object's samples straight to its text, family after family,
 // in the text format prometheus-cpp's TextSerializer writes (same label order,
 // escaping and %.16g values), without building MetricFamily structs.
@@ -171,16 +168,9 @@ void render_object(SampleWriter& w, Kind kind, const ObjectState& object) {
   add_optional(w, Family::pending_safety_checks, u.pending_safety_checks);
   if (u.nodes) add_counts(w, Family::nodes, "phase", kNodePhases, *u.nodes);
   add_optional(w, Family::unhealthy_evaluations, u.unhealthy_evaluations);
-  // Services are summed by name so a repeated ServiceName cannot produce duplicate series.
-  std::map<std::string_view, std::pair<double, double>> replicas;
-  for (const auto& r : u.replicas) {
-    auto& [completed, pending] = replicas[r.service_name];
-    completed += r.completed;
-    pending += r.pending;
-  }
-  for (const auto& [service, counts] : replicas) {
-    w.add(Family::replicas, counts.first, {{"service_name", service}, {"state", "completed"}});
-    w.add(Family::replicas, counts.second, {{"service_name", service}, {"state", "pending"}});
+  for (const ReplicaProgress& r : u.replicas) {
+    w.add(Family::replicas, r.completed, {{"service_name", r.service_name}, {"state", "completed"}});
+    w.add(Family::replicas, r.pending, {{"service_name", r.service_name}, {"state", "pending"}});
   }
   add_optional(w, Family::timeout, u.timeout);
   add_optional(w, Family::domain_timeout, u.domain_timeout);

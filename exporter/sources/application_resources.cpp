@@ -45,27 +45,30 @@ std::optional<ListedObject> read_item(const Json& item) {
 }
 
 // ServiceUpgradeProgress → one entry per service; counts arrive as strings.
-// Repeated service names are summed so each labels one series.
+// Repeated service names are summed so each labels one series; the entries
+// come out in name order.
 std::vector<ReplicaProgress> read_replicas(const Json& services) {
-  std::vector<ReplicaProgress> replicas;
-  std::map<std::string, std::size_t, std::less<>> index;
+  std::map<std::string, ReplicaProgress, std::less<>> by_name;
   for (const Json& service : services) {
     if (!service.is_object()) throw_schema("ServiceUpgradeProgress", "an array of objects");
     std::optional<std::string> name = string_field(service, "ServiceName");
     if (!name) continue;  // nothing to label it with
     const double completed = number_field(service, "CompletedReplicaCount").value_or(0);
     const double pending = number_field(service, "PendingReplicaCount").value_or(0);
-    const auto [it, added] = index.try_emplace(*name, replicas.size());
-    if (added) replicas.push_back({std::move(*name), 0, 0});
-    replicas[it->second].completed += completed;
-    replicas[it->second].pending += pending;
+    ReplicaProgress& entry = by_name[*name];
+    if (entry.service_name.empty()) entry.service_name = std::move(*name);
+    entry.completed += completed;
+    entry.pending += pending;
   }
+  std::vector<ReplicaProgress> replicas;
+  replicas.reserve(by_name.size());
+  for (auto& [name, entry] : by_name) replicas.push_back(std::move(entry));
   return replicas;
 }
 
 constexpr Listing kListing{"application_resources_list", "application_resource_upgrade",
                            list_path,                    parse_application_resources_page,
-                           progress_path,                parse_application_resource_upgrade};
+                           progress_path,                parse_application_resource_upgrade, "Upgrading", 404};
 
 }  // namespace
 

@@ -27,7 +27,7 @@ std::optional<ListedObject> read_item(const Json& item) {
 }
 
 constexpr Listing kListing{"applications_list",     "application_upgrade", list_path, parse_applications_page,
-                           progress_path,           parse_application_upgrade};
+                           progress_path,           parse_application_upgrade, "Upgrading", 404};
 
 }  // namespace
 

@@ -39,7 +39,7 @@ std::optional<ListedObject> read_item(const Json& item) {
 }
 
 constexpr Listing kListing{"compose_deployments_list", "compose_deployment_upgrade", list_path,
-                           parse_compose_deployments_page, progress_path, parse_compose_deployment_upgrade};
+                           parse_compose_deployments_page, progress_path, parse_compose_deployment_upgrade, "Upgrading", 404};
 
 }  // namespace
 

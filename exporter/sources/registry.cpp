@@ -26,12 +26,4 @@ const Source& source_for(Kind kind) {
   throw std::out_of_range("no source for kind " + std::string(kind_name(kind)));
 }
 
-std::string_view target_type_name(TargetType type) {
-  switch (type) {
-    case TargetType::service_fabric: return "service_fabric";
-    case TargetType::qumulo: return "qumulo";
-  }
-  return "service_fabric";
-}
-
 }  // namespace ue

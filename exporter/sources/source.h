@@ -12,9 +12,6 @@
 
 namespace ue {
 
-enum class TargetType { service_fabric, qumulo };
-std::string_view target_type_name(TargetType type);
-
 // Thrown by Fetcher::get for a 4xx answer to a request made with
 // `feature_probe`: the upstream does not serve that feature. Not an error.
 struct FeatureAbsent {
@@ -53,7 +50,7 @@ class Fetcher {
 struct ListedObject {
   std::string name;          // the `name` label, as the upstream spells it
   std::string path_segment;  // goes verbatim into the progress URL
-  std::string status;        // listing status; "Upgrading" objects are read every poll
+  std::string status;        // listing status; see Listing::upgrading_status
 };
 
 struct ListPage {
@@ -70,6 +67,12 @@ struct Listing {
   ListPage (*parse_list)(std::string_view body);
   std::string (*progress_path)(const ListedObject& object);
   Upgrade (*parse_progress)(std::string_view body);
+  // The listing status of an object whose upgrade is under way: read every
+  // poll, whatever its last read said.
+  std::string_view upgrading_status;
+  // The HTTP status of a read that says the object went away after the
+  // listing named it: it is dropped at once rather than kept until stale.
+  int gone_http_status = 0;
 };
 
 struct Source {

@@ -97,16 +97,6 @@ TEST(Render, OneHeaderPerFamilyAcrossTargetsAndChunks) {
   EXPECT_NE(page.find("upgrade_exporter_build_info"), std::string::npos);
 }
 
-TEST(Render, DuplicateServiceNamesAreSummed) {
-  Snapshot s;
-  Upgrade u = rolling("RollingForward", 0.5, "");
-  u.replicas = {{"svc", 1, 2}, {"svc", 3, 4}};
-  s.record(Kind::application_resource, "r", u, 1, {});
-  std::string page = assemble_page({std::make_shared<TargetSamples>(render_target("t", s))}, "");
-  EXPECT_NE(page.find(R"(service_name="svc",state="completed"} 4)"), std::string::npos) << page;
-  EXPECT_NE(page.find(R"(service_name="svc",state="pending"} 6)"), std::string::npos);
-}
-
 std::string gunzip(const std::string& zipped, std::size_t capacity) {
   z_stream zs{};
   EXPECT_EQ(inflateInit2(&zs, 15 + 16), Z_OK);

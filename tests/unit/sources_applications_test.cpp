@@ -368,6 +368,16 @@ TEST(SourcesApplicationResources, RepeatedServicesAreSummedAndNamelessOnesSkippe
   EXPECT_EQ(up.replicas[1].pending, 0.0);
 }
 
+TEST(SourcesApplicationResources, ServicesComeOutInNameOrder) {
+  // The renderer writes them as they are: one series per name, sorted.
+  const Upgrade up = parse_application_resource_upgrade(R"({"UpgradeState": "RollingForward", "ServiceUpgradeProgress": [
+      {"ServiceName": "web", "CompletedReplicaCount": "1"},
+      {"ServiceName": "api", "CompletedReplicaCount": "2"}]})");
+  ASSERT_EQ(up.replicas.size(), 2u);
+  EXPECT_EQ(up.replicas[0].service_name, "api");
+  EXPECT_EQ(up.replicas[1].service_name, "web");
+}
+
 TEST(SourcesApplicationResources, HostileBodies) {
   const HostileCase cases[] = {
       {"hostile_percent_nan.json", Reason::schema},
