@@ -2,10 +2,15 @@
 // GET /Resources/Applications, then .../{name}/$/GetUpgradeProgress. Clusters
 // without the resource model answer 4xx: the listing is a feature probe.
 #include <algorithm>
+#include <array>
 #include <map>
 
+#include "sources/json_fields.h"
 #include "sources/parsers.h"
-#include "sources/sf_common.h"
+#include "sources/schema_error.h"
+#include "sources/sf_listing.h"
+#include "sources/sf_progress.h"
+#include "sources/url.h"
 
 namespace ue {
 

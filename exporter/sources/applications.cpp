@@ -2,16 +2,18 @@
 // GET /Applications/{Id}/$/GetUpgradeProgress per application.
 #include <algorithm>
 
+#include "sources/json_fields.h"
 #include "sources/parsers.h"
-#include "sources/sf_common.h"
+#include "sources/sf_listing.h"
+#include "sources/sf_progress.h"
+#include "sources/url.h"
 
 namespace ue {
 
 namespace {
 
 std::string list_path(const std::string& continuation_token, int max_results) {
-  return paged_path("/Applications?api-version=6.1&ExcludeApplicationParameters=true", continuation_token,
-                    max_results);
+  return paged_path("/Applications?api-version=6.1&ExcludeApplicationParameters=true", continuation_token, max_results);
 }
 
 std::string progress_path(const ListedObject& application) {

@@ -1,6 +1,7 @@
 // Kind `cluster`: GET /$/GetUpgradeProgress, one object named after the target.
+#include "sources/json_fields.h"
 #include "sources/parsers.h"
-#include "sources/sf_common.h"
+#include "sources/sf_progress.h"
 
 namespace ue {
 

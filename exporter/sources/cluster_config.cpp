@@ -1,8 +1,9 @@
 // Kind `cluster_config`: GET /$/GetClusterConfigurationUpgradeStatus, one
 // object named after the target. Standalone clusters serve it; others may
 // answer 4xx, which the poller treats as "feature absent".
+#include "sources/json_fields.h"
 #include "sources/parsers.h"
-#include "sources/sf_common.h"
+#include "sources/sf_progress.h"
 
 namespace ue {
 

@@ -1,8 +1,13 @@
 // Kind `compose_deployment`: the paged GET /ComposeDeployments listing, then
 // GET /ComposeDeployments/{Name}/$/GetUpgradeProgress. Its progress body has
 // no domain list and names several fields differently from applications.
+#include <array>
+
+#include "sources/json_fields.h"
 #include "sources/parsers.h"
-#include "sources/sf_common.h"
+#include "sources/sf_listing.h"
+#include "sources/sf_progress.h"
+#include "sources/url.h"
 
 namespace ue {
 

@@ -8,7 +8,6 @@
 #include <string_view>
 
 #include "model/upgrade.h"
-#include "sources/json_util.h"  // parse_iso8601_duration, parse_utc_timestamp, request_safe
 #include "sources/source.h"
 
 namespace ue {

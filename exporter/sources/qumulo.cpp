@@ -2,8 +2,12 @@
 // GET /v1/shutdown/reboot/status as an optional extra. One object named after
 // the target.
 #include <algorithm>
+#include <array>
+#include <string>
 
+#include "sources/json_fields.h"
 #include "sources/parsers.h"
+#include "sources/schema_error.h"
 #include "sources/state_table.h"
 
 namespace ue {

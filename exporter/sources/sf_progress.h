@@ -1,16 +1,13 @@
-// Shapes shared by the Service Fabric bodies: the UpgradeState enum, upgrade
-// domains and units, current-domain node progress, monitoring policies,
-// health-check fields and paged listings.
+// Readers of what the Service Fabric progress bodies share: the UpgradeState
+// enum, upgrade domains and units, current-domain node progress, monitoring
+// policies and the 10.0+ health-check fields.
 #pragma once
 
 #include <array>
-#include <optional>
-#include <string>
 #include <string_view>
 
 #include "model/upgrade.h"
-#include "sources/json_util.h"
-#include "sources/source.h"
+#include "sources/json_fields.h"
 #include "sources/state_table.h"
 
 namespace ue {
@@ -50,15 +47,5 @@ void read_timeouts(const Json* monitoring_policy, Upgrade& up);
 void read_health_check(const Json& body, Upgrade& up);
 // progress_ratio: completed domains / all domains when there are any; 1 once completed.
 void finish_progress_ratio(Upgrade& up);
-
-// A `{ "ContinuationToken": ..., "Items": [...] }` page. Items must be an
-// array (a malformed page must never look like an empty one); `read_item`
-// returns nullopt for an entry to skip.
-ListPage parse_sf_page(std::string_view body, std::optional<ListedObject> (*read_item)(const Json& item));
-
-// `path` plus MaxResults (when > 0) and ContinuationToken (when set, sent raw
-// but request-safe). The token goes last so nothing it contains can touch
-// another parameter.
-std::string paged_path(std::string path, const std::string& continuation_token, int max_results);
 
 }  // namespace ue

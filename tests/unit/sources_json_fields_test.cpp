@@ -1,11 +1,10 @@
-// JSON parsing limits, lenient field readers, ISO-8601 durations, UTC
-// timestamps and request_safe.
+// JSON parsing limits and the lenient field readers, durations and
+// timestamps in fields included.
 #include <gtest/gtest.h>
 
-#include <cmath>
 #include <string>
 
-#include "sources/json_util.h"
+#include "sources/json_fields.h"
 #include "unit/sources_test_util.h"
 
 namespace ue {
@@ -137,54 +136,7 @@ TEST(SourcesFieldReaders, AddInfoKeepsNonEmptyStringsVerbatim) {
   EXPECT_EQ(info[0].second, "1.0\n\"x\"\\");
 }
 
-// ---- ISO-8601 durations ----
-
-struct DurationCase {
-  const char* text;
-  double seconds;
-};
-
-TEST(SourcesDuration, ParsesTheShapesServiceFabricSends) {
-  const DurationCase cases[] = {
-      {"PT0H10M0.1752S", 600.1752},
-      {"PT0H0M0.0154527S", 0.0154527},
-      {"PT0H0M03.0001S", 3.0001},
-      {"PT0H0M35.8401S", 35.8401},
-      {"PT0H0M0S", 0},
-      {"PT16H0M0S", 57600},
-      {"PT2H30M0S", 9000},
-      {"P10675199DT2H48M5.4775807S", 922337203685.4775807},
-      {"P1D", 86400},
-      {"PT5M", 300},
-      {"PT1H", 3600},
-      {"PT0.5S", 0.5},
-      {"P2DT3H", 2 * 86400 + 3 * 3600},
-      {"P0D", 0},
-      {"PT1H2M3.5S", 3723.5},
-      {"PT0H0M0.1234567S", 0.1234567},
-      {"PT0H0M0.123456789S", 0.123456789},
-  };
-  for (const DurationCase& c : cases) EXPECT_DOUBLE_EQ(parse_iso8601_duration(c.text), c.seconds) << c.text;
-}
-
-TEST(SourcesDuration, RejectsEverythingElseAsSchema) {
-  const std::string forty_digits = "P" + std::string(40, '9') + "D";
-  for (const std::string text :
-       {"", "P", "PT", "T5M", "5M", "PT5", "PT1.5M", "PT5S5M", "PT1H1H", "P1H", "PT1D", "P1DT", "-PT1H", "PT 5M",
-        "P1Y", "P1W", "P1M", "PT1.S", "PT.5S", "pt5m", "PT5m", "PT5M ", " PT5M", "PT-5M", "PT+5M", "PT1,5S",
-        "P1DT1H1M1S1", "PTT1H", "P1D1D", forty_digits.c_str(), "120000"}) {
-    EXPECT_SOURCE_ERROR(parse_iso8601_duration(text), Reason::schema) << "input: " << text;
-  }
-}
-
-TEST(SourcesDuration, TimeSpanMaxValueIsInfinite) {
-  EXPECT_TRUE(is_infinite_duration(parse_iso8601_duration("P10675199DT2H48M5.4775807S")));
-  EXPECT_TRUE(is_infinite_duration(parse_iso8601_duration("P36525DT1H")));
-  EXPECT_FALSE(is_infinite_duration(parse_iso8601_duration("P3650D")));
-  EXPECT_FALSE(is_infinite_duration(parse_iso8601_duration("PT16H0M0S")));
-}
-
-TEST(SourcesDuration, FieldAcceptsIsoOrMilliseconds) {
+TEST(SourcesFieldReaders, DurationAcceptsIsoOrMilliseconds) {
   const Json doc = parse_json(R"({"iso": "PT2M", "ms_text": "120000", "ms_number": 120000, "ms_fraction": "1500.5",
     "zero": "0", "bad": "ten minutes", "neg": "-5", "neg_number": -5, "bool": true, "obj": {}, "bad_iso": "PT5X",
     "nan": "NaN"})");
@@ -200,83 +152,12 @@ TEST(SourcesDuration, FieldAcceptsIsoOrMilliseconds) {
   }
 }
 
-// ---- UTC timestamps ----
-
-struct TimestampCase {
-  const char* text;
-  double unix_seconds;
-};
-
-TEST(SourcesTimestamp, ParsesUtcToUnixSeconds) {
-  const TimestampCase cases[] = {
-      {"2022-10-31T18:48:39.781Z", 1667242119.781},
-      {"2023-05-11T20:41:02.659Z", 1683837662.659},
-      {"2021-08-04T21:02:29.882Z", 1628110949.882},
-      {"1970-01-01T00:00:00Z", 0},
-      {"1970-01-01T00:00:00.000Z", 0},
-      {"1969-12-31T23:59:59Z", -1},
-      {"2000-02-29T12:00:00Z", 951825600},
-      {"2000-03-01T00:00:00Z", 951868800},
-      {"2100-03-01T00:00:00Z", 4107542400},
-      {"2022-10-31T18:48:39.781+00:00", 1667242119.781},
-      {"2022-10-31T20:48:39.781+02:00", 1667242119.781},
-      {"2022-10-31T13:18:39.781-05:30", 1667242119.781},
-      {"2020-06-30T23:59:59.9999999Z", 1593561599.9999999},
-      {"2016-12-31T23:59:60Z", 1483228800},  // a leap second, counted like POSIX does
-      {"9999-12-31T23:59:59Z", 253402300799},
-  };
-  for (const TimestampCase& c : cases) {
-    const std::optional<double> parsed = parse_utc_timestamp(c.text);
-    ASSERT_TRUE(parsed) << c.text;
-    EXPECT_DOUBLE_EQ(*parsed, c.unix_seconds) << c.text;
-  }
-}
-
-TEST(SourcesTimestamp, YearOneSentinelMeansNotSet) {
-  EXPECT_FALSE(parse_utc_timestamp("0001-01-01T00:00:00.000Z"));
-  EXPECT_FALSE(parse_utc_timestamp("0001-01-01T00:00:00Z"));
-  EXPECT_FALSE(parse_utc_timestamp("0001-01-01T00:00:00+00:00"));
-  EXPECT_FALSE(parse_utc_timestamp("0000-06-15T12:00:00Z"));
-  EXPECT_TRUE(parse_utc_timestamp("0002-01-01T00:00:00Z"));
-}
-
-TEST(SourcesTimestamp, RejectsMalformedAsSchema) {
-  for (const char* text :
-       {"", "yesterday", "2022-10-31", "2022-10-31T18:48:39", "2022-10-31T18:48:39.781", "2022-13-01T00:00:00Z",
-        "2022-00-01T00:00:00Z", "2022-01-00T00:00:00Z", "2021-02-29T00:00:00Z", "2022-04-31T00:00:00Z",
-        "2022-10-31 18:48:39Z", "2022-10-31T24:00:00Z", "2022-10-31T23:60:00Z", "2022-10-31T23:59:61Z",
-        "2022-10-31T18:48:39.Z", "2022-10-31T18:48:39.781Zjunk", "2022-10-31T18:48:39+0200",
-        "2022-10-31T18:48:39+02", "2022-10-31T18:48:39+24:00", "22-10-31T18:48:39Z", "2022-1-31T18:48:39Z",
-        "+2022-10-31T18:48:39Z", "2022-10-31t18:48:39z", "2022-10-31T18:48:39.78a1Z", "２０２２-10-31T18:48:39Z"}) {
-    EXPECT_SOURCE_ERROR(parse_utc_timestamp(text), Reason::schema) << "input: " << text;
-  }
-}
-
-TEST(SourcesTimestamp, FieldReaderNamesTheField) {
+TEST(SourcesFieldReaders, TimestampNamesTheField) {
   const Json doc = parse_json(R"({"StartTimestampUtc": "soon", "Unset": "0001-01-01T00:00:00.000Z"})");
   const SourceError e = test::source_error([&] { timestamp_field(doc, "StartTimestampUtc"); });
   EXPECT_EQ(e.reason, Reason::schema);
   EXPECT_EQ(e.message.rfind("StartTimestampUtc: expected ", 0), 0u) << e.message;
   EXPECT_FALSE(timestamp_field(doc, "Unset"));
-}
-
-// ---- request_safe ----
-
-TEST(SourcesRequestSafe, PassesTokensAndIdsThroughUntouched) {
-  for (const char* raw : {"", "fabric:/samples/PQueueApp1", "samples~CalculatorApp", "a%2Fb", "~/:=&?+;,@!$'()*[]",
-                          "ABCxyz0123456789-._"}) {
-    EXPECT_EQ(request_safe(raw), raw);
-  }
-}
-
-TEST(SourcesRequestSafe, EncodesBytesThatCouldBreakTheRequestLine) {
-  EXPECT_EQ(request_safe("a b"), "a%20b");
-  EXPECT_EQ(request_safe("x\r\nHost: evil"), "x%0D%0AHost:%20evil");
-  EXPECT_EQ(request_safe("frag#ment"), "frag%23ment");
-  EXPECT_EQ(request_safe("\t\x7f"), "%09%7F");
-  EXPECT_EQ(request_safe(std::string("nul\0byte", 8)), "nul%00byte");
-  EXPECT_EQ(request_safe("caf\xC3\xA9"), "caf%C3%A9");
-  EXPECT_EQ(request_safe("\xff"), "%FF");
 }
 
 }  // namespace

@@ -1,7 +1,14 @@
-#include "sources/sf_common.h"
+// Readers of the shared Service Fabric progress shapes; see sf_progress.h.
+#include "sources/sf_progress.h"
 
 #include <algorithm>
 #include <array>
+#include <cstddef>
+#include <optional>
+#include <string>
+
+#include "sources/schema_error.h"
+#include "sources/time_formats.h"
 
 namespace ue {
 
@@ -52,8 +59,7 @@ Upgrade parse_domain_upgrade(const Json& body) {
   // Node-by-node upgrades leave UpgradeDomains empty and count nodes in UpgradeUnits.
   const Json* domains = array_field(body, "UpgradeDomains");
   const Json* units = array_field(body, "UpgradeUnits");
-  const bool use_units =
-      units && (node_by_node || ((!domains || domains->empty()) && !units->empty()));
+  const bool use_units = units && (node_by_node || ((!domains || domains->empty()) && !units->empty()));
   if (use_units)
     up.domains = count_domains(*units, "UpgradeUnits");
   else if (domains)
@@ -136,45 +142,6 @@ void finish_progress_ratio(Upgrade& up) {
     if (total > 0) up.progress_ratio = counts[2] / total;  // kDomainStates[2] == "Completed"
   }
   if (up.phase == Phase::completed) up.progress_ratio = 1.0;
-}
-
-ListPage parse_sf_page(std::string_view body, std::optional<ListedObject> (*read_item)(const Json& item)) {
-  // Items are read as the parser finishes each one and then dropped, so a
-  // page of ten thousand applications never stands as a DOM in memory.
-  // "Items" wins over "items" as in find_field; each spelling streams apart.
-  using Event = Json::parse_event_t;
-  std::array<std::vector<ListedObject>, 2> streamed;  // Items, items
-  int current = -1;       // which spelling the depth-1 key being parsed is, else -1
-  bool in_items = false;  // inside that key's array
-  ListPage page;
-  const Json doc = parse_json(body, [&](int depth, Event event, Json& parsed) {
-    if (depth == 1) {
-      if (event == Event::key) current = parsed == "Items" ? 0 : parsed == "items" ? 1 : -1;
-      if (event == Event::array_start) in_items = current >= 0;
-      if (event == Event::array_end) in_items = false;
-      return true;
-    }
-    if (!in_items || depth != 2) return true;
-    if (event == Event::object_end) {
-      if (std::optional<ListedObject> object = read_item(parsed)) streamed[current].push_back(std::move(*object));
-      return false;
-    }
-    return event != Event::value && event != Event::array_end;  // entries that are not objects are skipped
-  });
-  const Json* items = find_field(doc, "Items", "items");
-  if (!items || !items->is_array()) throw_schema("Items", "an array");
-  if (const Json* token = find_field(doc, "ContinuationToken", "continuationToken")) {
-    if (!token->is_string()) throw_schema("ContinuationToken", "a string");
-    page.continuation_token = token->get<std::string>();
-  }
-  page.items = std::move(streamed[items == find_field(doc, "Items") ? 0 : 1]);
-  return page;
-}
-
-std::string paged_path(std::string path, const std::string& continuation_token, int max_results) {
-  if (max_results > 0) path += "&MaxResults=" + std::to_string(max_results);
-  if (!continuation_token.empty()) path += "&ContinuationToken=" + request_safe(continuation_token);
-  return path;
 }
 
 }  // namespace ue

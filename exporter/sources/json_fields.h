@@ -1,5 +1,4 @@
-// JSON helpers shared by every source: bounded parsing, lenient field readers
-// and the upstream value formats (ISO-8601 durations, UTC timestamps).
+// Upstream JSON bodies: bounded parsing and lenient field readers.
 //
 // Every reader follows one rule: a field that is missing or null is absent;
 // a field of the wrong type throws SourceError{Reason::schema, "<Field>: expected ..."}.
@@ -29,8 +28,6 @@ inline constexpr int kMaxJsonDepth = 64;
 // does, and returns false for what the DOM should not keep.
 Json parse_json(std::string_view body, const Json::parser_callback_t& filter = nullptr);
 
-[[noreturn]] void throw_schema(std::string_view field, std::string_view expected);
-
 // The field's value, or nullptr when it is missing or null.
 const Json* find_field(const Json& object, std::string_view key);
 // The first of two spellings that is present (e.g. camelCase then PascalCase).
@@ -58,26 +55,5 @@ std::string string_or_empty(const Json* value);
 // `label` is a string literal (Upgrade::info keeps only a view of it).
 void add_info(std::vector<std::pair<std::string_view, std::string>>& info, std::string_view label, const Json& object,
               std::string_view key);
-
-// The numeric text of a number or numeric string field; throws schema naming `field`.
-double parse_number_text(std::string_view text, std::string_view field);
-
-// "PT0H10M0.1752S", "P10675199DT2H48M5.4775807S", "P1D", "PT5M" → seconds.
-// Accepts a day part and an hour/minute/second time part (fraction on seconds
-// only); throws schema on anything else.
-double parse_iso8601_duration(std::string_view text);
-
-// Longer than this is "infinite" (TimeSpan.MaxValue is ~29 000 years).
-inline constexpr double kInfiniteDurationSeconds = 100 * 365.25 * 86400;
-inline bool is_infinite_duration(double seconds) { return seconds > kInfiniteDurationSeconds; }
-
-// "2022-10-31T18:48:39.781Z" or with a ±HH:MM offset → Unix seconds.
-// Years ≤ 1 (the "not set" sentinel) → nullopt; malformed → schema error.
-std::optional<double> parse_utc_timestamp(std::string_view text);
-
-// `raw` with only the bytes that could break or end an HTTP request path
-// (≤ 0x20, ≥ 0x7F and '#') percent-encoded; everything else passes untouched,
-// so tokens and Ids go back as received.
-std::string request_safe(std::string_view raw);
 
 }  // namespace ue
