@@ -16,10 +16,14 @@ namespace {
 
 // Index of `name` in `names`, or -1.
 template <std::size_t N>
-int index_of(const std::array<std::string_view, N>& names, std::string_view name) {
+constexpr int index_of(const std::array<std::string_view, N>& names, std::string_view name) {
   const auto it = std::find(names.begin(), names.end(), name);
   return it == names.end() ? -1 : static_cast<int>(it - names.begin());
 }
+
+// The DomainCounts slot of completed domains, the numerator of progress_ratio.
+constexpr std::size_t kCompletedDomainIndex = static_cast<std::size_t>(index_of(kDomainStates, "Completed"));
+static_assert(kCompletedDomainIndex < kDomainStates.size(), "kDomainStates names a \"Completed\" state");
 
 // Counts the entries of an UpgradeDomains/UpgradeUnits array per kDomainStates;
 // other states (Invalid, future values) are not counted.
@@ -139,7 +143,7 @@ void finish_progress_ratio(Upgrade& up) {
     const DomainCounts& counts = *up.domains;
     double total = 0;
     for (const double count : counts) total += count;
-    if (total > 0) up.progress_ratio = counts[2] / total;  // kDomainStates[2] == "Completed"
+    if (total > 0) up.progress_ratio = counts[kCompletedDomainIndex] / total;
   }
   if (up.phase == Phase::completed) up.progress_ratio = 1.0;
 }
