@@ -71,9 +71,16 @@ std::vector<ReplicaProgress> read_replicas(const Json& services) {
   return replicas;
 }
 
-constexpr Listing kListing{"application_resources_list", "application_resource_upgrade",
-                           list_path,                    parse_application_resources_page,
-                           progress_path,                parse_application_resource_upgrade, "Upgrading", 404};
+constexpr Listing kListing{
+    .list_endpoint = "application_resources_list",
+    .progress_endpoint = "application_resource_upgrade",
+    .list_path = list_path,
+    .parse_list = parse_application_resources_page,
+    .progress_path = progress_path,
+    .parse_progress = parse_application_resource_upgrade,
+    .upgrading_status = "Upgrading",
+    .gone_http_status = 404,
+};
 
 }  // namespace
 
@@ -95,8 +102,14 @@ Upgrade parse_application_resource_upgrade(std::string_view body) {
 }
 
 Source application_resources_source() {
-  return {Kind::application_resource, TargetType::service_fabric, "application_resources",
-          state_names(kResourceStates), nullptr, &kListing, true};
+  return Source{
+      .kind = Kind::application_resource,
+      .target_type = TargetType::service_fabric,
+      .collect_name = "application_resources",
+      .states = state_names(kResourceStates),
+      .listing = &kListing,
+      .feature_probe = true,
+  };
 }
 
 }  // namespace ue

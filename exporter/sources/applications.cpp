@@ -28,8 +28,16 @@ std::optional<ListedObject> read_item(const Json& item) {
   return ListedObject{std::move(name), std::move(id), string_or_empty(find_field(item, "Status"))};
 }
 
-constexpr Listing kListing{"applications_list",     "application_upgrade", list_path, parse_applications_page,
-                           progress_path,           parse_application_upgrade, "Upgrading", 404};
+constexpr Listing kListing{
+    .list_endpoint = "applications_list",
+    .progress_endpoint = "application_upgrade",
+    .list_path = list_path,
+    .parse_list = parse_applications_page,
+    .progress_path = progress_path,
+    .parse_progress = parse_application_upgrade,
+    .upgrading_status = "Upgrading",
+    .gone_http_status = 404,
+};
 
 }  // namespace
 
@@ -54,8 +62,13 @@ Upgrade parse_application_upgrade(std::string_view body) {
 }
 
 Source applications_source() {
-  return {Kind::application, TargetType::service_fabric, "applications", state_names(kUpgradeStates), nullptr,
-          &kListing, false};
+  return Source{
+      .kind = Kind::application,
+      .target_type = TargetType::service_fabric,
+      .collect_name = "applications",
+      .states = state_names(kUpgradeStates),
+      .listing = &kListing,
+  };
 }
 
 }  // namespace ue

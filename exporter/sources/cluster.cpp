@@ -45,8 +45,13 @@ Upgrade parse_cluster_upgrade(std::string_view body) {
 }
 
 Source cluster_source() {
-  return {Kind::cluster, TargetType::service_fabric, "cluster", state_names(kUpgradeStates), read_cluster, nullptr,
-          false};
+  return Source{
+      .kind = Kind::cluster,
+      .target_type = TargetType::service_fabric,
+      .collect_name = "cluster",
+      .states = state_names(kUpgradeStates),
+      .read = read_cluster,
+  };
 }
 
 }  // namespace ue

@@ -28,8 +28,14 @@ Upgrade parse_cluster_config_upgrade(std::string_view body) {
 }
 
 Source cluster_config_source() {
-  return {Kind::cluster_config, TargetType::service_fabric, "cluster_config", state_names(kUpgradeStates),
-          read_cluster_config, nullptr, true};
+  return Source{
+      .kind = Kind::cluster_config,
+      .target_type = TargetType::service_fabric,
+      .collect_name = "cluster_config",
+      .states = state_names(kUpgradeStates),
+      .read = read_cluster_config,
+      .feature_probe = true,
+  };
 }
 
 }  // namespace ue

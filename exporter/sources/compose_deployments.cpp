@@ -43,8 +43,16 @@ std::optional<ListedObject> read_item(const Json& item) {
   return ListedObject{std::move(name), std::move(segment), string_or_empty(find_field(item, "Status"))};
 }
 
-constexpr Listing kListing{"compose_deployments_list", "compose_deployment_upgrade", list_path,
-                           parse_compose_deployments_page, progress_path, parse_compose_deployment_upgrade, "Upgrading", 404};
+constexpr Listing kListing{
+    .list_endpoint = "compose_deployments_list",
+    .progress_endpoint = "compose_deployment_upgrade",
+    .list_path = list_path,
+    .parse_list = parse_compose_deployments_page,
+    .progress_path = progress_path,
+    .parse_progress = parse_compose_deployment_upgrade,
+    .upgrading_status = "Upgrading",
+    .gone_http_status = 404,
+};
 
 }  // namespace
 
@@ -69,8 +77,13 @@ Upgrade parse_compose_deployment_upgrade(std::string_view body) {
 }
 
 Source compose_deployments_source() {
-  return {Kind::compose_deployment, TargetType::service_fabric, "compose_deployments", state_names(kComposeStates),
-          nullptr, &kListing, false};
+  return Source{
+      .kind = Kind::compose_deployment,
+      .target_type = TargetType::service_fabric,
+      .collect_name = "compose_deployments",
+      .states = state_names(kComposeStates),
+      .listing = &kListing,
+  };
 }
 
 }  // namespace ue

@@ -77,7 +77,13 @@ RebootProgress parse_qumulo_reboot_status(std::string_view body) {
 }
 
 Source qumulo_source() {
-  return {Kind::qumulo, TargetType::qumulo, "qumulo", state_names(kQumuloStates), read_qumulo, nullptr, false};
+  return Source{
+      .kind = Kind::qumulo,
+      .target_type = TargetType::qumulo,
+      .collect_name = "qumulo",
+      .states = state_names(kQumuloStates),
+      .read = read_qumulo,
+  };
 }
 
 }  // namespace ue

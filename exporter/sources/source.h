@@ -59,6 +59,7 @@ struct ListPage {
 };
 
 // Kinds discovered through a paged listing, then read one object at a time.
+// Built with designated initializers.
 struct Listing {
   std::string_view list_endpoint;
   std::string_view progress_endpoint;
@@ -75,14 +76,15 @@ struct Listing {
   int gone_http_status = 0;
 };
 
+// Built with designated initializers; a kind sets `read` or `listing`, not both.
 struct Source {
   Kind kind;
   TargetType target_type;
-  std::string_view collect_name;         // the value used in a target's `collect:` list
-  std::vector<std::string_view> states;  // the upstream state enum, exported as a StateSet
-  Upgrade (*read)(Fetcher& fetch);       // single-object kinds (named after the target); else nullptr
-  const Listing* listing;                // listed kinds; else nullptr
-  bool feature_probe;  // a 4xx on its first request means "not served here": skip quietly, retry later
+  std::string_view collect_name;              // the value used in a target's `collect:` list
+  std::vector<std::string_view> states;       // the upstream state enum, exported as a StateSet
+  Upgrade (*read)(Fetcher& fetch) = nullptr;  // single-object kinds (named after the target)
+  const Listing* listing = nullptr;           // listed kinds
+  bool feature_probe = false;  // a 4xx on its first request means "not served here": skip quietly, retry later
 };
 
 // Every kind, in export order.
