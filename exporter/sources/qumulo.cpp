@@ -5,6 +5,7 @@
 #include <array>
 #include <string>
 
+#include "log/log.h"
 #include "sources/json_fields.h"
 #include "sources/parsers.h"
 #include "sources/schema_error.h"
@@ -25,15 +26,22 @@ constexpr std::array<StatePhase, 6> kQumuloStates = {{
     {"UPGRADE_STATE_REBOOTING", Phase::rolling_forward},
 }};
 
+constexpr std::string_view kRebootEndpoint = "qumulo_reboot_status";
+
 Upgrade read_qumulo(Fetcher& fetch) {
   Upgrade up = fetch.get("qumulo_upgrade_status", "/v3/upgrade/status", parse_qumulo_upgrade_status);
   // Reboot progress is a bonus: without it (old cluster, missing privilege,
-  // a bad body) the upgrade status still counts.
+  // a bad body) the upgrade status still counts, so a failed read is only
+  // noted. The Fetcher has already counted it under its endpoint.
   try {
-    up.reboot = fetch.get("qumulo_reboot_status", "/v1/shutdown/reboot/status", parse_qumulo_reboot_status,
+    up.reboot = fetch.get(kRebootEndpoint, "/v1/shutdown/reboot/status", parse_qumulo_reboot_status,
                           /*feature_probe=*/true);
-  } catch (const SourceError&) {
-  } catch (const FeatureAbsent&) {
+  } catch (const SourceError& e) {
+    Log::debug("reboot status unread; upgrade status exported without it",
+               {{"endpoint", kRebootEndpoint}, {"err", e.message}});
+  } catch (const FeatureAbsent& absent) {
+    Log::debug("reboot status not served; upgrade status exported without it",
+               {{"endpoint", kRebootEndpoint}, {"status", std::to_string(absent.http_status)}});
   }
   return up;
 }

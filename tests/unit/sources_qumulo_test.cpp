@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "log/log.h"
 #include "sources/parsers.h"
 #include "unit/sources_test_util.h"
 
@@ -191,6 +192,30 @@ TEST(SourcesQumuloRead, RebootProblemsLeaveRebootAbsent) {
   ASSERT_EQ(fetch.counted_errors.size(), 1u);
   EXPECT_EQ(fetch.counted_errors[0].first, "qumulo_reboot_status");
   EXPECT_EQ(fetch.counted_errors[0].second, Reason::parse);
+}
+
+// Skipping the reboot status is noted at debug level, with no upstream bytes
+// beyond the SourceError's own message.
+TEST(SourcesQumuloRead, RebootProblemsAreLoggedAtDebug) {
+  test::ScriptedFetcher fetch;
+  fetch.answers[kStatusPath] = payload("qumulo/upgrade_status_preparing.json");
+  Log::configure(LogLevel::debug, LogFormat::logfmt);
+  testing::internal::CaptureStderr();
+  fetch.answers[kRebootPath] = std::string("<html>secret-token-123</html>");
+  source_for(Kind::qumulo).read(fetch);
+  fetch.answers[kRebootPath] = FeatureAbsent{403};
+  source_for(Kind::qumulo).read(fetch);
+  const std::string logged = testing::internal::GetCapturedStderr();
+  Log::configure(LogLevel::info, LogFormat::logfmt);
+  EXPECT_NE(logged.find("level=debug msg=\"reboot status unread; upgrade status exported without it\" "
+                        "endpoint=qumulo_reboot_status err=\"invalid JSON at byte 1\""),
+            std::string::npos)
+      << logged;
+  EXPECT_NE(logged.find("level=debug msg=\"reboot status not served; upgrade status exported without it\" "
+                        "endpoint=qumulo_reboot_status status=403"),
+            std::string::npos)
+      << logged;
+  EXPECT_EQ(logged.find("secret"), std::string::npos) << logged;
 }
 
 TEST(SourcesQumuloRead, StatusFailuresPropagate) {
