@@ -35,7 +35,8 @@ std::string list_path(const std::string& continuation_token, int /*max_results*/
 }
 
 std::string progress_path(const ListedObject& resource) {
-  return "/Resources/Applications/" + request_safe(resource.path_segment) + "/$/GetUpgradeProgress?api-version=7.0";
+  return "/Resources/Applications/" + escape_path_segment(resource.path_segment) +
+         "/$/GetUpgradeProgress?api-version=7.0";
 }
 
 // Listing items are camelCase (`name`, `properties.status`); PascalCase is accepted too.

@@ -17,7 +17,7 @@ std::string list_path(const std::string& continuation_token, int max_results) {
 }
 
 std::string progress_path(const ListedObject& application) {
-  return "/Applications/" + request_safe(application.path_segment) + "/$/GetUpgradeProgress?api-version=6.0";
+  return "/Applications/" + escape_path_segment(application.path_segment) + "/$/GetUpgradeProgress?api-version=6.0";
 }
 
 std::optional<ListedObject> read_item(const Json& item) {

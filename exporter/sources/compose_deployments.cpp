@@ -32,7 +32,7 @@ std::string list_path(const std::string& continuation_token, int max_results) {
 }
 
 std::string progress_path(const ListedObject& deployment) {
-  return "/ComposeDeployments/" + request_safe(deployment.path_segment) +
+  return "/ComposeDeployments/" + escape_path_segment(deployment.path_segment) +
          "/$/GetUpgradeProgress?api-version=6.0-preview";
 }
 

@@ -49,7 +49,7 @@ class Fetcher {
 // One entry of a paged listing.
 struct ListedObject {
   std::string name;          // the `name` label, as the upstream spells it
-  std::string path_segment;  // goes verbatim into the progress URL
+  std::string path_segment;  // names the object in its progress URL, through escape_path_segment
   std::string status;        // listing status; see Listing::upgrading_status
 };
 

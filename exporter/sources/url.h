@@ -1,5 +1,6 @@
-// Upstream text placed into request URLs: only what would break the request
-// line is encoded, so tokens and Ids go back as received.
+// Upstream text placed into request URLs. Two rules: a continuation token goes
+// back as received (only what would break the request line is encoded); an
+// object's Id or name becomes exactly one RFC 3986 path segment.
 #pragma once
 
 #include <string>
@@ -9,7 +10,15 @@ namespace ue {
 
 // `raw` with only the bytes that could break or end an HTTP request path
 // (≤ 0x20, ≥ 0x7F and '#') percent-encoded; everything else passes untouched,
-// so tokens and Ids go back as received.
+// so continuation tokens go back as received.
 std::string request_safe(std::string_view raw);
+
+// `raw` as one path segment: every byte outside RFC 3986 `pchar` (unreserved,
+// sub-delims, ':' and '@') is percent-encoded, '/', '?' and '#' included, so
+// the segment can neither split the path nor start a query or fragment.
+// A '%' that starts a valid pct-encoding ("%20") is kept as it is: the runtime
+// URL-escapes a name to derive an Application Id, so Ids arrive pre-escaped
+// and must not be escaped twice. Any other '%' becomes "%25".
+std::string escape_path_segment(std::string_view raw);
 
 }  // namespace ue

@@ -1,8 +1,12 @@
 // The three paged-listing parsers on arbitrary bytes (the first byte picks
-// one): only SourceError may come out, every listed object has a name, and
-// the request paths built from what the upstream sent (continuation token,
-// object Id or name) carry no byte that could end or split an HTTP request line.
+// one): only SourceError may come out, every listed object has a name, the
+// request paths built from what the upstream sent (continuation token,
+// object Id or name) carry no byte that could end or split an HTTP request
+// line, and an object's Id or name stays one segment of its progress path.
+#include <algorithm>
+#include <cstddef>
 #include <string>
+#include <utility>
 
 #include "fuzz/fuzz_util.h"
 #include "sources/parsers.h"
@@ -19,6 +23,13 @@ void require_request_safe(const std::string& path) {
   }
 }
 
+// The slashes of the path before its query, and its question marks: an
+// object's Id or name must add neither.
+std::pair<std::ptrdiff_t, std::ptrdiff_t> path_shape(const std::string& path) {
+  const auto query = std::find(path.begin(), path.end(), '?');
+  return {std::count(path.begin(), query, '/'), std::count(path.begin(), path.end(), '?')};
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -28,9 +39,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   ue::fuzz::allowing<ue::SourceError>([&] {
     const ue::ListPage page = listing.parse_list(choice->input);
     require_request_safe(listing.list_path(page.continuation_token, 100));
+    const auto plain_shape = path_shape(listing.progress_path({"x", "x", ""}));
     for (const ue::ListedObject& item : page.items) {
       ue::fuzz::require(!item.name.empty(), "listed objects have a name");
-      require_request_safe(listing.progress_path(item));
+      const std::string path = listing.progress_path(item);
+      require_request_safe(path);
+      ue::fuzz::require(path_shape(path) == plain_shape, "an object's Id or name stays one path segment");
     }
   });
   return 0;

@@ -221,7 +221,7 @@ TEST(SourcesApplications, HostileNamesAreKeptVerbatimAndSentSafely) {
   const Listing& apps = listing(Kind::application);
   EXPECT_EQ(apps.progress_path(page.items[0]), "/Applications/weird~line%0Abreak/$/GetUpgradeProgress?api-version=6.0");
   EXPECT_EQ(apps.progress_path(page.items[1]),
-            "/Applications/weird~quote\"back\\slash/$/GetUpgradeProgress?api-version=6.0");
+            "/Applications/weird~quote%22back%5Cslash/$/GetUpgradeProgress?api-version=6.0");
   EXPECT_EQ(apps.progress_path(page.items[2]), "/Applications/weird~ctl%01%1F%7F/$/GetUpgradeProgress?api-version=6.0");
   EXPECT_EQ(apps.progress_path(page.items[3]),
             "/Applications/caf%C3%A9~%E6%97%A5%E6%9C%AC~%F0%9F%9A%80/$/GetUpgradeProgress?api-version=6.0");
@@ -242,6 +242,9 @@ TEST(SourcesApplications, RequestPaths) {
             "&ContinuationToken=fabric:/samples/PQueueApp1");
   EXPECT_EQ(apps.progress_path({"fabric:/samples/CalculatorApp", "samples~CalculatorApp", "Ready"}),
             "/Applications/samples~CalculatorApp/$/GetUpgradeProgress?api-version=6.0");
+  // The Id stays one path segment; its pct-encodings (the runtime escapes names) are not escaped twice.
+  EXPECT_EQ(apps.progress_path({"fabric:/a b/c", "a%20b~c/d?e#f%", "Ready"}),
+            "/Applications/a%20b~c%2Fd%3Fe%23f%25/$/GetUpgradeProgress?api-version=6.0");
   EXPECT_EQ(apps.parse_list, &parse_applications_page);
   EXPECT_EQ(apps.parse_progress, &parse_application_upgrade);
 }
@@ -412,6 +415,8 @@ TEST(SourcesApplicationResources, RequestPaths) {
             "/Resources/Applications/sampleApplication/$/GetUpgradeProgress?api-version=7.0");
   EXPECT_EQ(resources.progress_path({"a#b", "a#b", ""}),
             "/Resources/Applications/a%23b/$/GetUpgradeProgress?api-version=7.0");
+  EXPECT_EQ(resources.progress_path({"a/b?c", "a/b?c", ""}),
+            "/Resources/Applications/a%2Fb%3Fc/$/GetUpgradeProgress?api-version=7.0");
 }
 
 // ================= compose deployments =================
@@ -508,6 +513,8 @@ TEST(SourcesComposeDeployments, RequestPaths) {
   EXPECT_EQ(compose.list_path("next", 10), "/ComposeDeployments?api-version=6.0-preview&MaxResults=10&ContinuationToken=next");
   EXPECT_EQ(compose.progress_path({"mydeployment", "mydeployment", "Upgrading"}),
             "/ComposeDeployments/mydeployment/$/GetUpgradeProgress?api-version=6.0-preview");
+  EXPECT_EQ(compose.progress_path({"my deployment/{1}", "my deployment/{1}", "Upgrading"}),
+            "/ComposeDeployments/my%20deployment%2F%7B1%7D/$/GetUpgradeProgress?api-version=6.0-preview");
 }
 
 }  // namespace
