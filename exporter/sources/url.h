@@ -18,7 +18,8 @@ std::string request_safe(std::string_view raw);
 // the segment can neither split the path nor start a query or fragment.
 // A '%' that starts a valid pct-encoding ("%20") is kept as it is: the runtime
 // URL-escapes a name to derive an Application Id, so Ids arrive pre-escaped
-// and must not be escaped twice. Any other '%' becomes "%25".
+// and must not be escaped twice. Any other '%' becomes "%25". Resource and
+// compose names follow the same rule, so a name holding "%41" is sent as that escape.
 std::string escape_path_segment(std::string_view raw);
 
 }  // namespace ue
