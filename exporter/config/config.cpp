@@ -3,56 +3,17 @@
 #include <re2/re2.h>
 
 #include <algorithm>
-#include <cctype>
-#include <charconv>
-#include <cstdint>
 #include <set>
 
+#include "config/quoting.h"
+#include "config/url.h"
 #include "config/yaml_decode.h"
+#include "sources/source.h"
 
 namespace ue {
 namespace {
 
-using decode::in_quotes;
 using decode::Value;
-
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
-// Reads the decimal number at the front of `text`, advancing past it. False
-// when there is none; `out_of_range` is set when it does not fit 64 bits.
-bool take_number(std::string_view& text, std::uint64_t& value, bool& out_of_range) {
-  std::size_t digits = 0;
-  while (digits < text.size() && is_digit(text[digits])) ++digits;
-  if (digits == 0) return false;
-  out_of_range = std::from_chars(text.data(), text.data() + digits, value).ec == std::errc::result_out_of_range;
-  text.remove_prefix(digits);
-  return true;
-}
-
-// Prometheus duration units, biggest first: a duration must use them in this order.
-struct DurationUnit {
-  std::string_view suffix;
-  std::int64_t ms;
-};
-constexpr std::int64_t kDayMs = 24LL * 3600 * 1000;
-constexpr DurationUnit kDurationUnits[] = {{"y", 365 * kDayMs}, {"w", 7 * kDayMs}, {"d", kDayMs}, {"h", 3600 * 1000},
-                                           {"m", 60 * 1000},    {"s", 1000},       {"ms", 1}};
-// Like Prometheus, a duration must fit a signed 64-bit count of nanoseconds (about 292 years),
-// so every std::chrono conversion downstream is safe.
-constexpr std::int64_t kMaxDurationMs = INT64_MAX / 1'000'000;
-
-std::string format_duration(Duration d) {
-  std::int64_t left = d.count();
-  if (left == 0) return "0s";
-  std::string text;
-  for (const auto& unit : kDurationUnits) {
-    if (left >= unit.ms) {
-      text += std::to_string(left / unit.ms) + std::string(unit.suffix);
-      left %= unit.ms;
-    }
-  }
-  return text;
-}
 
 // --- poll settings, shared by `global` and each target ---
 
@@ -173,81 +134,6 @@ TargetType read_target_type(const Value& v) {
   });
 }
 
-// `url`, split into its parts.
-struct ParsedUrl {
-  std::string scheme, host, base_path;
-  int port = 0;
-};
-
-bool is_host_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_'; }
-bool is_ipv6_char(char c) { return std::isxdigit(static_cast<unsigned char>(c)) || c == ':' || c == '.'; }
-
-ParsedUrl parse_url(std::string_view url) {
-  // A URL with an '@' may hold a password: it is never quoted back.
-  const std::string shown = url.find('@') == std::string_view::npos ? " " + in_quotes(url) : "";
-  auto invalid = [&](std::string_view why) { return ConfigError("invalid URL" + shown + ": " + std::string(why)); };
-  if (url.empty()) throw ConfigError("must not be empty");
-  if (std::any_of(url.begin(), url.end(), [](char c) { return static_cast<unsigned char>(c) <= ' ' || c == 0x7f; })) {
-    throw invalid("contains a space or control character");
-  }
-  ParsedUrl parsed;
-  std::size_t separator = url.find("://");
-  if (separator == std::string_view::npos) throw invalid("missing scheme (use http:// or https://)");
-  for (char c : url.substr(0, separator)) {
-    parsed.scheme += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  if (parsed.scheme != "http" && parsed.scheme != "https") throw invalid("scheme must be http or https");
-  std::string_view rest = url.substr(separator + 3);
-  if (rest.find('?') != std::string_view::npos) throw invalid("must not contain a query");
-  if (rest.find('#') != std::string_view::npos) throw invalid("must not contain a fragment");
-
-  std::size_t path_start = rest.find('/');
-  std::string_view authority = rest.substr(0, path_start);
-  std::string_view path = path_start == std::string_view::npos ? std::string_view() : rest.substr(path_start);
-  if (authority.find('@') != std::string_view::npos) {
-    throw invalid("must not contain user info (use bearer_token_file or tls client certificates)");
-  }
-
-  std::string_view host, port;
-  bool has_port = false;
-  if (!authority.empty() && authority.front() == '[') {
-    std::size_t close = authority.find(']');
-    if (close == std::string_view::npos) throw invalid("unclosed [ in IPv6 host");
-    host = authority.substr(1, close - 1);
-    std::string_view after = authority.substr(close + 1);
-    if (!after.empty() && after.front() != ':') throw invalid("unexpected text after IPv6 host");
-    has_port = !after.empty();
-    if (has_port) port = after.substr(1);
-    if (host.find(':') == std::string_view::npos || !std::all_of(host.begin(), host.end(), is_ipv6_char)) {
-      throw invalid("invalid IPv6 host " + in_quotes(host));
-    }
-  } else {
-    std::size_t colon = authority.find(':');
-    host = authority.substr(0, colon);
-    has_port = colon != std::string_view::npos;
-    if (has_port) port = authority.substr(colon + 1);
-    if (port.find(':') != std::string_view::npos) throw invalid("IPv6 hosts must be written in brackets");
-    if (!std::all_of(host.begin(), host.end(), is_host_char)) throw invalid("invalid host " + in_quotes(host));
-  }
-  if (host.empty()) throw invalid("missing host");
-  parsed.host = std::string(host);
-
-  parsed.port = parsed.scheme == "https" ? 443 : 80;
-  if (has_port) {
-    std::uint64_t number = 0;
-    bool out_of_range = false;
-    std::string_view digits = port;
-    if (!take_number(digits, number, out_of_range) || !digits.empty() || out_of_range || number < 1 || number > 65535) {
-      throw invalid("port must be 1-65535, got " + in_quotes(port));
-    }
-    parsed.port = static_cast<int>(number);
-  }
-
-  while (!path.empty() && path.back() == '/') path.remove_suffix(1);
-  parsed.base_path = std::string(path);
-  return parsed;
-}
-
 TlsConfig read_tls(const Value& v) {
   TlsConfig tls;
   std::optional<Value> cert_at, key_at;
@@ -361,65 +247,6 @@ Config decode_config(std::string_view yaml, const std::string& file) {
 }
 
 }  // namespace
-
-Duration parse_duration(std::string_view text) {
-  auto invalid = [&] {
-    return ConfigError("invalid duration " + in_quotes(text) + " (use e.g. 500ms, 30s, 5m, 1h30m)");
-  };
-  auto out_of_range = [&] { return ConfigError("duration " + in_quotes(text) + " is out of range"); };
-  if (text == "0") return Duration::zero();
-  if (text.empty()) throw invalid();
-
-  std::string_view rest = text;
-  std::size_t next_unit = 0;  // units must come biggest first, each at most once
-  std::int64_t total = 0;
-  while (!rest.empty()) {
-    std::uint64_t value = 0;
-    bool too_big = false;
-    if (!take_number(rest, value, too_big)) throw invalid();
-    std::size_t suffix_length = 0;
-    while (suffix_length < rest.size() && !is_digit(rest[suffix_length])) ++suffix_length;
-    std::string_view suffix = rest.substr(0, suffix_length);
-    rest.remove_prefix(suffix_length);
-
-    std::size_t unit = next_unit;
-    while (unit < std::size(kDurationUnits) && kDurationUnits[unit].suffix != suffix) ++unit;
-    if (unit == std::size(kDurationUnits)) throw invalid();
-    next_unit = unit + 1;
-
-    const std::int64_t unit_ms = kDurationUnits[unit].ms;
-    if (too_big || value > static_cast<std::uint64_t>(kMaxDurationMs / unit_ms)) throw out_of_range();
-    total += static_cast<std::int64_t>(value) * unit_ms;
-    if (total > kMaxDurationMs) throw out_of_range();
-  }
-  return Duration(total);
-}
-
-std::uint64_t parse_size(std::string_view text) {
-  struct SizeUnit {
-    std::string_view suffix;
-    std::uint64_t bytes;
-  };
-  static constexpr SizeUnit kUnits[] = {{"", 1},
-                                        {"B", 1},
-                                        {"KB", 1000},
-                                        {"MB", 1000 * 1000},
-                                        {"GB", 1000 * 1000 * 1000},
-                                        {"KiB", 1ull << 10},
-                                        {"MiB", 1ull << 20},
-                                        {"GiB", 1ull << 30}};
-  auto invalid = [&] {
-    return ConfigError("invalid size " + in_quotes(text) + " (use e.g. 1048576, 512KiB, 16MiB, 1GB)");
-  };
-  std::string_view rest = text;
-  std::uint64_t value = 0;
-  bool too_big = false;
-  if (!take_number(rest, value, too_big)) throw invalid();
-  auto unit = std::find_if(std::begin(kUnits), std::end(kUnits), [&](const SizeUnit& u) { return u.suffix == rest; });
-  if (unit == std::end(kUnits)) throw invalid();
-  if (too_big || value > UINT64_MAX / unit->bytes) throw ConfigError("size " + in_quotes(text) + " is out of range");
-  return value * unit->bytes;
-}
 
 Config parse_config(std::string_view yaml, const std::string& file) {
   return decode::only_config_errors(file, [&] { return decode_config(yaml, file); });

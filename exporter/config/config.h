@@ -7,25 +7,19 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "config/errors.h"
+#include "config/units.h"
 #include "model/upgrade.h"
-#include "sources/source.h"
 
 namespace re2 {
 class RE2;
 }
 
 namespace ue {
-
-using Duration = std::chrono::milliseconds;
-
-struct ConfigError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
 
 // The `global` keys; each target starts from them and may override any.
 struct PollSettings {
@@ -78,10 +72,5 @@ struct Config {
 Config load_config_file(const std::string& path);
 // The same for text already in memory; `file` only names it in errors.
 Config parse_config(std::string_view yaml, const std::string& file);
-
-// Prometheus duration syntax: 1y 2w 3d 4h 5m 6s 7ms, combined in that order ("1h30m"). Throws ConfigError.
-Duration parse_duration(std::string_view text);
-// Byte sizes: 1024, 512KiB, 16MiB, 1GiB, 10MB, 1KB, 100B. Throws ConfigError.
-std::uint64_t parse_size(std::string_view text);
 
 }  // namespace ue

@@ -1,3 +1,4 @@
+// Strict YAML decoding: values with their key paths and lines, and one-line errors.
 #include "config/yaml_decode.h"
 
 #include <fcntl.h>
@@ -135,35 +136,6 @@ void for_each_entry_impl(const Value& map, const std::vector<std::string_view>* 
 
 Document::Document(std::string file_name) : file(std::move(file_name)) {
   dir = std::filesystem::path(file).parent_path().string();
-}
-
-std::string in_quotes(std::string_view text) {
-  std::string quoted = "\"";
-  for (char c : text) {
-    if (c == '"' || c == '\\') quoted += '\\';
-    quoted += c;
-  }
-  return one_line(quoted) + "\"";
-}
-
-std::string one_line(std::string_view text) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string line;
-  for (char c : text) {
-    auto byte = static_cast<unsigned char>(c);
-    if (c == '\n') {
-      line += "\\n";
-    } else if (c == '\t') {
-      line += "\\t";
-    } else if (byte < 0x20 || byte == 0x7f) {
-      line += "\\x";
-      line += kHex[byte >> 4];
-      line += kHex[byte & 0xf];
-    } else {
-      line += c;
-    }
-  }
-  return line;
 }
 
 void fail(const Document& doc, int line, std::string_view path, std::string_view problem) {

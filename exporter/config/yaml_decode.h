@@ -14,7 +14,9 @@
 #include <string_view>
 #include <vector>
 
-#include "config/config.h"
+#include "config/errors.h"
+#include "config/quoting.h"
+#include "config/units.h"
 
 namespace ue::decode {
 
@@ -33,11 +35,6 @@ struct Value {
   std::string path;  // e.g. "targets[1].tls"; empty for the top level
   int line = 0;      // 1-based
 };
-
-// `text` in double quotes, with embedded quotes and backslashes escaped.
-std::string in_quotes(std::string_view text);
-// `text` with newlines and other control characters escaped, so an error stays one line.
-std::string one_line(std::string_view text);
 
 // Throws ConfigError("<file>:<line>: <path>: <problem>"); the path part is left out when empty.
 [[noreturn]] void fail(const Document& doc, int line, std::string_view path, std::string_view problem);

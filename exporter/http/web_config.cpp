@@ -13,12 +13,12 @@
 #include <random>
 #include <utility>
 
+#include "config/quoting.h"
 #include "config/yaml_decode.h"
 
 namespace ue {
 namespace {
 
-using decode::in_quotes;
 using decode::Value;
 
 // WebTlsConfig's defaults are written as numbers to keep OpenSSL out of the header.

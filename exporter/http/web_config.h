@@ -23,7 +23,7 @@
 #include <string>
 #include <string_view>
 
-#include "config/config.h"  // ConfigError
+#include "config/errors.h"
 
 namespace ue {
 

@@ -18,6 +18,7 @@
 #include "poll/self_metrics.h"
 #include "render/render.h"
 #include "snapshot/snapshot.h"
+#include "sources/source.h"
 
 namespace ue {
 
