@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 
+#include "http/basic_auth.h"
 #include "log/log.h"
 
 namespace ue {

@@ -1,5 +1,6 @@
 // The exporter's own TLS and basic auth: the exporter-toolkit web configuration
 // file (--web.config.file), decoded as strictly as the main configuration.
+// Checking credentials against basic_auth_users is http/basic_auth.h's job.
 //
 //   tls_server_config:
 //     cert_file: server.crt          # required, with key_file, when tls_server_config is present
@@ -14,12 +15,8 @@
 // Relative paths resolve against the web config file's directory.
 #pragma once
 
-#include <array>
-#include <cstddef>
 #include <map>
-#include <mutex>
 #include <optional>
-#include <set>
 #include <string>
 #include <string_view>
 
@@ -64,36 +61,5 @@ struct WebConfig {
 WebConfig load_web_config(const std::string& path);
 // The same for text already in memory; `file` names it in errors and anchors relative paths.
 WebConfig parse_web_config(std::string_view yaml, const std::string& file);
-
-// True for "$2a$", "$2b$" and "$2y$" bcrypt hashes in their 60-character form.
-bool is_bcrypt_hash(std::string_view hash);
-
-// Checks "Authorization: Basic ..." header values against bcrypt-hashed users.
-// bcrypt is deliberately slow, so verified (user, password, hash) triples are
-// remembered by a salted SHA-256, never the password itself; only one bcrypt
-// computation runs at a time, so a flood of bad passwords costs one core.
-// Thread-safe.
-class BasicAuth {
- public:
-  explicit BasicAuth(std::map<std::string, std::string> users);
-
-  // True when users are configured, i.e. requests must authenticate.
-  bool enabled() const { return !users_.empty(); }
-  // True when `authorization` (the whole header value, e.g. "Basic YWxpY2U6c2VjcmV0")
-  // names a configured user with the right password.
-  bool check(std::string_view authorization) const;
-  // The user name of a successful check(), else nullopt. For logs.
-  std::optional<std::string> authenticated_user(std::string_view authorization) const;
-
- private:
-  using Digest = std::array<unsigned char, 32>;
-  Digest cache_key(std::string_view user, std::string_view password, std::string_view hash) const;
-
-  std::map<std::string, std::string> users_;
-  std::array<unsigned char, 32> salt_{};  // random per instance: cache keys are useless outside this process
-  mutable std::mutex bcrypt_mutex_;
-  mutable std::mutex cache_mutex_;
-  mutable std::set<Digest> verified_;
-};
 
 }  // namespace ue

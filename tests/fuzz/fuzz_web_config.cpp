@@ -5,6 +5,7 @@
 #include <string>
 
 #include "fuzz/fuzz_util.h"
+#include "http/basic_auth.h"
 #include "http/web_config.h"
 
 namespace {
