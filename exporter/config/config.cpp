@@ -1,3 +1,5 @@
+// The main configuration's schema: `global` and the targets, decoded key by
+// key into Config, with the checks that span several keys.
 #include "config/config.h"
 
 #include <re2/re2.h>
@@ -5,6 +7,7 @@
 #include <algorithm>
 #include <set>
 
+#include "config/poll_settings_reader.h"
 #include "config/quoting.h"
 #include "config/url.h"
 #include "config/yaml_decode.h"
@@ -14,66 +17,6 @@ namespace ue {
 namespace {
 
 using decode::Value;
-
-// --- poll settings, shared by `global` and each target ---
-
-const std::vector<std::string_view> kPollKeys = {
-    "poll_interval",      "timeout",     "concurrency",        "max_staleness",
-    "idle_poll_interval", "max_objects", "max_response_bytes", "max_results"};
-constexpr std::uint64_t kMinResponseBytes = 1024;
-
-// Applies the poll keys of one block over inherited settings, remembering where
-// the two intervals were written so their cross-check can point at them.
-class PollReader {
- public:
-  explicit PollReader(const PollSettings& inherited) : settings_(inherited) {}
-
-  // `key` is one of kPollKeys.
-  void apply(std::string_view key, const Value& v) {
-    if (key == "poll_interval") {
-      settings_.poll_interval = decode::read_positive_duration(v);
-      poll_interval_at_ = v;
-    } else if (key == "timeout") {
-      settings_.timeout = decode::read_positive_duration(v);
-    } else if (key == "concurrency") {
-      settings_.concurrency = static_cast<int>(decode::read_int(v, 1, 256));
-    } else if (key == "max_staleness") {
-      settings_.max_staleness = decode::read_positive_duration(v);
-    } else if (key == "idle_poll_interval") {
-      settings_.idle_poll_interval = decode::read_positive_duration(v);
-      idle_poll_interval_at_ = v;
-    } else if (key == "max_objects") {
-      settings_.max_objects = static_cast<std::size_t>(decode::read_int(v, 1, INT64_MAX));
-    } else if (key == "max_response_bytes") {
-      settings_.max_response_bytes = decode::read_size(v);
-      if (settings_.max_response_bytes < kMinResponseBytes) {
-        decode::fail(v, "must be at least 1KiB, got " + std::to_string(settings_.max_response_bytes));
-      }
-    } else if (key == "max_results") {
-      settings_.max_results = static_cast<int>(decode::read_int(v, 0, INT32_MAX));
-    }
-  }
-
-  // The settings, once the intervals are known to be consistent.
-  PollSettings finish(const Value& block) const {
-    const Duration idle = settings_.idle_poll_interval, poll = settings_.poll_interval;
-    if (idle < poll) {
-      if (idle_poll_interval_at_) {
-        decode::fail(*idle_poll_interval_at_,
-                     "must be at least poll_interval (" + format_duration(poll) + "), got " + format_duration(idle));
-      }
-      decode::fail(poll_interval_at_ ? *poll_interval_at_ : block,
-                   "must be at most idle_poll_interval (" + format_duration(idle) + "), got " + format_duration(poll));
-    }
-    return settings_;
-  }
-
- private:
-  PollSettings settings_;
-  std::optional<Value> poll_interval_at_, idle_poll_interval_at_;
-};
-
-// --- target keys ---
 
 // What a service_fabric target's `collect:` may name, in export order: the
 // sources table (sources/registry.cpp), so a new kind needs no change here.
@@ -101,7 +44,8 @@ std::vector<Kind> read_collect(const Value& v) {
     std::string name = decode::read_string(item);
     auto found = std::find_if(sources.begin(), sources.end(),
                               [&](const Source* source) { return source->collect_name == name; });
-    if (found == sources.end()) decode::fail(item, "unknown kind " + in_quotes(name) + " (use " + collect_choices() + ")");
+    if (found == sources.end())
+      decode::fail(item, "unknown kind " + in_quotes(name) + " (use " + collect_choices() + ")");
     auto index = static_cast<std::size_t>(found - sources.begin());
     if (chosen[index]) decode::fail(item, "duplicate kind " + in_quotes(name));
     chosen[index] = true;
@@ -128,83 +72,88 @@ void read_regexes(const Value& v, std::vector<std::shared_ptr<const re2::RE2>>& 
 
 TargetType read_target_type(const Value& v) {
   return decode::read_scalar(v, "a target type", [](const std::string& s) {
-    if (s == "service_fabric") return TargetType::service_fabric;
-    if (s == "qumulo") return TargetType::qumulo;
+    for (TargetType type : {TargetType::service_fabric, TargetType::qumulo}) {
+      if (target_type_name(type) == s) return type;
+    }
     throw ConfigError("unknown type " + in_quotes(s) + " (use service_fabric or qumulo)");
   });
+}
+
+void read_url(const Value& v, TargetConfig& target) {
+  ParsedUrl url = decode::read_scalar(v, "a URL", parse_url);
+  target.url = v.node.Scalar();
+  target.scheme = url.scheme;
+  target.host = url.host;
+  target.port = url.port;
+  target.base_path = url.base_path;
 }
 
 TlsConfig read_tls(const Value& v) {
   TlsConfig tls;
   std::optional<Value> cert_at, key_at;
-  decode::for_each_entry(v, {"ca_file", "cert_file", "key_file", "server_name", "insecure_skip_verify"},
-                         [&](std::string_view key, const Value& field) {
-                           if (key == "ca_file") {
-                             tls.ca_file = decode::read_readable_file(field);
-                           } else if (key == "cert_file") {
-                             tls.cert_file = decode::read_readable_file(field);
-                             cert_at = field;
-                           } else if (key == "key_file") {
-                             tls.key_file = decode::read_readable_file(field);
-                             key_at = field;
-                           } else if (key == "server_name") {
-                             tls.server_name = decode::read_string(field);
-                           } else if (key == "insecure_skip_verify") {
-                             tls.insecure_skip_verify = decode::read_bool(field);
-                           }
-                         });
+  const decode::KeyTable keys = {
+      {"ca_file", [&](const Value& f) { tls.ca_file = decode::read_readable_file(f); }},
+      {"cert_file",
+       [&](const Value& f) {
+         tls.cert_file = decode::read_readable_file(f);
+         cert_at = f;
+       }},
+      {"key_file",
+       [&](const Value& f) {
+         tls.key_file = decode::read_readable_file(f);
+         key_at = f;
+       }},
+      {"server_name", [&](const Value& f) { tls.server_name = decode::read_string(f); }},
+      {"insecure_skip_verify", [&](const Value& f) { tls.insecure_skip_verify = decode::read_bool(f); }},
+  };
+  decode::for_each_entry(v, keys);
   if (cert_at && !key_at) decode::fail(*v.doc, cert_at->line, v.path, "cert_file is set without key_file");
   if (key_at && !cert_at) decode::fail(*v.doc, key_at->line, v.path, "key_file is set without cert_file");
   return tls;
 }
 
-const std::vector<std::string_view> kTargetKeys = [] {
-  std::vector<std::string_view> keys = {"name",    "type",    "url", "collect",
-                                        "include", "exclude", "tls", "bearer_token_file"};
-  keys.insert(keys.end(), kPollKeys.begin(), kPollKeys.end());
-  return keys;
-}();
-
 // `taken_names` holds the names of the targets before this one.
 TargetConfig read_target(const Value& v, const PollSettings& global, std::set<std::string>& taken_names) {
   TargetConfig target;
-  PollReader poll(global);
+  PollSettingsReader poll(global);
   std::optional<Value> name_at, type_at, url_at, collect_at, tls_at;
-  decode::for_each_entry(v, kTargetKeys, [&](std::string_view key, const Value& field) {
-    if (key == "name") {
-      target.name = decode::read_string(field);
-      if (target.name.empty()) decode::fail(field, "must not be empty");
-      if (!taken_names.insert(target.name).second) {
-        decode::fail(field, "duplicate target name " + in_quotes(target.name));
-      }
-      name_at = field;
-    } else if (key == "type") {
-      target.type = read_target_type(field);
-      type_at = field;
-    } else if (key == "url") {
-      ParsedUrl url = decode::read_scalar(field, "a URL", parse_url);
-      target.url = field.node.Scalar();
-      target.scheme = url.scheme;
-      target.host = url.host;
-      target.port = url.port;
-      target.base_path = url.base_path;
-      url_at = field;
-    } else if (key == "collect") {
-      target.collect = read_collect(field);
-      collect_at = field;
-    } else if (key == "include") {
-      read_regexes(field, target.include, target.include_patterns);
-    } else if (key == "exclude") {
-      read_regexes(field, target.exclude, target.exclude_patterns);
-    } else if (key == "tls") {
-      target.tls = read_tls(field);
-      tls_at = field;
-    } else if (key == "bearer_token_file") {
-      target.bearer_token_file = decode::read_readable_file(field);
-    } else {
-      poll.apply(key, field);
-    }
-  });
+  decode::KeyTable keys = {
+      {"name",
+       [&](const Value& f) {
+         target.name = decode::read_string(f);
+         if (target.name.empty()) decode::fail(f, "must not be empty");
+         if (!taken_names.insert(target.name).second)
+           decode::fail(f, "duplicate target name " + in_quotes(target.name));
+         name_at = f;
+       }},
+      {"type",
+       [&](const Value& f) {
+         target.type = read_target_type(f);
+         type_at = f;
+       }},
+      {"url",
+       [&](const Value& f) {
+         read_url(f, target);
+         url_at = f;
+       }},
+      {"collect",
+       [&](const Value& f) {
+         target.collect = read_collect(f);
+         collect_at = f;
+       }},
+      {"include", [&](const Value& f) { read_regexes(f, target.include, target.include_patterns); }},
+      {"exclude", [&](const Value& f) { read_regexes(f, target.exclude, target.exclude_patterns); }},
+      {"tls",
+       [&](const Value& f) {
+         target.tls = read_tls(f);
+         tls_at = f;
+       }},
+      {"bearer_token_file", [&](const Value& f) { target.bearer_token_file = decode::read_readable_file(f); }},
+  };
+  decode::KeyTable poll_keys = poll.keys();
+  keys.insert(keys.end(), poll_keys.begin(), poll_keys.end());
+  decode::for_each_entry(v, keys);
+
   if (!name_at) decode::fail(v, "missing required key \"name\"");
   if (!type_at) decode::fail(v, "missing required key \"type\"");
   if (!url_at) decode::fail(v, "missing required key \"url\"");
@@ -228,13 +177,14 @@ Config decode_config(std::string_view yaml, const std::string& file) {
 
   // `global` is read first wherever it is written: targets inherit from it.
   std::optional<Value> global_at, targets_at;
-  decode::for_each_entry(root, {"global", "targets"}, [&](std::string_view key, const Value& field) {
-    (key == "global" ? global_at : targets_at) = field;
-  });
+  const decode::KeyTable keys = {
+      {"global", [&](const Value& f) { global_at = f; }},
+      {"targets", [&](const Value& f) { targets_at = f; }},
+  };
+  decode::for_each_entry(root, keys);
   if (global_at) {
-    PollReader poll(config.global);
-    decode::for_each_entry(*global_at, kPollKeys,
-                           [&](std::string_view key, const Value& field) { poll.apply(key, field); });
+    PollSettingsReader poll(config.global);
+    decode::for_each_entry(*global_at, poll.keys());
     config.global = poll.finish(*global_at);
   }
   if (targets_at) {

@@ -113,7 +113,9 @@ std::optional<YAML::Mark> second_document(const Document& doc, const std::string
   return starts.marks[1];
 }
 
-void for_each_entry_impl(const Value& map, const std::vector<std::string_view>* known_keys, const EntryFn& apply) {
+// Walks the entries of `map`. With `keys`, each is read by its key's reader;
+// without, every key is data and `read_data` reads it.
+void walk_entries(const Value& map, const KeyTable* keys, const DataEntryFn* read_data) {
   if (map.node.IsNull()) return;
   if (!map.node.IsMap()) fail(map, "expected a map, got " + std::string(describe(map.node)));
   std::set<std::string, std::less<>> seen;
@@ -124,11 +126,19 @@ void for_each_entry_impl(const Value& map, const std::vector<std::string_view>* 
       fail(*map.doc, key_line, map.path, "keys must be strings, got " + std::string(describe(key_node)));
     }
     const std::string& key = key_node.Scalar();
-    if (known_keys && std::find(known_keys->begin(), known_keys->end(), key) == known_keys->end()) {
-      fail(*map.doc, key_line, map.path, "unknown key " + in_quotes(key));
+    const KeyReader* reader = nullptr;
+    if (keys) {
+      auto known = std::find_if(keys->begin(), keys->end(), [&](const KeyReader& r) { return r.key == key; });
+      if (known == keys->end()) fail(*map.doc, key_line, map.path, "unknown key " + in_quotes(key));
+      reader = &*known;
     }
     if (!seen.insert(key).second) fail(*map.doc, key_line, map.path, "duplicate key " + in_quotes(key));
-    apply(key, child(map, key_path(map, key), entry.second, key_line));
+    const Value value = child(map, key_path(map, key), entry.second, key_line);
+    if (reader) {
+      reader->read(value);
+    } else {
+      (*read_data)(key, value);
+    }
   }
 }
 
@@ -178,11 +188,9 @@ Value load_document(const Document& doc, std::string_view text) {
   return Value{&doc, root, "", root.IsNull() ? 1 : line_of(root)};
 }
 
-void for_each_entry(const Value& map, const std::vector<std::string_view>& known_keys, const EntryFn& apply) {
-  for_each_entry_impl(map, &known_keys, apply);
-}
+void for_each_entry(const Value& map, const KeyTable& keys) { walk_entries(map, &keys, nullptr); }
 
-void for_each_entry(const Value& map, const EntryFn& apply) { for_each_entry_impl(map, nullptr, apply); }
+void for_each_data_entry(const Value& map, const DataEntryFn& read) { walk_entries(map, nullptr, &read); }
 
 std::vector<Value> elements(const Value& list) {
   std::vector<Value> result;

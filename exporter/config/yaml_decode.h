@@ -64,13 +64,22 @@ auto only_config_errors(const std::string& file, Decode decode) -> decltype(deco
   }
 }
 
-using EntryFn = std::function<void(std::string_view key, const Value& value)>;
+// One key a map may hold, and how its value is read.
+struct KeyReader {
+  std::string_view key;
+  std::function<void(const Value& value)> read;
+};
+// The keys a map may hold: the one list of them, which both rejects any other
+// key and reads each known one.
+using KeyTable = std::vector<KeyReader>;
 
-// Calls `apply` for each entry of the map `map`, in document order. Null counts
-// as an empty map; a key outside `known_keys` or written twice is an error.
-void for_each_entry(const Value& map, const std::vector<std::string_view>& known_keys, const EntryFn& apply);
+// Reads each entry of the map `map` with its key's reader, in document order.
+// Null counts as an empty map; a key not in `keys`, or written twice, is an error.
+void for_each_entry(const Value& map, const KeyTable& keys);
+
+using DataEntryFn = std::function<void(std::string_view key, const Value& value)>;
 // The same for maps whose keys are data (user names): any key, still no duplicates.
-void for_each_entry(const Value& map, const EntryFn& apply);
+void for_each_data_entry(const Value& map, const DataEntryFn& read);
 
 // The elements of the list `list`; null counts as an empty list.
 std::vector<Value> elements(const Value& list);

@@ -1,3 +1,5 @@
+// The web configuration's schema: tls_server_config and basic_auth_users,
+// decoded key by key into WebConfig, with the checks that span several keys.
 #include "http/web_config.h"
 
 #include <openssl/ssl.h>
@@ -33,10 +35,13 @@ std::string_view tls_version_name(int version) {
   return "?";
 }
 
-// exporter-toolkit keys this exporter does not implement are accepted by the
+// exporter-toolkit keys this exporter does not implement are known to the
 // decoder only to be named as such, so a copied toolkit file gets a clear answer.
-[[noreturn]] void fail_unsupported(const Value& map, std::string_view key, const Value& value) {
-  decode::fail(*map.doc, value.line, map.path, "key " + in_quotes(key) + " is not supported by upgrade_exporter");
+decode::KeyReader unsupported(const Value& map, std::string_view key) {
+  return {key, [&map, key](const Value& value) {
+            decode::fail(*map.doc, value.line, map.path,
+                         "key " + in_quotes(key) + " is not supported by upgrade_exporter");
+          }};
 }
 
 ClientAuth read_client_auth(const Value& v) {
@@ -62,32 +67,41 @@ int read_tls_version(const Value& v) {
 WebTlsConfig read_tls_server_config(const Value& v) {
   WebTlsConfig tls;
   std::optional<Value> cert_at, key_at, client_auth_at, client_ca_at, max_at;
-  const std::vector<std::string_view> keys = {
-      "cert_file", "key_file", "client_auth_type", "client_ca_file", "min_version", "max_version",
-      // exporter-toolkit keys, not supported here:
-      "cert", "key", "client_allowed_sans", "cipher_suites", "curve_preferences", "prefer_server_cipher_suites"};
-  decode::for_each_entry(v, keys, [&](std::string_view key, const Value& field) {
-    if (key == "cert_file") {
-      tls.cert_file = decode::read_readable_file(field);
-      cert_at = field;
-    } else if (key == "key_file") {
-      tls.key_file = decode::read_readable_file(field);
-      key_at = field;
-    } else if (key == "client_auth_type") {
-      tls.client_auth = read_client_auth(field);
-      client_auth_at = field;
-    } else if (key == "client_ca_file") {
-      tls.client_ca_file = decode::read_readable_file(field);
-      client_ca_at = field;
-    } else if (key == "min_version") {
-      tls.min_version = read_tls_version(field);
-    } else if (key == "max_version") {
-      tls.max_version = read_tls_version(field);
-      max_at = field;
-    } else {
-      fail_unsupported(v, key, field);
-    }
-  });
+  const decode::KeyTable keys = {
+      {"cert_file",
+       [&](const Value& f) {
+         tls.cert_file = decode::read_readable_file(f);
+         cert_at = f;
+       }},
+      {"key_file",
+       [&](const Value& f) {
+         tls.key_file = decode::read_readable_file(f);
+         key_at = f;
+       }},
+      {"client_auth_type",
+       [&](const Value& f) {
+         tls.client_auth = read_client_auth(f);
+         client_auth_at = f;
+       }},
+      {"client_ca_file",
+       [&](const Value& f) {
+         tls.client_ca_file = decode::read_readable_file(f);
+         client_ca_at = f;
+       }},
+      {"min_version", [&](const Value& f) { tls.min_version = read_tls_version(f); }},
+      {"max_version",
+       [&](const Value& f) {
+         tls.max_version = read_tls_version(f);
+         max_at = f;
+       }},
+      unsupported(v, "cert"),
+      unsupported(v, "key"),
+      unsupported(v, "client_allowed_sans"),
+      unsupported(v, "cipher_suites"),
+      unsupported(v, "curve_preferences"),
+      unsupported(v, "prefer_server_cipher_suites"),
+  };
+  decode::for_each_entry(v, keys);
   if (!cert_at) decode::fail(v, "missing required key \"cert_file\"");
   if (!key_at) decode::fail(v, "missing required key \"key_file\"");
   if (verifies_client_cert(tls.client_auth) && !client_ca_at) {
@@ -106,7 +120,7 @@ WebTlsConfig read_tls_server_config(const Value& v) {
 }
 
 void read_users(const Value& v, std::map<std::string, std::string>& users) {
-  decode::for_each_entry(v, [&](std::string_view user, const Value& field) {
+  decode::for_each_data_entry(v, [&](std::string_view user, const Value& field) {
     if (user.empty()) decode::fail(*v.doc, field.line, v.path, "user names must not be empty");
     // The Authorization header splits user from password at the first ':'.
     if (user.find(':') != std::string_view::npos) {
@@ -126,16 +140,13 @@ WebConfig decode_web_config(std::string_view yaml, const std::string& file) {
   Value root = decode::load_document(doc, yaml);
   WebConfig config;
   config.file = file;
-  decode::for_each_entry(root, {"tls_server_config", "basic_auth_users", "http_server_config", "rate_limit"},
-                         [&](std::string_view key, const Value& field) {
-                           if (key == "tls_server_config") {
-                             config.tls = read_tls_server_config(field);
-                           } else if (key == "basic_auth_users") {
-                             read_users(field, config.users);
-                           } else {
-                             fail_unsupported(root, key, field);
-                           }
-                         });
+  const decode::KeyTable keys = {
+      {"tls_server_config", [&](const Value& f) { config.tls = read_tls_server_config(f); }},
+      {"basic_auth_users", [&](const Value& f) { read_users(f, config.users); }},
+      unsupported(root, "http_server_config"),
+      unsupported(root, "rate_limit"),
+  };
+  decode::for_each_entry(root, keys);
   return config;
 }
 
