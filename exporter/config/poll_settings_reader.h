@@ -12,6 +12,9 @@ namespace ue {
 class PollSettingsReader {
  public:
   explicit PollSettingsReader(const PollSettings& inherited) : settings_(inherited) {}
+  // keys() hands out readers bound to this object, so it stays where it is.
+  PollSettingsReader(const PollSettingsReader&) = delete;
+  PollSettingsReader& operator=(const PollSettingsReader&) = delete;
 
   // Readers for the poll keys, each writing into this object, which must outlive them.
   decode::KeyTable keys();
