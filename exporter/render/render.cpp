@@ -1,7 +1,5 @@
 #include "render/render.h"
 
-#include <zlib.h>
-
 #include <algorithm>
 #include <map>
 #include <charconv>
@@ -10,6 +8,7 @@
 #include <unordered_map>
 #include <stdexcept>
 
+#include "render/gzip.h"
 #include "sources/source.h"
 
 namespace ue {
@@ -239,39 +238,6 @@ const std::array<std::string, kFamilyCount>& family_headers() {
   return headers;
 }
 
-// Deflates what `read(buffer, size)` yields, until it yields 0, into a gzip
-// member. Level 1: this runs once per poll on pages of megabytes, where speed
-// matters more than 10% of size.
-template <class Read>
-std::string gzip_stream(Read read) {
-  z_stream zs{};
-  if (deflateInit2(&zs, 1, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-    throw std::runtime_error("deflateInit2 failed");
-  std::string out;
-  constexpr std::size_t kStep = 64 * 1024;
-  auto pump = [&](int flush) {
-    int rc;
-    do {
-      const std::size_t used = out.size();
-      out.resize(used + kStep);
-      zs.next_out = reinterpret_cast<Bytef*>(out.data() + used);
-      zs.avail_out = static_cast<uInt>(kStep);
-      rc = deflate(&zs, flush);
-      out.resize(used + kStep - zs.avail_out);
-    } while (zs.avail_out == 0 || (flush == Z_FINISH && rc != Z_STREAM_END));
-  };
-  std::string buffer(kStep, '\0');
-  while (std::size_t n = read(buffer.data(), buffer.size())) {
-    zs.next_in = reinterpret_cast<Bytef*>(buffer.data());
-    zs.avail_in = static_cast<uInt>(n);
-    pump(Z_NO_FLUSH);
-  }
-  pump(Z_FINISH);
-  deflateEnd(&zs);
-  out.shrink_to_fit();
-  return out;
-}
-
 }  // namespace
 
 Page::Page(std::vector<std::shared_ptr<const TargetSamples>> targets, std::string self_metrics)
@@ -355,15 +321,6 @@ std::size_t Page::Reader::read(std::size_t offset, char* out, std::size_t max) {
 std::string assemble_page(const std::vector<std::shared_ptr<const TargetSamples>>& targets,
                           std::string_view self_metrics) {
   return Page(targets, std::string(self_metrics)).text();
-}
-
-std::string gzip_compress(std::string_view data) {
-  return gzip_stream([&](char* out, std::size_t max) {
-    const std::size_t n = std::min(max, data.size());
-    std::memcpy(out, data.data(), n);
-    data.remove_prefix(n);
-    return n;
-  });
 }
 
 }  // namespace ue

@@ -114,7 +114,4 @@ class Page {
 std::string assemble_page(const std::vector<std::shared_ptr<const TargetSamples>>& targets,
                           std::string_view self_metrics);
 
-// RFC 1952 gzip of `data`.
-std::string gzip_compress(std::string_view data);
-
 }  // namespace ue

@@ -8,7 +8,7 @@
 #include <random>
 
 #include "integration/harness.h"
-#include "render/render.h"  // gzip_compress
+#include "render/gzip.h"
 
 namespace ue::test {
 namespace {

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 #include <zlib.h>
 
+#include "render/gzip.h"
 #include "render/render.h"
 #include "snapshot/snapshot.h"
 
