@@ -14,36 +14,6 @@
 namespace ue {
 namespace {
 
-// HELP texts name the upstream field; "As of the last poll" because scrapes
-// never wait for an upstream (CONTRACT.md, behaviour rules).
-constexpr std::array<FamilyInfo, kFamilyCount> kFamilies = {{
-    {"upgrade_state", "Upstream upgrade state (UpgradeState, state): one series per value of the kind's enum, 1 for the current one. As of the last poll."},
-    {"upgrade_phase", "Normalized upgrade phase (idle, rolling_forward, rolling_back, completed, rolled_back, failed): 1 for the current one. As of the last poll."},
-    {"upgrade_in_progress", "1 while the upgrade is rolling forward or back, else 0. As of the last poll."},
-    {"upgrade_progress_ratio", "Upgrade progress 0..1: completed upgrade domains or units / all, PercentCompleted / 100, or Qumulo progress / 100 while preparing. As of the last poll."},
-    {"upgrade_domains", "Upgrade domains (or node-by-node units) per upstream state (UpgradeDomains, UpgradeUnits). As of the last poll."},
-    {"upgrade_start_timestamp_seconds", "Upstream start time of the current or last upgrade (StartTimestampUtc), Unix seconds. As of the last poll."},
-    {"upgrade_failure_timestamp_seconds", "Upstream failure time of the upgrade (FailureTimestampUtc), Unix seconds. As of the last poll."},
-    {"upgrade_duration_seconds", "Elapsed time of the current or last upgrade as reported upstream (UpgradeDurationInMilliseconds, UpgradeDuration). As of the last poll."},
-    {"upgrade_domain_duration_seconds", "Elapsed time in the current upgrade domain as reported upstream (UpgradeDomainDurationInMilliseconds, CurrentUpgradeDomainDuration). As of the last poll."},
-    {"upgrade_pending_safety_checks", "Pending safety checks summed over the nodes of the current upgrade domain (PendingSafetyChecks). As of the last poll."},
-    {"upgrade_nodes", "Nodes of the current upgrade domain per UpgradePhase (NodeUpgradeProgressList). As of the last poll."},
-    {"upgrade_unhealthy_evaluations", "Length of the upstream unhealthy-evaluations list (UnhealthyEvaluations, ApplicationUnhealthyEvaluations). As of the last poll."},
-    {"upgrade_replicas", "Application resource replicas per service, completed or pending (ServiceUpgradeProgress). As of the last poll."},
-    {"upgrade_timeout_seconds", "Overall upgrade timeout from the monitoring policy (UpgradeTimeoutInMilliseconds); absent when unset or infinite. As of the last poll."},
-    {"upgrade_domain_timeout_seconds", "Per-domain upgrade timeout from the monitoring policy (UpgradeDomainTimeoutInMilliseconds); absent when unset or infinite. As of the last poll."},
-    {"upgrade_health_check_phase", "Health-check phase of a monitored upgrade (HealthCheckPhase, Service Fabric 10.0+): 1 for the current one. As of the last poll."},
-    {"upgrade_health_check_elapsed_seconds", "Time spent in the current health-check phase (HealthCheckElapsedTime). As of the last poll."},
-    {"upgrade_health_check_retry_flips", "Times the health-check result flipped, restarting the phase timer (HealthCheckRetryFlips). As of the last poll."},
-    {"upgrade_info", "Constant 1; labels describe the upgrade (target version, rolling upgrade mode, failure reason, and for Qumulo upgrade type and auto commit). As of the last poll."},
-    {"upgrade_estimated_completion_timestamp_seconds", "Naive linear forecast of completion while in progress: start time + elapsed / progress ratio, Unix seconds. As of the last poll."},
-    {"upgrade_last_transition_timestamp_seconds", "Unix time at which the exporter last saw the state, the progress or the current domain change; the stall signal. As of the last poll."},
-    {"upgrade_config_progress_status", "Cluster configuration upgrade ProgressStatus, exported raw: its meaning is not documented upstream. As of the last poll."},
-    {"upgrade_reboot_state", "Qumulo reboot manager state (/v1/shutdown/reboot/status state): 1 for the current one. As of the last poll."},
-    {"upgrade_reboot_nodes", "Qumulo nodes taking part in the current or last reboot (total_node_count). As of the last poll."},
-    {"upgrade_reboot_rebooted_nodes", "Qumulo nodes rebooted so far in the current or last reboot (rebooted_node_count). As of the last poll."},
-}};
-
 // Appends one object's samples straight to its text, family after family,
 // in the text format prometheus-cpp's TextSerializer writes (same label order,
 // escaping and %.16g values), without building MetricFamily structs.
@@ -81,7 +51,7 @@ class SampleWriter {
   void add_labels(Family family, double value, It first, It last) {
     enter(static_cast<std::size_t>(family));
     std::string& s = *text_;
-    s += kFamilies[static_cast<std::size_t>(family)].name;
+    s += family_name(family);
     s += prefix_;
     for (; first != last; ++first) {
       s += ',';
@@ -193,8 +163,6 @@ void render_object(SampleWriter& w, Kind kind, const ObjectState& object) {
 
 }  // namespace
 
-const FamilyInfo& family_info(Family family) { return kFamilies[static_cast<std::size_t>(family)]; }
-
 TargetSamples render_target(std::string_view target, const Snapshot& snapshot, const TargetSamples* previous) {
   // Revisions are unique within a snapshot: an equal one is the same record.
   std::unordered_map<std::uint64_t, const std::shared_ptr<const ObjectSamples>*> unchanged;
@@ -224,30 +192,14 @@ TargetSamples render_target(std::string_view target, const Snapshot& snapshot, c
   return out;
 }
 
-namespace {
-
-const std::array<std::string, kFamilyCount>& family_headers() {
-  static const auto headers = [] {
-    std::array<std::string, kFamilyCount> h;
-    for (std::size_t i = 0; i < kFamilyCount; ++i) {
-      const FamilyInfo& f = kFamilies[i];
-      h[i] = "# HELP " + std::string(f.name) + " " + std::string(f.help) + "\n# TYPE " + std::string(f.name) + " gauge\n";
-    }
-    return h;
-  }();
-  return headers;
-}
-
-}  // namespace
-
 Page::Page(std::vector<std::shared_ptr<const TargetSamples>> targets, std::string self_metrics)
     : targets_(std::move(targets)), self_metrics_(std::move(self_metrics)) {
-  const auto& headers = family_headers();
   for (std::size_t f = 0; f < kFamilyCount; ++f) {
     bool any = std::any_of(targets_.begin(), targets_.end(), [f](const auto& t) { return t->family_bytes[f] > 0; });
     if (!any) continue;  // a family without samples gets no header either
-    runs_.push_back({size_, headers[f]});
-    size_ += headers[f].size();
+    const std::string& header = family_header(f);
+    runs_.push_back({size_, header});
+    size_ += header.size();
     for (const auto& t : targets_) {
       if (t->family_bytes[f] == 0) continue;
       runs_.push_back({size_, {}, t.get(), f});

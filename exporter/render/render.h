@@ -12,25 +12,10 @@
 #include <string_view>
 #include <vector>
 
+#include "render/catalogue.h"
 #include "snapshot/snapshot.h"
 
 namespace ue {
-
-// Upgrade-describing families, in export order.
-enum class Family : std::size_t {
-  state, phase, in_progress, progress_ratio, domains, start_timestamp, failure_timestamp, duration,
-  domain_duration, pending_safety_checks, nodes, unhealthy_evaluations, replicas, timeout, domain_timeout,
-  health_check_phase, health_check_elapsed, health_check_retry_flips, info, estimated_completion,
-  last_transition, config_progress_status, reboot_state, reboot_nodes, reboot_rebooted_nodes,
-  count_  // keep last
-};
-inline constexpr std::size_t kFamilyCount = static_cast<std::size_t>(Family::count_);
-
-struct FamilyInfo {
-  std::string_view name;
-  std::string_view help;
-};
-const FamilyInfo& family_info(Family family);
 
 // One object's sample lines, family after family: family f is
 // text[starts[f], starts[f + 1]). Rendered once per read of the object and

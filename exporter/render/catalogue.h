@@ -1,0 +1,68 @@
+// The metric catalogue: every upgrade-describing family, in export order, with
+// its name and HELP text, and the HELP/TYPE header each gets on the page.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace ue {
+
+// Upgrade-describing families, in export order.
+enum class Family : std::size_t {
+  state, phase, in_progress, progress_ratio, domains, start_timestamp, failure_timestamp, duration,
+  domain_duration, pending_safety_checks, nodes, unhealthy_evaluations, replicas, timeout, domain_timeout,
+  health_check_phase, health_check_elapsed, health_check_retry_flips, info, estimated_completion,
+  last_transition, config_progress_status, reboot_state, reboot_nodes, reboot_rebooted_nodes,
+  count_  // keep last
+};
+inline constexpr std::size_t kFamilyCount = static_cast<std::size_t>(Family::count_);
+
+struct FamilyInfo {
+  std::string_view name;
+  std::string_view help;
+};
+
+// HELP texts name the upstream field; "As of the last poll" because scrapes
+// never wait for an upstream (CONTRACT.md, behaviour rules). In the header, so
+// the sample writer's name lookups are constants.
+// One family per line, so the catalogue reads as a table.
+// clang-format off
+inline constexpr std::array<FamilyInfo, kFamilyCount> kFamilies = {{
+    {"upgrade_state", "Upstream upgrade state (UpgradeState, state): one series per value of the kind's enum, 1 for the current one. As of the last poll."},
+    {"upgrade_phase", "Normalized upgrade phase (idle, rolling_forward, rolling_back, completed, rolled_back, failed): 1 for the current one. As of the last poll."},
+    {"upgrade_in_progress", "1 while the upgrade is rolling forward or back, else 0. As of the last poll."},
+    {"upgrade_progress_ratio", "Upgrade progress 0..1: completed upgrade domains or units / all, PercentCompleted / 100, or Qumulo progress / 100 while preparing. As of the last poll."},
+    {"upgrade_domains", "Upgrade domains (or node-by-node units) per upstream state (UpgradeDomains, UpgradeUnits). As of the last poll."},
+    {"upgrade_start_timestamp_seconds", "Upstream start time of the current or last upgrade (StartTimestampUtc), Unix seconds. As of the last poll."},
+    {"upgrade_failure_timestamp_seconds", "Upstream failure time of the upgrade (FailureTimestampUtc), Unix seconds. As of the last poll."},
+    {"upgrade_duration_seconds", "Elapsed time of the current or last upgrade as reported upstream (UpgradeDurationInMilliseconds, UpgradeDuration). As of the last poll."},
+    {"upgrade_domain_duration_seconds", "Elapsed time in the current upgrade domain as reported upstream (UpgradeDomainDurationInMilliseconds, CurrentUpgradeDomainDuration). As of the last poll."},
+    {"upgrade_pending_safety_checks", "Pending safety checks summed over the nodes of the current upgrade domain (PendingSafetyChecks). As of the last poll."},
+    {"upgrade_nodes", "Nodes of the current upgrade domain per UpgradePhase (NodeUpgradeProgressList). As of the last poll."},
+    {"upgrade_unhealthy_evaluations", "Length of the upstream unhealthy-evaluations list (UnhealthyEvaluations, ApplicationUnhealthyEvaluations). As of the last poll."},
+    {"upgrade_replicas", "Application resource replicas per service, completed or pending (ServiceUpgradeProgress). As of the last poll."},
+    {"upgrade_timeout_seconds", "Overall upgrade timeout from the monitoring policy (UpgradeTimeoutInMilliseconds); absent when unset or infinite. As of the last poll."},
+    {"upgrade_domain_timeout_seconds", "Per-domain upgrade timeout from the monitoring policy (UpgradeDomainTimeoutInMilliseconds); absent when unset or infinite. As of the last poll."},
+    {"upgrade_health_check_phase", "Health-check phase of a monitored upgrade (HealthCheckPhase, Service Fabric 10.0+): 1 for the current one. As of the last poll."},
+    {"upgrade_health_check_elapsed_seconds", "Time spent in the current health-check phase (HealthCheckElapsedTime). As of the last poll."},
+    {"upgrade_health_check_retry_flips", "Times the health-check result flipped, restarting the phase timer (HealthCheckRetryFlips). As of the last poll."},
+    {"upgrade_info", "Constant 1; labels describe the upgrade (target version, rolling upgrade mode, failure reason, and for Qumulo upgrade type and auto commit). As of the last poll."},
+    {"upgrade_estimated_completion_timestamp_seconds", "Naive linear forecast of completion while in progress: start time + elapsed / progress ratio, Unix seconds. As of the last poll."},
+    {"upgrade_last_transition_timestamp_seconds", "Unix time at which the exporter last saw the state, the progress or the current domain change; the stall signal. As of the last poll."},
+    {"upgrade_config_progress_status", "Cluster configuration upgrade ProgressStatus, exported raw: its meaning is not documented upstream. As of the last poll."},
+    {"upgrade_reboot_state", "Qumulo reboot manager state (/v1/shutdown/reboot/status state): 1 for the current one. As of the last poll."},
+    {"upgrade_reboot_nodes", "Qumulo nodes taking part in the current or last reboot (total_node_count). As of the last poll."},
+    {"upgrade_reboot_rebooted_nodes", "Qumulo nodes rebooted so far in the current or last reboot (rebooted_node_count). As of the last poll."},
+}};
+// clang-format on
+// A family added to the enum but not here would be exported without a name.
+static_assert(!kFamilies.back().name.empty(), "kFamilies needs an entry per Family");
+
+inline std::string_view family_name(Family family) { return kFamilies[static_cast<std::size_t>(family)].name; }
+
+// "# HELP <name> <help>\n# TYPE <name> gauge\n", built once.
+const std::string& family_header(std::size_t family);
+
+}  // namespace ue
