@@ -9,98 +9,11 @@
 #include <stdexcept>
 
 #include "render/gzip.h"
+#include "render/text_format.h"
 #include "sources/source.h"
 
 namespace ue {
 namespace {
-
-// Appends one object's samples straight to its text, family after family,
-// in the text format prometheus-cpp's TextSerializer writes (same label order,
-// escaping and %.16g values), without building MetricFamily structs.
-class SampleWriter {
- public:
-  explicit SampleWriter(std::string_view target) { append_escaped(target_, target); }
-
-  // Starts an object; its lines go to `text` until finish().
-  void begin_object(Kind kind, const std::string& name, std::string& text) {
-    text_ = &text;
-    text.clear();
-    family_ = 0;
-    starts_[0] = 0;
-    prefix_ = "{target=\"";
-    prefix_ += target_;
-    prefix_ += "\",kind=\"";
-    prefix_ += kind_name(kind);
-    prefix_ += "\",name=\"";
-    append_escaped(prefix_, name);
-    prefix_ += '"';
-  }
-
-  // Where each family's lines start in the object's text.
-  const std::array<std::uint32_t, kFamilyCount + 1>& finish() {
-    enter(kFamilyCount);
-    return starts_;
-  }
-
-  using Label = std::pair<std::string_view, std::string_view>;
-  void add(Family family, double value, std::initializer_list<Label> extra = {}) {
-    add_labels(family, value, extra.begin(), extra.end());
-  }
-
-  template <class It>
-  void add_labels(Family family, double value, It first, It last) {
-    enter(static_cast<std::size_t>(family));
-    std::string& s = *text_;
-    s += family_name(family);
-    s += prefix_;
-    for (; first != last; ++first) {
-      s += ',';
-      s += first->first;
-      s += "=\"";
-      append_escaped(s, first->second);
-      s += '"';
-    }
-    s += "} ";
-    append_value(s, value);
-    s += '\n';
-  }
-
- private:
-  // Families are written in order; the ones skipped are empty.
-  void enter(std::size_t family) {
-    if (family < family_) throw std::logic_error("render_object wrote families out of order");
-    for (; family_ < family; ++family_) starts_[family_ + 1] = static_cast<std::uint32_t>(text_->size());
-  }
-
-  static void append_escaped(std::string& s, std::string_view value) {
-    for (char c : value) {
-      if (c == '\n') {
-        s += "\\n";
-      } else {
-        if (c == '\\' || c == '"') s += '\\';
-        s += c;
-      }
-    }
-  }
-
-  static void append_value(std::string& s, double value) {
-    if (std::isnan(value)) {
-      s += "NaN";
-    } else if (std::isinf(value)) {
-      s += value < 0 ? "-Inf" : "+Inf";
-    } else {
-      char buffer[32];
-      auto result = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::general, 16);
-      s.append(buffer, result.ptr);
-    }
-  }
-
-  std::string target_;  // escaped
-  std::string prefix_;  // `{target="..",kind="..",name=".."`
-  std::string* text_ = nullptr;
-  std::size_t family_ = 0;
-  std::array<std::uint32_t, kFamilyCount + 1> starts_{};
-};
 
 void add_optional(SampleWriter& w, Family family, const std::optional<double>& value) {
   if (value) w.add(family, *value);

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "render/catalogue.h"
+#include "render/text_format.h"
 #include "snapshot/snapshot.h"
 
 namespace ue {
@@ -23,7 +24,7 @@ namespace ue {
 struct ObjectSamples {
   std::uint64_t revision = 0;  // of the snapshot record rendered
   std::string text;
-  std::array<std::uint32_t, kFamilyCount + 1> starts{};
+  FamilyStarts starts{};
 
   std::string_view family(std::size_t f) const {
     return std::string_view(text).substr(starts[f], starts[f + 1] - starts[f]);
