@@ -8,7 +8,8 @@ const std::string& family_header(std::size_t family) {
     std::array<std::string, kFamilyCount> h;
     for (std::size_t i = 0; i < kFamilyCount; ++i) {
       const FamilyInfo& f = kFamilies[i];
-      h[i] = "# HELP " + std::string(f.name) + " " + std::string(f.help) + "\n# TYPE " + std::string(f.name) + " gauge\n";
+      h[i] =
+          "# HELP " + std::string(f.name) + " " + std::string(f.help) + "\n# TYPE " + std::string(f.name) + " gauge\n";
     }
     return h;
   }();

@@ -9,6 +9,9 @@
 
 namespace ue {
 
+// Hand-laid out: the enum packed, the table one family per line.
+// clang-format off
+
 // Upgrade-describing families, in export order.
 enum class Family : std::size_t {
   state, phase, in_progress, progress_ratio, domains, start_timestamp, failure_timestamp, duration,
@@ -27,8 +30,6 @@ struct FamilyInfo {
 // HELP texts name the upstream field; "As of the last poll" because scrapes
 // never wait for an upstream (CONTRACT.md, behaviour rules). In the header, so
 // the sample writer's name lookups are constants.
-// One family per line, so the catalogue reads as a table.
-// clang-format off
 inline constexpr std::array<FamilyInfo, kFamilyCount> kFamilies = {{
     {"upgrade_state", "Upstream upgrade state (UpgradeState, state): one series per value of the kind's enum, 1 for the current one. As of the last poll."},
     {"upgrade_phase", "Normalized upgrade phase (idle, rolling_forward, rolling_back, completed, rolled_back, failed): 1 for the current one. As of the last poll."},
