@@ -16,7 +16,7 @@
 
 #include "config/config.h"
 #include "poll/self_metrics.h"
-#include "render/render.h"
+#include "render/target_samples.h"
 #include "snapshot/snapshot.h"
 #include "sources/source.h"
 

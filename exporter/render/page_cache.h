@@ -10,7 +10,7 @@
 #include <thread>
 #include <vector>
 
-#include "render/render.h"
+#include "render/page.h"
 
 namespace ue {
 

@@ -7,7 +7,8 @@
 #include <string>
 
 #include "fuzz/fuzz_util.h"
-#include "render/render.h"
+#include "render/page.h"
+#include "render/target_samples.h"
 #include "snapshot/snapshot.h"
 #include "sources/parsers.h"
 

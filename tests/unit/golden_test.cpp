@@ -10,7 +10,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "render/render.h"
+#include "render/page.h"
+#include "render/target_samples.h"
 #include "snapshot/snapshot.h"
 #include "sources/parsers.h"
 

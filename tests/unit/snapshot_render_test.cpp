@@ -2,7 +2,8 @@
 #include <zlib.h>
 
 #include "render/gzip.h"
-#include "render/render.h"
+#include "render/page.h"
+#include "render/target_samples.h"
 #include "snapshot/snapshot.h"
 
 namespace ue {

@@ -1,0 +1,74 @@
+// The series of one object, from its Upgrade: StateSets with one series per
+// known value, counts per label value, and gauges only where upstream gave a value.
+#include "render/object_series.h"
+
+#include <optional>
+#include <string_view>
+
+#include "sources/source.h"
+
+namespace ue {
+namespace {
+
+void add_optional(SampleWriter& w, Family family, const std::optional<double>& value) {
+  if (value) w.add(family, *value);
+}
+
+template <class Values>
+void add_state_set(SampleWriter& w, Family family, const char* label, const Values& known, std::string_view current) {
+  bool seen = false;
+  for (auto value : known) {
+    bool on = value == current;
+    seen |= on;
+    w.add(family, on ? 1 : 0, {{label, value}});
+  }
+  // A value the enum did not know yet (a newer upstream) is still exported.
+  if (!seen && !current.empty()) w.add(family, 1, {{label, current}});
+}
+
+template <class Names, class Counts>
+void add_counts(SampleWriter& w, Family family, const char* label, const Names& names, const Counts& counts) {
+  for (std::size_t i = 0; i < names.size(); ++i) w.add(family, counts[i], {{label, names[i]}});
+}
+
+}  // namespace
+
+void render_object(SampleWriter& w, Kind kind, const ObjectState& object) {
+  const Upgrade& u = object.upgrade;
+  add_state_set(w, Family::state, "state", source_for(kind).states, u.state);
+  for (Phase phase : kAllPhases) w.add(Family::phase, phase == u.phase ? 1 : 0, {{"phase", phase_name(phase)}});
+  w.add(Family::in_progress, in_progress(u.phase) ? 1 : 0);
+  add_optional(w, Family::progress_ratio, u.progress_ratio);
+  if (u.domains) add_counts(w, Family::domains, "state", kDomainStates, *u.domains);
+  add_optional(w, Family::start_timestamp, u.start_time);
+  add_optional(w, Family::failure_timestamp, u.failure_time);
+  add_optional(w, Family::duration, u.duration);
+  add_optional(w, Family::domain_duration, u.domain_duration);
+  add_optional(w, Family::pending_safety_checks, u.pending_safety_checks);
+  if (u.nodes) add_counts(w, Family::nodes, "phase", kNodePhases, *u.nodes);
+  add_optional(w, Family::unhealthy_evaluations, u.unhealthy_evaluations);
+  for (const ReplicaProgress& r : u.replicas) {
+    w.add(Family::replicas, r.completed, {{"service_name", r.service_name}, {"state", "completed"}});
+    w.add(Family::replicas, r.pending, {{"service_name", r.service_name}, {"state", "pending"}});
+  }
+  add_optional(w, Family::timeout, u.timeout);
+  add_optional(w, Family::domain_timeout, u.domain_timeout);
+  if (!u.health_check_phase.empty())
+    add_state_set(w, Family::health_check_phase, "phase", kHealthCheckPhases, u.health_check_phase);
+  add_optional(w, Family::health_check_elapsed, u.health_check_elapsed);
+  add_optional(w, Family::health_check_retry_flips, u.health_check_retry_flips);
+  w.add_labels(Family::info, 1, u.info.begin(), u.info.end());
+  if (in_progress(u.phase) && u.progress_ratio && *u.progress_ratio > 0 && *u.progress_ratio < 1 && u.start_time &&
+      u.duration) {
+    w.add(Family::estimated_completion, *u.start_time + *u.duration / *u.progress_ratio);
+  }
+  w.add(Family::last_transition, object.last_transition);
+  add_optional(w, Family::config_progress_status, u.config_progress_status);
+  if (u.reboot) {
+    add_state_set(w, Family::reboot_state, "state", kRebootStates, u.reboot->state);
+    w.add(Family::reboot_nodes, u.reboot->total_nodes);
+    w.add(Family::reboot_rebooted_nodes, u.reboot->rebooted_nodes);
+  }
+}
+
+}  // namespace ue
