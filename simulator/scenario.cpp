@@ -14,18 +14,6 @@ namespace sim {
 // ---------------------------------------------------------------------------
 // State vocabularies
 
-std::string_view kind_name(Kind kind) {
-  switch (kind) {
-    case Kind::cluster: return "cluster";
-    case Kind::cluster_config: return "cluster_config";
-    case Kind::application: return "application";
-    case Kind::application_resource: return "application_resource";
-    case Kind::compose_deployment: return "compose_deployment";
-    case Kind::qumulo: return "qumulo";
-  }
-  return "?";
-}
-
 const std::vector<std::string_view>& states_of(Kind kind) {
   static const std::vector<std::string_view> upgrade = {
       "Invalid", "RollingBackInProgress", "RollingBackCompleted", "RollingForwardPending",

@@ -10,12 +10,14 @@
 #include <string_view>
 #include <vector>
 
+#include "model/upgrade.h"
 #include "sf_format.h"
 
 namespace sim {
 
-enum class Kind { cluster, cluster_config, application, application_resource, compose_deployment, qumulo };
-std::string_view kind_name(Kind kind);
+// The exporter's object kinds, so both sides name them alike.
+using ue::Kind;
+using ue::kind_name;
 
 // The upstream state enum of each kind, verbatim (reference §10 and Qumulo §5).
 const std::vector<std::string_view>& states_of(Kind kind);
