@@ -3,6 +3,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <ctime>
 #include <limits>
 
@@ -133,6 +134,19 @@ std::optional<Micros> parse_duration(std::string_view text) {
   auto result = to_micros(seconds);
   if (result && negative) *result = -*result;
   return result;
+}
+
+std::string stable_guid(std::string_view seed) {
+  auto fnv = [&](std::uint64_t h) {
+    for (unsigned char c : seed) h = (h ^ c) * 1099511628211ULL;
+    return h;
+  };
+  std::uint64_t hi = fnv(14695981039346656037ULL), lo = fnv(hi ^ 0x9e3779b97f4a7c15ULL);
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%08x-%04x-4%03x-8%03x-%012llx", static_cast<unsigned>(hi >> 32),
+                static_cast<unsigned>(hi >> 16 & 0xffff), static_cast<unsigned>(hi & 0xfff),
+                static_cast<unsigned>(lo >> 52 & 0xfff), static_cast<unsigned long long>(lo & 0xffffffffffffULL));
+  return buf;
 }
 
 }  // namespace sim

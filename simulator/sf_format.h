@@ -1,5 +1,5 @@
 // Text formats the simulated APIs speak: .NET TimeSpan-style ISO-8601
-// durations, UTC timestamps with milliseconds, and the Prometheus-style
+// durations, UTC timestamps with milliseconds, GUIDs, and the Prometheus-style
 // durations the scenario file and flags use.
 #pragma once
 
@@ -30,6 +30,10 @@ std::optional<Micros> parse_sf_duration(std::string_view text);
 
 // "2022-10-31T18:48:39.781Z".
 std::string utc_timestamp(WallClock::time_point t);
+
+// A GUID ("8-4-4-4-12" hex digits) that is a pure function of `seed`, so
+// every poll sees the same partition ids and build ids.
+std::string stable_guid(std::string_view seed);
 
 // Prometheus-style: "500ms", "30s", "1h30m", "0". A leading '-' is allowed
 // (scenario start offsets may lie before the simulation began).

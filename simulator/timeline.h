@@ -36,6 +36,9 @@ struct Moment {
 // previous cycle plays); a non-repeating script holds its last step.
 Moment evaluate(const Script& script, Kind kind, SimTime t);
 
+// Where a Service Fabric object's script stands at `t`.
+inline Moment moment_of(const SfObject& o, SimTime t) { return evaluate(o.script, o.kind, t); }
+
 // Real time per unit of progress movement in the current step
 // (e.g. per upgrade domain when `units` domains are walked); unset when the step does not move.
 std::optional<Micros> time_per_unit(const Moment& m, int units);

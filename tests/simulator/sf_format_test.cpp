@@ -64,5 +64,15 @@ TEST(PrometheusDuration, ParsesUnitsInOrder) {
   for (const char* bad : {"", "30", "s", "1s1m", "1m1m", "abc", "5 s", "--1s"}) EXPECT_FALSE(parse_duration(bad)) << bad;
 }
 
+TEST(StableGuid, IsAGuidThatDependsOnlyOnTheSeed) {
+  std::string id = stable_guid("fabric:/shop/cart_Node_0WaitForInbuildReplica");
+  EXPECT_EQ(id, stable_guid("fabric:/shop/cart_Node_0WaitForInbuildReplica"));
+  EXPECT_NE(id, stable_guid("fabric:/shop/cart_Node_1WaitForInbuildReplica"));
+  ASSERT_EQ(id.size(), 36u);
+  for (size_t dash : {8u, 13u, 18u, 23u}) EXPECT_EQ(id[dash], '-') << id;
+  EXPECT_EQ(id[14], '4') << id;  // version 4 layout, as real partition ids
+  EXPECT_EQ(id[19], '8') << id;
+}
+
 }  // namespace
 }  // namespace sim
