@@ -80,7 +80,8 @@ std::optional<Json> ServiceFabricCluster::application_resources(SimTime t, std::
 
 std::optional<Json> ServiceFabricCluster::compose_deployments(SimTime t, std::string_view token,
                                                               std::uint64_t max_results) const {
-  return page(composes_, objects_, token, max_results, [&](const SfObject& o) { return compose_deployment_item(o, t); });
+  return page(composes_, objects_, token, max_results,
+              [&](const SfObject& o) { return compose_deployment_item(o, t); });
 }
 
 std::optional<Json> ServiceFabricCluster::application_progress(SimTime t, std::string_view name, double api) const {
