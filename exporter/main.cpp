@@ -5,19 +5,13 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
-#include <functional>
-#include <iostream>
 #include <map>
-#include <mutex>
+#include <memory>
 #include <pthread.h>
 #include <string>
 
-#include "config/config.h"
-#include "http/server.h"
+#include "app/exporter.h"
 #include "log/log.h"
-#include "poll/fleet.h"
-#include "poll/self_metrics.h"
-#include "render/page_cache.h"
 
 namespace {
 
@@ -115,84 +109,41 @@ Flags parse_flags(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  // Each poll parses and frees megabytes (listings, pages) on short-lived
-  // worker threads. Few arenas and a fixed mmap threshold let glibc hand
-  // that memory back instead of keeping a high-water mark per thread.
+  // Each poll parses and frees megabytes (listings, pages) on its worker
+  // threads. Few arenas and a fixed mmap threshold let glibc hand that
+  // memory back instead of keeping a high-water mark per thread.
   mallopt(M_ARENA_MAX, 2);
   mallopt(M_MMAP_THRESHOLD, 256 * 1024);
   Flags flags = parse_flags(argc, argv);
   ue::Log::configure(flags.log_level, flags.log_format);
 
-  ue::Config config;
-  try {
-    config = ue::load_config_file(flags.config_file);
-  } catch (const ue::ConfigError& e) {
-    std::fprintf(stderr, "upgrade_exporter: error: %s\n", e.what());
-    return 1;
-  }
-
-  // Signals are taken by one thread with sigwait; every other thread inherits the mask.
+  // Signals are taken by this thread with sigwait; every thread started from
+  // here on inherits the mask.
   sigset_t signals;
   sigemptyset(&signals);
   for (int s : {SIGHUP, SIGTERM, SIGINT}) sigaddset(&signals, s);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
 
-  ue::Log::info("starting upgrade_exporter", {{"version", UE_VERSION}, {"revision", UE_REVISION},
-                                              {"config", flags.config_file},
-                                              {"targets", std::to_string(config.targets.size())}});
-  ue::SelfMetrics self_metrics;
-  std::unique_ptr<ue::PageCache> pages;
-  ue::Fleet fleet(self_metrics, [&pages] {
-    if (pages) pages->invalidate();
-  });
-  pages = std::make_unique<ue::PageCache>([&fleet] { return fleet.samples(); },
-                                          [&self_metrics] { return self_metrics.render(); });
-
-  // Reloads come from SIGHUP and POST /-/reload, one at a time, and re-read
-  // both files; a bad one keeps everything running as it was.
-  std::mutex reload_mutex;
-  std::function<std::string()> reload_web;
-  auto reload = [&]() -> std::string {
-    std::lock_guard lock(reload_mutex);
-    try {
-      ue::Config fresh = ue::load_config_file(flags.config_file);
-      if (std::string error = reload_web(); !error.empty()) throw ue::ConfigError(error);
-      fleet.apply(fresh);
-      self_metrics.reload_finished(true);
-      pages->render_now();  // a scrape after the answer sees the reload
-      ue::Log::info("configuration reloaded", {{"targets", std::to_string(fresh.targets.size())}});
-      return {};
-    } catch (const ue::ConfigError& e) {
-      self_metrics.reload_finished(false);
-      pages->render_now();
-      ue::Log::error("configuration reload failed; keeping the running configuration", {{"err", e.what()}});
-      return e.what();
-    }
-  };
-
-  ue::HttpServer server(flags.server, *pages, [&] { return reload(); });
-  reload_web = [&server] { return server.reload_web_config(); };
+  std::unique_ptr<ue::Exporter> exporter;
   try {
-    server.start();
-  } catch (const std::exception& e) {
+    exporter = std::make_unique<ue::Exporter>(ue::ExporterOptions{flags.config_file, flags.server});
+    exporter->start();
+  } catch (const std::exception& e) {  // ConfigError, or the address cannot be listened on
     std::fprintf(stderr, "upgrade_exporter: error: %s\n", e.what());
     return 1;
   }
-  fleet.apply(config);
 
   for (;;) {
     int signal = 0;
     sigwait(&signals, &signal);
     if (signal == SIGHUP) {
-      reload();
+      exporter->reload();
       continue;
     }
     ue::Log::info("shutting down", {{"signal", strsignal(signal)}});
     break;
   }
-  server.stop();
-  fleet.stop();
-  pages.reset();
+  exporter->stop();
   return 0;
 }

@@ -26,8 +26,8 @@ bool same_target_config(const TargetConfig& a, const TargetConfig& b) {
          a.exclude_patterns == b.exclude_patterns && same_tls && a.bearer_token_file == b.bearer_token_file;
 }
 
-Fleet::Fleet(SelfMetrics& metrics, std::function<void()> on_render)
-    : metrics_(metrics), on_render_(std::move(on_render)) {}
+Fleet::Fleet(SelfMetrics& metrics, std::function<void()> on_render, Upstream& upstream)
+    : metrics_(metrics), on_render_(std::move(on_render)), upstream_(upstream) {}
 
 Fleet::~Fleet() { stop(); }
 
@@ -41,7 +41,7 @@ void Fleet::apply(const Config& config) {
       auto old = std::find_if(entries_.begin(), entries_.end(),
                               [&](const Entry& e) { return e.poller && e.config->name == target.name; });
       if (old == entries_.end()) {
-        Entry entry{fresh, std::make_unique<TargetPoller>(fresh, metrics_, on_render_)};
+        Entry entry{fresh, std::make_unique<TargetPoller>(fresh, metrics_, on_render_, upstream_)};
         entry.poller->start();
         Log::info("target added", {{"target", target.name}, {"url", target.url}});
         next.push_back(std::move(entry));

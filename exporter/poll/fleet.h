@@ -15,7 +15,8 @@ namespace ue {
 
 class Fleet {
  public:
-  Fleet(SelfMetrics& metrics, std::function<void()> on_render);
+  // Pollers reach their targets through `upstream`, which outlives the fleet.
+  Fleet(SelfMetrics& metrics, std::function<void()> on_render, Upstream& upstream);
   ~Fleet();
 
   void apply(const Config& config);
@@ -29,6 +30,7 @@ class Fleet {
   };
   SelfMetrics& metrics_;
   std::function<void()> on_render_;
+  Upstream& upstream_;
   mutable std::mutex mutex_;
   std::vector<Entry> entries_;  // in configuration order, which is the order on /metrics
 };

@@ -26,14 +26,18 @@ ObjectState* Snapshot::find(Kind kind, const std::string& name) {
   return it == objects_.end() ? nullptr : &it->second;
 }
 
+const ObjectState* Snapshot::find(Kind kind, const std::string& name) const {
+  auto it = objects_.find({kind, name});
+  return it == objects_.end() ? nullptr : &it->second;
+}
+
 void Snapshot::expire(SteadyTime now, std::chrono::milliseconds max_staleness) {
   std::erase_if(objects_, [&](const auto& entry) { return now - entry.second.confirmed > max_staleness; });
 }
 
 std::size_t Snapshot::count(Kind kind) const {
   std::size_t n = 0;
-  for (auto it = objects_.lower_bound({kind, std::string()}); it != objects_.end() && it->first.first == kind; ++it)
-    ++n;
+  for_each(kind, [&](const std::string&, const ObjectState&) { ++n; });
   return n;
 }
 

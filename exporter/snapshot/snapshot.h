@@ -37,7 +37,15 @@ class Snapshot {
   ObjectState& record(Kind kind, const std::string& name, Upgrade upgrade, double now_unix, SteadyTime now);
 
   ObjectState* find(Kind kind, const std::string& name);
+  const ObjectState* find(Kind kind, const std::string& name) const;
   void erase(Kind kind, const std::string& name) { objects_.erase({kind, name}); }
+
+  // Calls fn(name, object) for each object of `kind`, in name order.
+  template <class Fn>
+  void for_each(Kind kind, Fn fn) const {
+    for (auto it = objects_.lower_bound({kind, std::string()}); it != objects_.end() && it->first.first == kind; ++it)
+      fn(it->first.second, it->second);
+  }
 
   // Drops objects of `kind` for which `keep(name)` is false; returns how many.
   template <class Keep>

@@ -1,0 +1,62 @@
+// One poll of one target: opens its connections, reads each kind it
+// collects, in order, into the target's state, and says whether the target
+// could be reached and whether every object due was read.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <vector>
+
+#include "config/config.h"
+#include "poll/clock.h"
+#include "poll/request_watch.h"
+#include "poll/self_metrics.h"
+#include "poll/target_state.h"
+#include "poll/upstream.h"
+#include "poll/upstream_fetcher.h"
+#include "poll/worker_pool.h"
+
+namespace ue {
+
+struct RoundResult {
+  bool up = true;          // the API answered
+  std::size_t unread = 0;  // objects due this poll that could not be read
+  bool overloaded = false;  // a 503/504 ended the poll early
+  int retry_after_seconds = 0;
+};
+
+// What a round works with, owned by the target's poller and kept across polls.
+struct RoundTools {
+  Upstream& upstream;
+  RequestWatch& watch;  // also says when the poller is stopping
+  WorkerPool& workers;  // as many as settings.concurrency
+  TargetMetrics& metrics;
+  const Clock& clock;
+};
+
+class PollRound {
+ public:
+  PollRound(const TargetConfig& target, TargetState& state, const RoundTools& tools)
+      : target_(target), state_(state), tools_(tools) {}
+
+  RoundResult run();
+
+ private:
+  // Returns how many due objects could not be read.
+  std::size_t poll_kind(const Source& source);
+  void poll_single(const Source& source);
+  std::size_t poll_listed(const Source& source);
+  // Reads the due objects of a listing and records them as of `now`; returns how many could not be read.
+  std::size_t read_due(const Source& source, const std::vector<const ListedObject*>& due, SteadyTime now);
+  void report_dropped(Kind kind, std::size_t dropped);
+
+  const TargetConfig& target_;
+  TargetState& state_;
+  const RoundTools& tools_;
+  SteadyTime started_{};
+  GatewayLoad load_;
+  std::vector<std::unique_ptr<Transport>> transports_;
+  std::vector<UpstreamFetcher> fetchers_;  // one per transport, worker i uses fetchers_[i]
+};
+
+}  // namespace ue

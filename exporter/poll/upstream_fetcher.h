@@ -1,0 +1,49 @@
+// The Fetcher the sources read through: sends over a Transport, counts every
+// request, error and latency under its endpoint, and makes sense of the
+// status of each answer.
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <string>
+
+#include "poll/self_metrics.h"
+#include "poll/upstream.h"
+#include "sources/source.h"
+
+namespace ue {
+
+// What the answers of one poll said about the gateway as a whole: a 503 or
+// 504 means it is struggling, so the poll stops asking and the poller backs
+// off, for at least Retry-After when one was sent.
+class GatewayLoad {
+ public:
+  void report_overload(int retry_after_seconds);
+  bool overloaded() const { return overloaded_.load(); }
+  int retry_after_seconds() const { return retry_after_seconds_.load(); }
+
+ private:
+  std::atomic<bool> overloaded_{false};
+  std::atomic<int> retry_after_seconds_{0};
+};
+
+// Small per-target memory that survives between polls (Fetcher::memo).
+using Memo = std::map<std::string, std::string, std::less<>>;
+
+class UpstreamFetcher final : public Fetcher {
+ public:
+  UpstreamFetcher(Transport& transport, TargetMetrics& metrics, Memo& memo, GatewayLoad& load)
+      : transport_(transport), metrics_(metrics), memo_(memo), load_(load) {}
+
+  std::string get_body(std::string_view endpoint, const std::string& path_and_query, bool feature_probe) override;
+  void count_error(std::string_view endpoint, Reason reason) override { metrics_.error(endpoint, reason); }
+  std::string& memo(std::string_view key) override;
+
+ private:
+  Transport& transport_;
+  TargetMetrics& metrics_;
+  Memo& memo_;
+  GatewayLoad& load_;
+};
+
+}  // namespace ue
