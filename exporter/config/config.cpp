@@ -92,17 +92,9 @@ TlsConfig read_tls(const Value& v) {
   TlsConfig tls;
   std::optional<Value> cert_at, key_at;
   const decode::KeyTable keys = {
-      {"ca_file", [&](const Value& f) { tls.ca_file = decode::read_readable_file(f); }},
-      {"cert_file",
-       [&](const Value& f) {
-         tls.cert_file = decode::read_readable_file(f);
-         cert_at = f;
-       }},
-      {"key_file",
-       [&](const Value& f) {
-         tls.key_file = decode::read_readable_file(f);
-         key_at = f;
-       }},
+      decode::file_key("ca_file", tls.ca_file),
+      decode::file_key("cert_file", tls.cert_file, &cert_at),
+      decode::file_key("key_file", tls.key_file, &key_at),
       {"server_name", [&](const Value& f) { tls.server_name = decode::read_string(f); }},
       {"insecure_skip_verify", [&](const Value& f) { tls.insecure_skip_verify = decode::read_bool(f); }},
   };
@@ -148,7 +140,7 @@ TargetConfig read_target(const Value& v, const PollSettings& global, std::set<st
          target.tls = read_tls(f);
          tls_at = f;
        }},
-      {"bearer_token_file", [&](const Value& f) { target.bearer_token_file = decode::read_readable_file(f); }},
+      decode::file_key("bearer_token_file", target.bearer_token_file),
   };
   decode::KeyTable poll_keys = poll.keys();
   keys.insert(keys.end(), poll_keys.begin(), poll_keys.end());

@@ -261,4 +261,11 @@ std::string read_readable_file(const Value& v) {
   return resolved;
 }
 
+KeyReader file_key(std::string_view key, std::string& path, std::optional<Value>* at) {
+  return {key, [&path, at](const Value& v) {
+            path = read_readable_file(v);
+            if (at) *at = v;
+          }};
+}
+
 }  // namespace ue::decode

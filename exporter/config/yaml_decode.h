@@ -10,6 +10,7 @@
 #include <exception>
 #include <functional>
 #include <new>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -72,6 +73,10 @@ struct KeyReader {
 // The keys a map may hold: the one list of them, which both rejects any other
 // key and reads each known one.
 using KeyTable = std::vector<KeyReader>;
+
+// The entry of a key naming a file that must be readable now (read_readable_file):
+// the resolved path goes to `path`, and where it was written to `*at` when given.
+KeyReader file_key(std::string_view key, std::string& path, std::optional<Value>* at = nullptr);
 
 // Reads each entry of the map `map` with its key's reader, in document order.
 // Null counts as an empty map; a key not in `keys`, or written twice, is an error.

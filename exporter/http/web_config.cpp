@@ -68,26 +68,14 @@ WebTlsConfig read_tls_server_config(const Value& v) {
   WebTlsConfig tls;
   std::optional<Value> cert_at, key_at, client_auth_at, client_ca_at, max_at;
   const decode::KeyTable keys = {
-      {"cert_file",
-       [&](const Value& f) {
-         tls.cert_file = decode::read_readable_file(f);
-         cert_at = f;
-       }},
-      {"key_file",
-       [&](const Value& f) {
-         tls.key_file = decode::read_readable_file(f);
-         key_at = f;
-       }},
+      decode::file_key("cert_file", tls.cert_file, &cert_at),
+      decode::file_key("key_file", tls.key_file, &key_at),
       {"client_auth_type",
        [&](const Value& f) {
          tls.client_auth = read_client_auth(f);
          client_auth_at = f;
        }},
-      {"client_ca_file",
-       [&](const Value& f) {
-         tls.client_ca_file = decode::read_readable_file(f);
-         client_ca_at = f;
-       }},
+      decode::file_key("client_ca_file", tls.client_ca_file, &client_ca_at),
       {"min_version", [&](const Value& f) { tls.min_version = read_tls_version(f); }},
       {"max_version",
        [&](const Value& f) {
