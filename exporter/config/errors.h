@@ -2,12 +2,12 @@
 // web configuration file is a ConfigError whose message is one line.
 #pragma once
 
-#include <stdexcept>
+#include "model/error.h"
 
 namespace ue {
 
-struct ConfigError : std::runtime_error {
-  using std::runtime_error::runtime_error;
+struct ConfigError : Error {
+  using Error::Error;
 };
 
 }  // namespace ue

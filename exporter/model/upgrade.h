@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "model/error.h"
+
 namespace ue {
 
 enum class Kind { cluster, cluster_config, application, application_resource, compose_deployment, qumulo };
@@ -93,9 +95,12 @@ inline constexpr std::array<Reason, 7> kAllReasons = {Reason::connect, Reason::t
 std::string_view reason_name(Reason reason);
 
 // Thrown by fetches and parsers; caught by the poller, which counts it.
-struct SourceError {
+struct SourceError : Error {
+  SourceError(Reason why, std::string text, int status = 0)
+      : Error(text), reason(why), message(std::move(text)), http_status(status) {}
+
   Reason reason;
-  std::string message;
+  std::string message;  // the same as what()
   int http_status = 0;  // set when reason == http_status
 };
 
