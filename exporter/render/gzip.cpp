@@ -14,6 +14,11 @@ std::string gzip_stream(const GzipInput& read) {
   z_stream zs{};
   if (deflateInit2(&zs, 1, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
     throw std::runtime_error("deflateInit2 failed");
+  // Ended on every way out, a throwing read or allocation included.
+  struct End {
+    z_stream& zs;
+    ~End() { deflateEnd(&zs); }
+  } end{zs};
   std::string out;
   constexpr std::size_t kStep = 64 * 1024;
   auto pump = [&](int flush) {
@@ -34,7 +39,6 @@ std::string gzip_stream(const GzipInput& read) {
     pump(Z_NO_FLUSH);
   }
   pump(Z_FINISH);
-  deflateEnd(&zs);
   out.shrink_to_fit();
   return out;
 }

@@ -2,7 +2,7 @@
 // parser, the snapshot and the renderer, and the page must equal
 // tests/testdata/golden/<payload>.prom byte for byte. After an intended change
 // to parsing or rendering, regenerate with
-//   UE_UPDATE_GOLDEN=1 build/tests/unit_tests --gtest_filter='Golden*'
+//   UE_UPDATE_GOLDEN=1 build/tests/unit_tests --gtest_filter='Payloads/Golden*'
 // and review the diff like code.
 #include <gtest/gtest.h>
 
