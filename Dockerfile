@@ -1,7 +1,8 @@
 # syntax=docker/dockerfile:1
 # upgrade_exporter: a two-stage build on Debian bookworm.
 #
-#   docker build -t upgrade_exporter .
+#   docker build -t upgrade_exporter .     (or scripts/build-image [--check], which
+#                                           also builds with podman; see the README)
 #   docker run --rm -p 9731:9731 \
 #     -v "$PWD/upgrade_exporter.yml:/etc/upgrade_exporter/upgrade_exporter.yml:ro" \
 #     upgrade_exporter [--log.level=debug] [--web.config.file=/etc/upgrade_exporter/web.yml]
@@ -10,16 +11,19 @@
 # on Kubernetes, see deploy/kubernetes/). Certificates, keys and bearer-token
 # files named in it must be mounted too, readable by uid 65534.
 
-# ---- build: everything from Debian's packages, as scripts/install-deps lists them
+# ---- build: from Debian's packages, only what building the binary needs
 FROM debian:bookworm AS build
 WORKDIR /src
 # Dependencies first, so that source changes reuse this layer.
 COPY scripts/install-deps scripts/install-deps
-RUN scripts/install-deps && rm -rf /var/lib/apt/lists/*
+RUN scripts/install-deps --build-only && rm -rf /var/lib/apt/lists/*
 # The whole tree, .git included: CMake bakes `git rev-parse` into
 # upgrade_exporter_build_info{revision} (see .dockerignore).
 COPY . .
-RUN cmake -S . -B build -DUE_BUILD_TESTS=OFF -DCMAKE_BUILD_TYPE=Release \
+# A git worktree's .git is only a pointer that cannot be followed in here:
+# scripts/build-image then passes the revision instead.
+ARG UE_REVISION=
+RUN cmake -S . -B build -DUE_BUILD_TESTS=OFF -DCMAKE_BUILD_TYPE=Release ${UE_REVISION:+-DUE_REVISION=$UE_REVISION} \
  && cmake --build build --target upgrade_exporter -j"$(nproc)" \
  && strip build/upgrade_exporter \
  && build/upgrade_exporter --version
