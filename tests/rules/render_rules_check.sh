@@ -29,7 +29,8 @@ if "$root/scripts/render-rules" --stall-window=soon > /dev/null 2>&1; then
   exit 1
 fi
 sed 's/- alert: QumuloUpgradeBlocked$/- alert: SomethingElse/' "$root/dashboards/prometheus/alerts.yml" > "$tmp/renamed.yml"
-if "$root/scripts/render-rules" --stall-window=2m --file="$tmp/renamed.yml" > /dev/null 2> "$tmp/err"; then
+if "$root/scripts/render-rules" --stall-window=2m --file="$tmp/renamed.yml" \
+  > /dev/null 2> "$tmp/err"; then
   echo "render-rules accepted a rules file without QumuloUpgradeBlocked" >&2
   exit 1
 fi
