@@ -3,6 +3,7 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -48,6 +49,34 @@ struct ReplicaProgress {
   double pending = 0;
 };
 
+// A pending safety check of a node (SafetyCheck.Kind verbatim, e.g.
+// EnsurePartitionQuorum) and the partition it waits for, when it names one.
+struct SafetyCheck {
+  std::string kind;
+  std::string partition_id;  // empty: the check names none (EnsureSeedNodeQuorum)
+};
+
+// A node of the current upgrade domain (or unit) and what it waits on.
+struct NodeProgress {
+  std::string name;
+  std::string phase;  // UpgradePhase verbatim
+  std::vector<SafetyCheck> pending;  // PendingSafetyChecks with a Kind, in upstream order
+};
+
+// The most nodes of one object kept with their detail, and the most
+// partitions exported as blocking: a domain holds a handful of nodes, and a
+// hostile body must not turn into unbounded series.
+inline constexpr std::size_t kMaxDetailedNodes = 200;
+inline constexpr std::size_t kMaxBlockingPartitions = 50;
+// The most distinct health-evaluation kinds counted for one object.
+inline constexpr std::size_t kMaxEvaluationKinds = 50;
+
+// Qumulo's GET /v2/upgrade/blocked.
+struct UpgradeBlocked {
+  bool is_blocked = false;
+  bool cluster_degraded = false;
+};
+
 // Qumulo's rolling-reboot manager (/v1/shutdown/reboot/status): its state
 // enum, exported as a StateSet, and what it reports.
 inline constexpr std::array<std::string_view, 4> kRebootStates = {"REBOOT_IDLE", "REBOOT_IN_PROGRESS", "REBOOT_PAUSED",
@@ -72,15 +101,24 @@ struct Upgrade {
   std::optional<double> domain_duration;  // seconds
   std::optional<double> pending_safety_checks;
   std::optional<NodePhaseCounts> nodes;
+  std::vector<NodeProgress> current_nodes;  // the current domain's nodes, each name once, in upstream order
   std::optional<double> unhealthy_evaluations;
+  // Top-level unhealthy evaluations counted by HealthEvaluation.Kind, in kind order.
+  std::vector<std::pair<std::string, double>> unhealthy_evaluations_by_kind;
   std::vector<ReplicaProgress> replicas;
   std::optional<double> timeout;         // seconds; absent when unset or infinite
   std::optional<double> domain_timeout;  // seconds; absent when unset or infinite
+  // The rest of the monitoring policy, in seconds; absent when unset or infinite.
+  std::optional<double> health_check_wait;
+  std::optional<double> health_check_stable;
+  std::optional<double> health_check_retry_timeout;
+  std::optional<double> replica_set_check_timeout;  // UpgradeReplicaSetCheckTimeoutInSeconds
   std::string health_check_phase;        // one of kHealthCheckPhases, or empty
   std::optional<double> health_check_elapsed;  // seconds
   std::optional<double> health_check_retry_flips;
   std::optional<double> config_progress_status;  // cluster_config ProgressStatus, exported raw
   std::optional<RebootProgress> reboot;          // qumulo only
+  std::optional<UpgradeBlocked> blocked;         // qumulo only
   // upgrade_info labels in export order; a label without an upstream value is
   // left out. Label names are string literals: one object holds several, and
   // a fleet ten thousand objects.

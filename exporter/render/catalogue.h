@@ -15,9 +15,11 @@ namespace ue {
 // Upgrade-describing families, in export order.
 enum class Family : std::size_t {
   state, phase, in_progress, progress_ratio, domains, start_timestamp, failure_timestamp, duration,
-  domain_duration, pending_safety_checks, nodes, unhealthy_evaluations, replicas, timeout, domain_timeout,
-  health_check_phase, health_check_elapsed, health_check_retry_flips, info, estimated_completion,
-  last_transition, config_progress_status, reboot_state, reboot_nodes, reboot_rebooted_nodes,
+  domain_duration, pending_safety_checks, nodes, node_info, node_pending_safety_checks, blocking_partition_info,
+  unhealthy_evaluations, unhealthy_evaluations_by_kind, replicas, timeout, domain_timeout, health_check_wait,
+  health_check_stable, health_check_retry_timeout, replica_set_check_timeout, health_check_phase,
+  health_check_elapsed, health_check_retry_flips, info, estimated_completion, last_transition,
+  config_progress_status, reboot_state, reboot_nodes, reboot_rebooted_nodes, blocked, cluster_degraded,
   count_  // keep last
 };
 inline constexpr std::size_t kFamilyCount = static_cast<std::size_t>(Family::count_);
@@ -42,20 +44,30 @@ inline constexpr std::array<FamilyInfo, kFamilyCount> kFamilies = {{
     {"upgrade_domain_duration_seconds", "Elapsed time in the current upgrade domain as reported upstream (UpgradeDomainDurationInMilliseconds, CurrentUpgradeDomainDuration). As of the last poll."},
     {"upgrade_pending_safety_checks", "Pending safety checks summed over the nodes of the current upgrade domain (PendingSafetyChecks). As of the last poll."},
     {"upgrade_nodes", "Nodes of the current upgrade domain per UpgradePhase (NodeUpgradeProgressList). As of the last poll."},
+    {"upgrade_node_info", "Constant 1 for each node of the current upgrade domain or unit, its UpgradePhase verbatim in phase (NodeUpgradeProgressList). As of the last poll."},
+    {"upgrade_node_pending_safety_checks", "Pending safety checks of one kind (SafetyCheck.Kind) on a node of the current upgrade domain; only kinds pending appear. As of the last poll."},
+    {"upgrade_blocking_partition_info", "Constant 1 for each pending safety check that names a partition (PartitionId), the first 50 of an object in upstream order. As of the last poll."},
     {"upgrade_unhealthy_evaluations", "Length of the upstream unhealthy-evaluations list (UnhealthyEvaluations, ApplicationUnhealthyEvaluations). As of the last poll."},
+    {"upgrade_unhealthy_evaluations_by_kind", "Top-level unhealthy evaluations per HealthEvaluation.Kind (UnhealthyEvaluations, ApplicationUnhealthyEvaluations). As of the last poll."},
     {"upgrade_replicas", "Application resource replicas per service, completed or pending (ServiceUpgradeProgress). As of the last poll."},
     {"upgrade_timeout_seconds", "Overall upgrade timeout from the monitoring policy (UpgradeTimeoutInMilliseconds); absent when unset or infinite. As of the last poll."},
     {"upgrade_domain_timeout_seconds", "Per-domain upgrade timeout from the monitoring policy (UpgradeDomainTimeoutInMilliseconds); absent when unset or infinite. As of the last poll."},
+    {"upgrade_health_check_wait_seconds", "Wait before health checks start after a domain is upgraded (HealthCheckWaitDurationInMilliseconds); absent when unset or infinite. As of the last poll."},
+    {"upgrade_health_check_stable_seconds", "How long health must stay stable before the next domain (HealthCheckStableDurationInMilliseconds); absent when unset or infinite. As of the last poll."},
+    {"upgrade_health_check_retry_timeout_seconds", "How long unhealthy checks are retried before the failure action (HealthCheckRetryTimeoutInMilliseconds); absent when unset or infinite. As of the last poll."},
+    {"upgrade_replica_set_check_timeout_seconds", "Longest wait for a replica set's safety checks before a domain goes on (UpgradeReplicaSetCheckTimeoutInSeconds); absent when unset or infinite. As of the last poll."},
     {"upgrade_health_check_phase", "Health-check phase of a monitored upgrade (HealthCheckPhase, Service Fabric 10.0+): 1 for the current one. As of the last poll."},
     {"upgrade_health_check_elapsed_seconds", "Time spent in the current health-check phase (HealthCheckElapsedTime). As of the last poll."},
     {"upgrade_health_check_retry_flips", "Times the health-check result flipped, restarting the phase timer (HealthCheckRetryFlips). As of the last poll."},
-    {"upgrade_info", "Constant 1; labels describe the upgrade (target version, rolling upgrade mode, failure reason, and for Qumulo upgrade type and auto commit). As of the last poll."},
+    {"upgrade_info", "Constant 1; labels describe the upgrade (target version, rolling upgrade mode, failure reason, failure action, and for Qumulo upgrade type, auto commit and blocked reason). As of the last poll."},
     {"upgrade_estimated_completion_timestamp_seconds", "Naive linear forecast of completion while in progress: start time + elapsed / progress ratio, Unix seconds. As of the last poll."},
-    {"upgrade_last_transition_timestamp_seconds", "Unix time at which the exporter last saw the state, the progress or the current domain change; the stall signal. As of the last poll."},
+    {"upgrade_last_transition_timestamp_seconds", "Unix time at which the exporter last saw the upgrade move: its state, progress, current domain, the phases of that domain's nodes, the pending safety checks, the health-check phase or retry flips, or the number of unhealthy evaluations; the stall signal. As of the last poll."},
     {"upgrade_config_progress_status", "Cluster configuration upgrade ProgressStatus, exported raw: its meaning is not documented upstream. As of the last poll."},
     {"upgrade_reboot_state", "Qumulo reboot manager state (/v1/shutdown/reboot/status state): 1 for the current one. As of the last poll."},
     {"upgrade_reboot_nodes", "Qumulo nodes taking part in the current or last reboot (total_node_count). As of the last poll."},
     {"upgrade_reboot_rebooted_nodes", "Qumulo nodes rebooted so far in the current or last reboot (rebooted_node_count). As of the last poll."},
+    {"upgrade_blocked", "1 while Qumulo reports the upgrade blocked (/v2/upgrade/blocked is_blocked), else 0; the reason is upgrade_info's blocked_reason. As of the last poll."},
+    {"upgrade_cluster_degraded", "1 while Qumulo reports the cluster degraded (/v2/upgrade/blocked cluster_degraded), else 0. As of the last poll."},
 }};
 // clang-format on
 // A family added to the enum but not here would be exported without a name.

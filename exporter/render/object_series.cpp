@@ -2,7 +2,11 @@
 // known value, counts per label value, and gauges only where upstream gave a value.
 #include "render/object_series.h"
 
+#include <map>
 #include <optional>
+#include <set>
+#include <tuple>
+#include <vector>
 #include <string_view>
 
 #include "sources/source.h"
@@ -31,6 +35,29 @@ void add_counts(SampleWriter& w, Family family, const char* label, const Names& 
   for (std::size_t i = 0; i < names.size(); ++i) w.add(family, counts[i], {{label, names[i]}});
 }
 
+// The current domain's nodes: node_info, the pending checks of each node per
+// kind, then the partitions they wait for. Families are written in order, so
+// each is a pass of its own.
+void add_node_detail(SampleWriter& w, const std::vector<NodeProgress>& nodes) {
+  for (const NodeProgress& node : nodes) w.add(Family::node_info, 1, {{"node", node.name}, {"phase", node.phase}});
+  std::map<std::string_view, double> per_kind;
+  for (const NodeProgress& node : nodes) {
+    per_kind.clear();
+    for (const SafetyCheck& check : node.pending) per_kind[check.kind] += 1;
+    for (const auto& [check, count] : per_kind)
+      w.add(Family::node_pending_safety_checks, count, {{"node", node.name}, {"check", check}});
+  }
+  std::set<std::tuple<std::string_view, std::string_view, std::string_view>> seen;
+  for (const NodeProgress& node : nodes) {
+    for (const SafetyCheck& check : node.pending) {
+      if (check.partition_id.empty() || seen.size() >= kMaxBlockingPartitions) continue;
+      if (!seen.emplace(node.name, check.kind, check.partition_id).second) continue;  // one series each
+      w.add(Family::blocking_partition_info, 1,
+            {{"node", node.name}, {"check", check.kind}, {"partition_id", check.partition_id}});
+    }
+  }
+}
+
 }  // namespace
 
 void render_object(SampleWriter& w, Kind kind, const ObjectState& object) {
@@ -46,13 +73,20 @@ void render_object(SampleWriter& w, Kind kind, const ObjectState& object) {
   add_optional(w, Family::domain_duration, u.domain_duration);
   add_optional(w, Family::pending_safety_checks, u.pending_safety_checks);
   if (u.nodes) add_counts(w, Family::nodes, "phase", kNodePhases, *u.nodes);
+  add_node_detail(w, u.current_nodes);
   add_optional(w, Family::unhealthy_evaluations, u.unhealthy_evaluations);
+  for (const auto& [evaluation_kind, count] : u.unhealthy_evaluations_by_kind)
+    w.add(Family::unhealthy_evaluations_by_kind, count, {{"evaluation_kind", evaluation_kind}});
   for (const ReplicaProgress& r : u.replicas) {
     w.add(Family::replicas, r.completed, {{"service_name", r.service_name}, {"state", "completed"}});
     w.add(Family::replicas, r.pending, {{"service_name", r.service_name}, {"state", "pending"}});
   }
   add_optional(w, Family::timeout, u.timeout);
   add_optional(w, Family::domain_timeout, u.domain_timeout);
+  add_optional(w, Family::health_check_wait, u.health_check_wait);
+  add_optional(w, Family::health_check_stable, u.health_check_stable);
+  add_optional(w, Family::health_check_retry_timeout, u.health_check_retry_timeout);
+  add_optional(w, Family::replica_set_check_timeout, u.replica_set_check_timeout);
   if (!u.health_check_phase.empty())
     add_state_set(w, Family::health_check_phase, "phase", kHealthCheckPhases, u.health_check_phase);
   add_optional(w, Family::health_check_elapsed, u.health_check_elapsed);
@@ -68,6 +102,10 @@ void render_object(SampleWriter& w, Kind kind, const ObjectState& object) {
     add_state_set(w, Family::reboot_state, "state", kRebootStates, u.reboot->state);
     w.add(Family::reboot_nodes, u.reboot->total_nodes);
     w.add(Family::reboot_rebooted_nodes, u.reboot->rebooted_nodes);
+  }
+  if (u.blocked) {
+    w.add(Family::blocked, u.blocked->is_blocked ? 1 : 0);
+    w.add(Family::cluster_degraded, u.blocked->cluster_degraded ? 1 : 0);
   }
 }
 

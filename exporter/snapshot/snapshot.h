@@ -19,7 +19,7 @@ using SteadyTime = std::chrono::steady_clock::time_point;
 
 struct ObjectState {
   Upgrade upgrade;
-  double last_transition = 0;  // Unix seconds: state, progress or current domain last changed
+  double last_transition = 0;  // Unix seconds: when the upgrade last moved (is_transition)
   // New at every record(): the renderer re-renders an object only when it moved.
   std::uint64_t revision = 0;
   SteadyTime confirmed{};      // last time a poll vouched for these values (read, or listed unchanged)
@@ -32,8 +32,8 @@ using ObjectKey = std::pair<Kind, std::string>;  // (kind, name)
 
 class Snapshot {
  public:
-  // Stores a fresh read. The transition time moves only when the state, the
-  // progress or the current domain differs from the previous read (or on the first).
+  // Stores a fresh read. The transition time is set at the first read
+  // (first_transition) and moves when is_transition says the read differs.
   ObjectState& record(Kind kind, const std::string& name, Upgrade upgrade, double now_unix, SteadyTime now);
 
   ObjectState* find(Kind kind, const std::string& name);
@@ -73,7 +73,14 @@ class Snapshot {
   std::uint64_t last_revision_ = 0;
 };
 
-// True when two reads of the same object differ in what the stall signal watches.
+// True when two reads of the same object differ in what the stall signal
+// watches: the state, the progress, the current domain, its nodes' phases,
+// the set of pending safety checks, the health-check phase and its retry
+// flips, and the number of unhealthy evaluations.
 bool is_transition(const Upgrade& before, const Upgrade& after);
+// The transition time of an object seen for the first time at `now_unix`:
+// now − HealthCheckElapsedTime for an upgrade in progress that reports a
+// health-check phase, else now.
+double first_transition(const Upgrade& upgrade, double now_unix);
 
 }  // namespace ue

@@ -58,6 +58,7 @@ Upgrade parse_application_upgrade(std::string_view body) {
   add_info(up.info, "rolling_upgrade_mode", doc, "RollingUpgradeMode");
   add_info(up.info, "failure_reason", doc, "FailureReason");
   add_info(up.info, "type_name", doc, "TypeName");
+  add_failure_action(monitoring_policy_of(doc), up);
   return up;
 }
 

@@ -41,6 +41,7 @@ Upgrade parse_cluster_upgrade(std::string_view body) {
   add_info(up.info, "rolling_upgrade_mode", doc, "RollingUpgradeMode");
   add_info(up.info, "failure_reason", doc, "FailureReason");
   add_info(up.info, "target_config_version", doc, "ConfigVersion");
+  add_failure_action(monitoring_policy_of(doc), up);
   return up;
 }
 

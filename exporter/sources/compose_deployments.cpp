@@ -66,13 +66,15 @@ Upgrade parse_compose_deployment_upgrade(std::string_view body) {
   read_timestamps(doc, up);
   up.duration = duration_field(doc, "UpgradeDuration");
   up.domain_duration = duration_field(doc, "CurrentUpgradeDomainDuration");
-  up.unhealthy_evaluations = array_length(doc, "ApplicationUnhealthyEvaluations");
-  read_timeouts(object_field(doc, "MonitoringPolicy"), up);
+  read_unhealthy_evaluations(doc, "ApplicationUnhealthyEvaluations", up);
+  read_monitoring_policy(monitoring_policy_of(doc), up);
+  read_replica_set_check_timeout(doc, up);
   finish_progress_ratio(up);
   add_info(up.info, "target_version", doc, "TargetApplicationTypeVersion");
   add_info(up.info, "rolling_upgrade_mode", doc, "RollingUpgradeMode");
   add_info(up.info, "failure_reason", doc, "FailureReason");  // the runtime often leaves it out
   add_info(up.info, "application_name", doc, "ApplicationName");
+  add_failure_action(monitoring_policy_of(doc), up);
   return up;
 }
 

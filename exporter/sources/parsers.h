@@ -35,6 +35,12 @@ Upgrade parse_compose_deployment_upgrade(std::string_view body);
 // Qumulo: GET /v3/upgrade/status and GET /v1/shutdown/reboot/status
 Upgrade parse_qumulo_upgrade_status(std::string_view body);
 RebootProgress parse_qumulo_reboot_status(std::string_view body);
+// Qumulo: GET /v2/upgrade/blocked
+struct QumuloBlockedStatus {
+  UpgradeBlocked blocked;
+  std::string reason;  // blocked_reason; empty when none
+};
+QumuloBlockedStatus parse_qumulo_upgrade_blocked(std::string_view body);
 
 // Source descriptors, one per kind file; registry.cpp lists them.
 Source cluster_source();

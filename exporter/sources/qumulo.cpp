@@ -1,8 +1,9 @@
 // Kind `qumulo`: GET /v3/upgrade/status, plus the rolling-reboot manager's
-// GET /v1/shutdown/reboot/status as an optional extra. One object named after
-// the target.
+// GET /v1/shutdown/reboot/status and GET /v2/upgrade/blocked as optional
+// extras. One object named after the target.
 #include <algorithm>
 #include <array>
+#include <optional>
 #include <string>
 
 #include "log/log.h"
@@ -26,22 +27,32 @@ constexpr std::array<StatePhase, 6> kQumuloStates = {{
     {"UPGRADE_STATE_REBOOTING", Phase::rolling_forward},
 }};
 
-constexpr std::string_view kRebootEndpoint = "qumulo_reboot_status";
+// The reboot status and the blocked status are extras: without them (an old
+// cluster, a missing privilege, a bad body) the upgrade status still counts,
+// so a failed read is only noted. The Fetcher has already counted it under
+// its endpoint.
+template <class T>
+std::optional<T> read_extra(Fetcher& fetch, std::string_view what, std::string_view endpoint, const char* path,
+                            T (*parse)(std::string_view)) {
+  try {
+    return fetch.get(endpoint, path, parse, /*feature_probe=*/true);
+  } catch (const SourceError& e) {
+    Log::debug(std::string(what) + " unread; upgrade status exported without it",
+               {{"endpoint", endpoint}, {"err", e.message}});
+  } catch (const FeatureAbsent& absent) {
+    Log::debug(std::string(what) + " not served; upgrade status exported without it",
+               {{"endpoint", endpoint}, {"status", std::to_string(absent.http_status)}});
+  }
+  return std::nullopt;
+}
 
 Upgrade read_qumulo(Fetcher& fetch) {
   Upgrade up = fetch.get("qumulo_upgrade_status", "/v3/upgrade/status", parse_qumulo_upgrade_status);
-  // Reboot progress is a bonus: without it (old cluster, missing privilege,
-  // a bad body) the upgrade status still counts, so a failed read is only
-  // noted. The Fetcher has already counted it under its endpoint.
-  try {
-    up.reboot = fetch.get(kRebootEndpoint, "/v1/shutdown/reboot/status", parse_qumulo_reboot_status,
-                          /*feature_probe=*/true);
-  } catch (const SourceError& e) {
-    Log::debug("reboot status unread; upgrade status exported without it",
-               {{"endpoint", kRebootEndpoint}, {"err", e.message}});
-  } catch (const FeatureAbsent& absent) {
-    Log::debug("reboot status not served; upgrade status exported without it",
-               {{"endpoint", kRebootEndpoint}, {"status", std::to_string(absent.http_status)}});
+  up.reboot = read_extra(fetch, "reboot status", "qumulo_reboot_status", "/v1/shutdown/reboot/status", parse_qumulo_reboot_status);
+  if (std::optional<QumuloBlockedStatus> blocked =
+          read_extra(fetch, "blocked status", "qumulo_upgrade_blocked", "/v2/upgrade/blocked", parse_qumulo_upgrade_blocked)) {
+    up.blocked = blocked->blocked;
+    if (!blocked->reason.empty()) up.info.emplace_back("blocked_reason", std::move(blocked->reason));
   }
   return up;
 }
@@ -82,6 +93,14 @@ RebootProgress parse_qumulo_reboot_status(std::string_view body) {
   reboot.rebooted_nodes = number_field(doc, "rebooted_node_count").value_or(0);
   reboot.total_nodes = number_field(doc, "total_node_count").value_or(0);
   return reboot;
+}
+
+QumuloBlockedStatus parse_qumulo_upgrade_blocked(std::string_view body) {
+  const Json doc = parse_json(body);
+  const std::optional<bool> blocked = bool_field(doc, "is_blocked");
+  if (!blocked) throw_schema("is_blocked", "a boolean");
+  return {{*blocked, bool_field(doc, "cluster_degraded").value_or(false)},
+          string_field(doc, "blocked_reason").value_or("")};
 }
 
 Source qumulo_source() {

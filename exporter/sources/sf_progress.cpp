@@ -1,6 +1,10 @@
 // Readers of the shared Service Fabric progress shapes; see sf_progress.h.
 #include "sources/sf_progress.h"
 
+#include <set>
+
+#include <map>
+
 #include <algorithm>
 #include <array>
 #include <cstddef>
@@ -81,9 +85,11 @@ Upgrade parse_domain_upgrade(const Json& body) {
   // ISO-8601 durations despite the names.
   up.duration = duration_field(body, "UpgradeDurationInMilliseconds");
   up.domain_duration = duration_field(body, "UpgradeDomainDurationInMilliseconds");
-  up.unhealthy_evaluations = array_length(body, "UnhealthyEvaluations");
-  if (const Json* description = object_field(body, "UpgradeDescription"))
-    read_timeouts(object_field(*description, "MonitoringPolicy"), up);
+  read_unhealthy_evaluations(body, "UnhealthyEvaluations", up);
+  if (const Json* description = object_field(body, "UpgradeDescription")) {
+    read_monitoring_policy(object_field(*description, "MonitoringPolicy"), up);
+    read_replica_set_check_timeout(*description, up);
+  }
   read_health_check(body, up);
   finish_progress_ratio(up);
   return up;
@@ -94,23 +100,61 @@ void read_node_progress(const Json& progress, bool names_if_no_domain, Upgrade& 
   const bool join_names = names_if_no_domain && up.current_domain.empty();
   NodePhaseCounts nodes{};
   double safety_checks = 0;
+  std::set<std::string, std::less<>> detailed;  // node names already in current_nodes
   if (const Json* list = array_field(progress, "NodeUpgradeProgressList")) {
     for (const Json& node : *list) {
       if (!node.is_object()) throw_schema("NodeUpgradeProgressList", "an array of objects");
       const std::optional<std::string> phase = string_field(node, "UpgradePhase");
       const int index = phase ? index_of(kNodePhases, *phase) : -1;
       if (index >= 0) nodes[static_cast<std::size_t>(index)] += 1;
-      safety_checks += array_length(node, "PendingSafetyChecks").value_or(0);
-      if (join_names) {
-        const std::string name = string_field(node, "NodeName").value_or("");
-        if (name.empty()) continue;
+      const Json* pending = array_field(node, "PendingSafetyChecks");
+      safety_checks += pending ? static_cast<double>(pending->size()) : 0;
+      const std::string name = string_field(node, "NodeName").value_or("");
+      if (join_names && !name.empty()) {
         if (!up.current_domain.empty()) up.current_domain += ',';
         up.current_domain += name;
       }
+      // A node without a name cannot label a series; one named twice keeps its first entry.
+      if (name.empty() || up.current_nodes.size() >= kMaxDetailedNodes || !detailed.insert(name).second) continue;
+      NodeProgress& detail = up.current_nodes.emplace_back(NodeProgress{name, phase.value_or(""), {}});
+      if (pending) detail.pending = read_safety_checks(*pending);
     }
   }
   up.nodes = nodes;
   up.pending_safety_checks = safety_checks;
+}
+
+std::vector<SafetyCheck> read_safety_checks(const Json& pending) {
+  // {"SafetyCheck": {"Kind": ..., "PartitionId": ...}}; a bare {"Kind": ...}
+  // is read too. An entry without a Kind is counted in
+  // pending_safety_checks but cannot be told apart here.
+  std::vector<SafetyCheck> checks;
+  for (const Json& entry : pending) {
+    const Json* check = entry.is_object() ? find_field(entry, "SafetyCheck") : nullptr;
+    if (!check) check = &entry;
+    if (!check->is_object()) continue;
+    std::string kind = string_or_empty(find_field(*check, "Kind"));
+    if (kind.empty()) continue;
+    checks.push_back({std::move(kind), string_or_empty(find_field(*check, "PartitionId"))});
+  }
+  return checks;
+}
+
+void read_unhealthy_evaluations(const Json& body, std::string_view key, Upgrade& up) {
+  const Json* evaluations = array_field(body, key);
+  if (!evaluations) return;
+  up.unhealthy_evaluations = static_cast<double>(evaluations->size());
+  std::map<std::string, double, std::less<>> by_kind;
+  for (const Json& wrapper : *evaluations) {
+    const Json* evaluation = wrapper.is_object() ? find_field(wrapper, "HealthEvaluation") : nullptr;
+    const std::string kind = evaluation && evaluation->is_object() ? string_or_empty(find_field(*evaluation, "Kind")) : "";
+    if (kind.empty()) continue;
+    auto it = by_kind.find(kind);
+    if (it == by_kind.end() && by_kind.size() >= kMaxEvaluationKinds) continue;
+    if (it == by_kind.end()) it = by_kind.emplace(kind, 0).first;
+    it->second += 1;
+  }
+  up.unhealthy_evaluations_by_kind.assign(by_kind.begin(), by_kind.end());
 }
 
 void read_timestamps(const Json& body, Upgrade& up) {
@@ -118,15 +162,33 @@ void read_timestamps(const Json& body, Upgrade& up) {
   up.failure_time = timestamp_field(body, "FailureTimestampUtc");
 }
 
-void read_timeouts(const Json* monitoring_policy, Upgrade& up) {
+void read_monitoring_policy(const Json* monitoring_policy, Upgrade& up) {
   if (!monitoring_policy) return;
-  const auto timeout = [&](std::string_view key) -> std::optional<double> {
+  // Timeouts of zero mean "not set"; health-check durations of zero are real.
+  const auto duration = [&](std::string_view key, bool zero_is_unset) -> std::optional<double> {
     const std::optional<double> seconds = duration_field(*monitoring_policy, key);
-    if (!seconds || *seconds <= 0 || is_infinite_duration(*seconds)) return std::nullopt;
+    if (!seconds || (zero_is_unset && *seconds <= 0) || is_infinite_duration(*seconds)) return std::nullopt;
     return seconds;
   };
-  up.timeout = timeout("UpgradeTimeoutInMilliseconds");
-  up.domain_timeout = timeout("UpgradeDomainTimeoutInMilliseconds");
+  up.timeout = duration("UpgradeTimeoutInMilliseconds", true);
+  up.domain_timeout = duration("UpgradeDomainTimeoutInMilliseconds", true);
+  up.health_check_wait = duration("HealthCheckWaitDurationInMilliseconds", false);
+  up.health_check_stable = duration("HealthCheckStableDurationInMilliseconds", false);
+  up.health_check_retry_timeout = duration("HealthCheckRetryTimeoutInMilliseconds", false);
+}
+
+void read_replica_set_check_timeout(const Json& holder, Upgrade& up) {
+  const std::optional<double> seconds = number_field(holder, "UpgradeReplicaSetCheckTimeoutInSeconds");
+  if (seconds && *seconds >= 0 && *seconds < kInfiniteReplicaSetCheckSeconds) up.replica_set_check_timeout = seconds;
+}
+
+void add_failure_action(const Json* monitoring_policy, Upgrade& up) {
+  if (monitoring_policy) add_info(up.info, "failure_action", *monitoring_policy, "FailureAction");
+}
+
+const Json* monitoring_policy_of(const Json& body) {
+  const Json* description = object_field(body, "UpgradeDescription");
+  return description ? object_field(*description, "MonitoringPolicy") : object_field(body, "MonitoringPolicy");
 }
 
 void read_health_check(const Json& body, Upgrade& up) {

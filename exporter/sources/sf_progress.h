@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <vector>
 #include <string_view>
 
 #include "model/upgrade.h"
@@ -41,8 +42,21 @@ void read_node_progress(const Json& progress, bool names_if_no_domain, Upgrade& 
 
 // start_time and failure_time from StartTimestampUtc / FailureTimestampUtc.
 void read_timestamps(const Json& body, Upgrade& up);
-// timeout and domain_timeout from a MonitoringPolicy; zero or infinite → absent.
-void read_timeouts(const Json* monitoring_policy, Upgrade& up);
+// The pending safety checks of one node (a PendingSafetyChecks array).
+std::vector<SafetyCheck> read_safety_checks(const Json& pending);
+// unhealthy_evaluations and unhealthy_evaluations_by_kind from the array `key`.
+void read_unhealthy_evaluations(const Json& body, std::string_view key, Upgrade& up);
+// The timeouts and health-check durations of a MonitoringPolicy; unset or
+// infinite → absent, and a zero timeout is unset.
+void read_monitoring_policy(const Json* monitoring_policy, Upgrade& up);
+// "Infinite" UpgradeReplicaSetCheckTimeoutInSeconds (uint32 max).
+inline constexpr double kInfiniteReplicaSetCheckSeconds = 4294967295.0;
+// replica_set_check_timeout from the object holding UpgradeReplicaSetCheckTimeoutInSeconds.
+void read_replica_set_check_timeout(const Json& holder, Upgrade& up);
+// The failure_action label of upgrade_info, from a MonitoringPolicy's FailureAction.
+void add_failure_action(const Json* monitoring_policy, Upgrade& up);
+// UpgradeDescription.MonitoringPolicy, or a top-level MonitoringPolicy (compose deployments).
+const Json* monitoring_policy_of(const Json& body);
 // The 10.0+ HealthCheck* fields.
 void read_health_check(const Json& body, Upgrade& up);
 // progress_ratio: completed domains / all domains when there are any; 1 once completed.

@@ -4,6 +4,7 @@
 // text: hostile label values are escaped, never cut into new lines or series.
 #include <cstdlib>
 #include <memory>
+#include <set>
 #include <string>
 
 #include "fuzz/fuzz_util.h"
@@ -75,7 +76,8 @@ void check_sample_line(std::string_view line) {
 }
 
 void check_page(std::string_view page) {
-  std::size_t states_on = 0, phases_on = 0;
+  std::size_t states_on = 0, phases_on = 0, blocking_partitions = 0;
+  std::set<std::string_view> series;
   while (!page.empty()) {
     const std::size_t newline = page.find('\n');
     require(newline != std::string_view::npos, "the page ends with a newline");
@@ -86,10 +88,13 @@ void check_page(std::string_view page) {
       continue;
     }
     check_sample_line(line);
+    require(series.insert(line.substr(0, line.rfind(' '))).second, "every series appears once");
+    blocking_partitions += line.starts_with("upgrade_blocking_partition_info{");
     states_on += line.starts_with("upgrade_state{") && line.ends_with("} 1");
     phases_on += line.starts_with("upgrade_phase{") && line.ends_with("} 1");
   }
   require(states_on == 1 && phases_on == 1, "exactly one state and one phase are 1");
+  require(blocking_partitions <= ue::kMaxBlockingPartitions, "blocking partitions are capped per object");
 }
 
 }  // namespace

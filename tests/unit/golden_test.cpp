@@ -23,7 +23,8 @@ struct GoldenCase {
   Kind kind;
   const char* name;  // object name; single-object kinds are named after the target
   Upgrade (*parse)(std::string_view body);
-  const char* reboot_payload = nullptr;  // qumulo: the reboot status read with it
+  const char* reboot_payload = nullptr;   // qumulo: the reboot status read with it
+  const char* blocked_payload = nullptr;  // qumulo: the blocked status read with it
 };
 
 const GoldenCase kCases[] = {
@@ -38,6 +39,8 @@ const GoldenCase kCases[] = {
      parse_application_upgrade},
     {"service_fabric/application_rolling_back.json", Kind::application, "fabric:/shop/search",
      parse_application_upgrade},
+    {"service_fabric/application_blocked_on_safety_checks.json", Kind::application, "fabric:/shop/orders",
+     parse_application_upgrade},
     {"service_fabric/application_never_upgraded.json", Kind::application, "fabric:/idle", parse_application_upgrade},
     {"service_fabric/application_resource_progress.json", Kind::application_resource, "inventory",
      parse_application_resource_upgrade},
@@ -46,7 +49,8 @@ const GoldenCase kCases[] = {
     {"qumulo/upgrade_status_idle.json", Kind::qumulo, "nas", parse_qumulo_upgrade_status,
      "qumulo/reboot_status_idle.json"},
     {"qumulo/upgrade_status_preparing.json", Kind::qumulo, "nas", parse_qumulo_upgrade_status},
-    {"qumulo/upgrade_status_prepared.json", Kind::qumulo, "nas", parse_qumulo_upgrade_status},
+    {"qumulo/upgrade_status_prepared.json", Kind::qumulo, "nas", parse_qumulo_upgrade_status, nullptr,
+     "qumulo/upgrade_blocked.json"},
     {"qumulo/upgrade_status_committing.json", Kind::qumulo, "nas", parse_qumulo_upgrade_status},
     {"qumulo/upgrade_status_rebooting.json", Kind::qumulo, "nas", parse_qumulo_upgrade_status,
      "qumulo/reboot_status_in_progress.json"},
@@ -75,6 +79,12 @@ TEST_P(Golden, PageMatches) {
   Upgrade upgrade = c.parse(read(std::string(UE_TESTDATA) + "/payloads/" + c.payload));
   if (c.reboot_payload)
     upgrade.reboot = parse_qumulo_reboot_status(read(std::string(UE_TESTDATA) + "/payloads/" + c.reboot_payload));
+  if (c.blocked_payload) {
+    QumuloBlockedStatus blocked =
+        parse_qumulo_upgrade_blocked(read(std::string(UE_TESTDATA) + "/payloads/" + c.blocked_payload));
+    upgrade.blocked = blocked.blocked;
+    upgrade.info.emplace_back("blocked_reason", std::move(blocked.reason));
+  }
   Snapshot snapshot;
   snapshot.record(c.kind, c.name, std::move(upgrade), /*now_unix=*/1767225600, SteadyTime{});  // 2026-01-01
   const std::string page =

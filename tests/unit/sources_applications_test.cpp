@@ -105,7 +105,7 @@ TEST(SourcesApplications, FailedHealthCheck) {
   EXPECT_EQ(up.info, (Info{{"target_version", "4.2.0"},
                            {"rolling_upgrade_mode", "Monitored"},
                            {"failure_reason", "HealthCheck"},
-                           {"type_name", "CheckoutType"}}));
+                           {"type_name", "CheckoutType"}, {"failure_action", "Manual"}}));
 }
 
 TEST(SourcesApplications, RollingBackWithMillisecondTimeouts) {
@@ -128,7 +128,7 @@ TEST(SourcesApplications, RollingBackWithMillisecondTimeouts) {
   EXPECT_EQ(up.info, (Info{{"target_version", "1.9.0"},
                            {"rolling_upgrade_mode", "UnmonitoredAuto"},
                            {"failure_reason", "UpgradeDomainTimeout"},
-                           {"type_name", "CartType"}}));
+                           {"type_name", "CartType"}, {"failure_action", "Rollback"}}));
 }
 
 TEST(SourcesApplications, MapsEveryStateToItsPhase) {
@@ -453,7 +453,7 @@ TEST(SourcesComposeDeployments, ProgressExample) {
   EXPECT_TRUE(up.replicas.empty());
   EXPECT_EQ(up.info, (Info{{"target_version", "v2"},
                            {"rolling_upgrade_mode", "Monitored"},
-                           {"application_name", "fabric:/mydeployment"}}));
+                           {"application_name", "fabric:/mydeployment"}, {"failure_action", "Rollback"}}));
 }
 
 TEST(SourcesComposeDeployments, OwnFieldNames) {

@@ -42,7 +42,7 @@ TEST(SourcesCluster, CompletedUpgradeFromTheSpec) {
   EXPECT_EQ(up.info, (Info{{"target_version", "9.1.1390.9590"},
                            {"rolling_upgrade_mode", "Monitored"},
                            {"failure_reason", "None"},
-                           {"target_config_version", "3"}}));
+                           {"target_config_version", "3"}, {"failure_action", "Rollback"}}));
 }
 
 TEST(SourcesCluster, InProgressHealthCheckRetryFromSfx10) {
@@ -87,7 +87,7 @@ TEST(SourcesCluster, NodeByNodeCountsUnitsAndNamesTheNodes) {
   EXPECT_EQ(up.info, (Info{{"target_version", "8.2.1486.9590"},
                            {"rolling_upgrade_mode", "UnmonitoredDeferred"},
                            {"failure_reason", "None"},
-                           {"target_config_version", "5"}}));
+                           {"target_config_version", "5"}, {"failure_action", "Manual"}}));
 }
 
 TEST(SourcesCluster, SumsPendingSafetyChecksOfTheCurrentDomain) {
@@ -128,7 +128,7 @@ TEST(SourcesCluster, RuntimeWithout82Fields) {
   EXPECT_EQ(up.info, (Info{{"target_version", "7.1.456.9590"},
                            {"rolling_upgrade_mode", "UnmonitoredAuto"},
                            {"failure_reason", "None"},
-                           {"target_config_version", "2"}}));
+                           {"target_config_version", "2"}, {"failure_action", "Manual"}}));
 }
 
 struct PhaseCase {

@@ -169,11 +169,51 @@ TEST(SourcesQumuloRead, ReadsStatusThenReboot) {
   EXPECT_EQ(up.reboot->state, "REBOOT_IN_PROGRESS");
   EXPECT_EQ(up.reboot->rebooted_nodes, 3.0);
   EXPECT_EQ(up.reboot->total_nodes, 8.0);
-  ASSERT_EQ(fetch.requests.size(), 2u);
+  ASSERT_EQ(fetch.requests.size(), 3u);
   EXPECT_EQ(fetch.requests[0].endpoint, "qumulo_upgrade_status");
   EXPECT_FALSE(fetch.requests[0].feature_probe);
   EXPECT_EQ(fetch.requests[1].endpoint, "qumulo_reboot_status");
   EXPECT_TRUE(fetch.requests[1].feature_probe);
+  EXPECT_EQ(fetch.requests[2].endpoint, "qumulo_upgrade_blocked");
+  EXPECT_EQ(fetch.requests[2].path, "/v2/upgrade/blocked");
+  EXPECT_TRUE(fetch.requests[2].feature_probe);
+  EXPECT_FALSE(up.blocked) << "unscripted: not served";
+}
+
+TEST(SourcesQumuloRead, BlockedStatusAndReason) {
+  test::ScriptedFetcher fetch;
+  fetch.answers[kStatusPath] = payload("qumulo/upgrade_status_prepared.json");
+  fetch.answers["/v2/upgrade/blocked"] = payload("qumulo/upgrade_blocked.json");
+  const Upgrade up = source_for(Kind::qumulo).read(fetch);
+  ASSERT_TRUE(up.blocked);
+  EXPECT_TRUE(up.blocked->is_blocked);
+  EXPECT_TRUE(up.blocked->cluster_degraded);
+  ASSERT_FALSE(up.info.empty());
+  EXPECT_EQ(up.info.back().first, "blocked_reason");
+  EXPECT_EQ(up.info.back().second, "Node 3 is offline; the cluster must be fully healthy to upgrade");
+
+  fetch.answers["/v2/upgrade/blocked"] = std::string(R"({"is_blocked": false, "cluster_degraded": false, "blocked_reason": ""})");
+  const Upgrade clear = source_for(Kind::qumulo).read(fetch);
+  ASSERT_TRUE(clear.blocked);
+  EXPECT_FALSE(clear.blocked->is_blocked);
+  for (const auto& [label, value] : clear.info) EXPECT_NE(label, "blocked_reason") << "an empty reason is no label";
+
+  // A bad blocked body costs only the blocked status.
+  fetch.answers["/v2/upgrade/blocked"] = std::string(R"({"is_blocked": "yes"})");
+  const Upgrade bad = source_for(Kind::qumulo).read(fetch);
+  EXPECT_FALSE(bad.blocked);
+  EXPECT_EQ(bad.state, "UPGRADE_STATE_PREPARED");
+}
+
+TEST(SourcesQumulo, ParsesTheBlockedStatus) {
+  const QumuloBlockedStatus blocked = parse_qumulo_upgrade_blocked(payload("qumulo/upgrade_blocked.json"));
+  EXPECT_TRUE(blocked.blocked.is_blocked);
+  EXPECT_TRUE(blocked.blocked.cluster_degraded);
+  EXPECT_FALSE(parse_qumulo_upgrade_blocked(R"({"is_blocked": false})").blocked.cluster_degraded);
+  EXPECT_SOURCE_ERROR(parse_qumulo_upgrade_blocked(R"({"cluster_degraded": true})"), Reason::schema);
+  EXPECT_SOURCE_ERROR(parse_qumulo_upgrade_blocked(R"({"is_blocked": 1})"), Reason::schema);
+  EXPECT_SOURCE_ERROR(parse_qumulo_upgrade_blocked(R"({"is_blocked": true, "blocked_reason": 7})"), Reason::schema);
+  EXPECT_SOURCE_ERROR(parse_qumulo_upgrade_blocked("[true]"), Reason::schema);
 }
 
 TEST(SourcesQumuloRead, RebootProblemsLeaveRebootAbsent) {
