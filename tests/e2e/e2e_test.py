@@ -238,7 +238,7 @@ scrape_configs:
                     pass
             for name, expr in list(unmet.items()):
                 if prometheus_query(base, expr):
-                    print(f"ok   {name}", flush=True)
+                    print(f"ok   {name} (after {time.monotonic() - started:.0f}s)", flush=True)
                     del unmet[name]
             found = prometheus_query(base, "max by (target, kind, name) (upgrade_phase)") or []
             objects = [r["metric"] for r in found] or objects
