@@ -17,6 +17,7 @@ const std::string kAppsPath = "/Applications?api-version=6.1&ExcludeApplicationP
 const std::string kComposePath = "/ComposeDeployments?api-version=6.0-preview";
 const std::string kQumuloPath = "/v3/upgrade/status";
 const std::string kRebootPath = "/v1/shutdown/reboot/status";
+const std::string kBlockedPath = "/v2/upgrade/blocked";
 const std::string kEmptyPage = R"({"ContinuationToken":"","Items":[]})";
 
 using Labels = std::map<std::string, std::string>;
@@ -44,6 +45,7 @@ class CoreTest : public ::testing::Test {
     serve_cluster(sf_);
     qumulo_.set_json_file(kQumuloPath, testdata("payloads/qumulo/upgrade_status_preparing.json"));
     qumulo_.set_json_file(kRebootPath, testdata("integration/reboot_in_progress.json"));
+    qumulo_.set_json_file(kBlockedPath, testdata("payloads/qumulo/upgrade_blocked.json"));
     write_file(dir_.file("token"), "access-v1:s3cr3t-t0ken\n");
     write_file(dir_.file("config.yml"), "global:\n  poll_interval: 200ms\n  idle_poll_interval: 1h\n"
                                         "targets:\n"
@@ -100,9 +102,26 @@ TEST_F(CoreTest, ClusterUpgradeMetrics) {
   EXPECT_EQ(value("upgrade_health_check_phase", with(c, "phase", "WaitDuration")), 1.0);
   EXPECT_EQ(value("upgrade_health_check_phase", with(c, "phase", "StableDuration")), 0.0);
   EXPECT_EQ(value("upgrade_health_check_phase", with(c, "phase", "Retry")), 0.0);
-  EXPECT_EQ(value("upgrade_info", with(with(with(c, "target_version", "10.0.1949.9590"), "rolling_upgrade_mode",
-                                            "Monitored"), "failure_reason", "None")),
+  EXPECT_EQ(value("upgrade_info", with(with(with(with(c, "target_version", "10.0.1949.9590"), "rolling_upgrade_mode",
+                                                 "Monitored"),
+                                            "failure_reason", "None"),
+                                       "failure_action", "Rollback")),
             1.0);
+  // Why the domain waits: its nodes, their checks and the partitions they name.
+  EXPECT_EQ(value("upgrade_node_info", with(with(c, "node", "_nt1_4"), "phase", "PreUpgradeSafetyCheck")), 1.0);
+  EXPECT_EQ(value("upgrade_node_info", with(with(c, "node", "_nt1_5"), "phase", "Upgrading")), 1.0);
+  EXPECT_EQ(value("upgrade_node_pending_safety_checks", with(with(c, "node", "_nt1_4"), "check", "EnsurePartitionQuorum")),
+            1.0);
+  EXPECT_EQ(count_samples(metrics_, "upgrade_node_pending_safety_checks", with(c, "node", "_nt1_5")), 0u);
+  EXPECT_EQ(value("upgrade_blocking_partition_info",
+                  with(with(with(c, "node", "_nt1_4"), "check", "WaitForPrimarySwap"), "partition_id",
+                       "9a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9")),
+            1.0);
+  EXPECT_EQ(value("upgrade_unhealthy_evaluations_by_kind", with(c, "evaluation_kind", "UpgradeDomainNodes")), 1.0);
+  EXPECT_EQ(value("upgrade_health_check_wait_seconds", c), 300.0);
+  EXPECT_EQ(value("upgrade_health_check_stable_seconds", c), 300.0);
+  EXPECT_EQ(value("upgrade_health_check_retry_timeout_seconds", c), 9000.0);
+  EXPECT_EQ(value("upgrade_replica_set_check_timeout_seconds", c), std::nullopt) << "4294967295 is infinite";
   EXPECT_EQ(value("upgrade_estimated_completion_timestamp_seconds", c), 1795420800.0 + 5400 / 0.4);
   auto transition = value("upgrade_last_transition_timestamp_seconds", c);
   ASSERT_TRUE(transition);
@@ -138,6 +157,11 @@ TEST_F(CoreTest, QumuloUpgradeMetrics) {
   EXPECT_EQ(value("upgrade_reboot_state", with(q, "state", "REBOOT_IDLE")), 0.0);
   EXPECT_EQ(value("upgrade_reboot_nodes", q), 4.0);
   EXPECT_EQ(value("upgrade_reboot_rebooted_nodes", q), 1.0);
+  EXPECT_EQ(value("upgrade_blocked", q), 1.0);
+  EXPECT_EQ(value("upgrade_cluster_degraded", q), 1.0);
+  EXPECT_EQ(count_samples(metrics_, "upgrade_info",
+                          with(q, "blocked_reason", "Node 3 is offline; the cluster must be fully healthy to upgrade")),
+            1u);
   EXPECT_EQ(count_samples(metrics_, "upgrade_domains", q), 0u) << "Qumulo has no upgrade domains";
   // The access token goes upstream as a bearer token, and nowhere else.
   auto auth = qumulo_.request_headers("Authorization");
