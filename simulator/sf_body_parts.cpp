@@ -30,10 +30,6 @@ Json safety_checks(const SfObject& o, const std::string& node, bool seed_node, d
 
 Json timeout_or_infinite(const std::optional<Micros>& d) { return d ? Json(iso_duration(*d)) : Json(kInfiniteDuration); }
 
-std::int64_t seconds_or_infinite(const std::optional<Micros>& d) {
-  return d ? std::chrono::duration_cast<std::chrono::seconds>(*d).count() : kInfiniteSeconds;
-}
-
 }  // namespace
 
 Json node_progress_list(const SfObject& o, const Walk& w, double api) {
@@ -105,7 +101,10 @@ Json monitoring_policy(const Policy& p) {
           {"UpgradeDomainTimeoutInMilliseconds", timeout_or_infinite(p.domain_timeout)}};
 }
 
-std::int64_t replica_set_check_timeout(const Policy& p) { return seconds_or_infinite(p.replica_set_check_timeout); }
+std::int64_t replica_set_check_timeout(const Policy& p) {
+  const auto& timeout = p.replica_set_check_timeout;
+  return timeout ? std::chrono::duration_cast<std::chrono::seconds>(*timeout).count() : kInfiniteSeconds;
+}
 
 Json application_health_policy() {
   return {{"ConsiderWarningAsError", false},
