@@ -86,6 +86,14 @@ Json QumuloCluster::reboot_status(SimTime t) const {
           {"error_message", ""}};
 }
 
+Json QumuloCluster::blocked_status(SimTime t) const {
+  Moment m = moment(t);
+  std::string reason = m.step ? m.step->blocked_reason : "";
+  return {{"is_blocked", !reason.empty()},
+          {"cluster_degraded", m.step && m.step->degraded},
+          {"blocked_reason", reason}};
+}
+
 Json QumuloCluster::version(SimTime t) const {
   Moment m = moment(t);
   // The new version runs once this pass through the script got past COMMITTED.

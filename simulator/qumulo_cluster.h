@@ -1,6 +1,6 @@
-// The simulated Qumulo cluster: its upgrade status, rolling-reboot status and
-// version at a simulated time, the reboot outage, and what prepare and commit
-// do. Not thread-safe: World holds the lock. The calls are World's; see world.h.
+// The simulated Qumulo cluster: its upgrade status, rolling-reboot status,
+// upgrade block and version at a simulated time, the reboot outage, and what
+// prepare and commit do. Not thread-safe: World holds the lock. The calls are World's; see world.h.
 #pragma once
 
 #include "json.h"
@@ -17,6 +17,7 @@ class QumuloCluster {
   bool reachable(SimTime t) const;
   Json status(SimTime t) const;
   Json reboot_status(SimTime t) const;
+  Json blocked_status(SimTime t) const;
   Json version(SimTime t) const;
   bool prepare(SimTime t, const PrepareRequest& request);
   bool commit(SimTime t);

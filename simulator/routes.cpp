@@ -184,7 +184,7 @@ void Routes::install(httplib::Server& server, const std::shared_ptr<Routes>& sel
         "  GET  /Resources/Applications/{name}/$/GetUpgradeProgress\n  GET  /ComposeDeployments\n"
         "  GET  /ComposeDeployments/{name}/$/GetUpgradeProgress\n\n"
         "Qumulo:\n  GET  /v3/upgrade/status\n  POST /v2/upgrade/prepare\n  POST /v2/upgrade/commit\n"
-        "  GET  /v1/shutdown/reboot/status\n  GET  /v1/version\n",
+        "  GET  /v1/shutdown/reboot/status\n  GET  /v2/upgrade/blocked\n  GET  /v1/version\n",
         "text/plain; charset=utf-8");
   });
   server.Get("/-/healthy", [](const httplib::Request&, httplib::Response& res) { res.set_content("OK\n", "text/plain"); });
@@ -257,15 +257,17 @@ void Routes::install(httplib::Server& server, const std::shared_ptr<Routes>& sel
              }));
 
   // --- Qumulo
-  auto qumulo_status = [self, now, world](const httplib::Request& req, httplib::Response& res) {
-    if (self->qumulo_gate(req, res, true)) self->progress(req, res, Api::qumulo, [&] { return world->qumulo_status(now()); });
+  // The read-only progress routes: the outage and token gate, then the body (or an injected fault).
+  auto qumulo_progress = [self, now, world](Json (World::*body)(SimTime) const) {
+    return [self, now, world, body](const httplib::Request& req, httplib::Response& res) {
+      if (self->qumulo_gate(req, res, true))
+        self->progress(req, res, Api::qumulo, [&] { return (world->*body)(now()); });
+    };
   };
-  server.Get("/v3/upgrade/status", qumulo_status);
-  server.Get("/v2/upgrade/status", qumulo_status);  // deprecated twin, same body
-  server.Get("/v1/shutdown/reboot/status", [self, now, world](const httplib::Request& req, httplib::Response& res) {
-    if (self->qumulo_gate(req, res, true))
-      self->progress(req, res, Api::qumulo, [&] { return world->qumulo_reboot_status(now()); });
-  });
+  server.Get("/v3/upgrade/status", qumulo_progress(&World::qumulo_status));
+  server.Get("/v2/upgrade/status", qumulo_progress(&World::qumulo_status));  // deprecated twin, same body
+  server.Get("/v1/shutdown/reboot/status", qumulo_progress(&World::qumulo_reboot_status));
+  server.Get("/v2/upgrade/blocked", qumulo_progress(&World::qumulo_blocked_status));
   server.Get("/v1/version", [self, now, world](const httplib::Request& req, httplib::Response& res) {
     if (self->qumulo_gate(req, res, /*needs_auth=*/false)) send_json(res, 200, world->qumulo_version(now()), Api::qumulo);
   });

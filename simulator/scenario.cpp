@@ -64,6 +64,13 @@ std::optional<double> settled_progress(Kind kind, std::string_view s) {
   return std::nullopt;
 }
 
+const std::vector<std::string_view>& safety_check_kinds() {
+  static const std::vector<std::string_view> kinds = {
+      "EnsureSeedNodeQuorum", "EnsurePartitionQuorum", "WaitForPrimaryPlacement", "WaitForPrimarySwap",
+      "WaitForReconfiguration", "WaitForInbuildReplica", "EnsureAvailability"};
+  return kinds;
+}
+
 Step make_step(std::string state, std::optional<Micros> length, std::optional<double> progress) {
   Step step;
   step.state = std::move(state);
@@ -216,12 +223,23 @@ std::string qumulo_state(const Reader& r, const YAML::Node& n) {
   return value;
 }
 
+// A step that holds a node on a safety check: only where nodes upgrade one
+// unit at a time, while a unit is being upgraded, and without moving.
+void check_blocked_on(const Reader& r, const YAML::Node& n, Kind kind, const Step& step) {
+  const YAML::Node& at = n["blocked_on"];
+  if (kind != Kind::cluster && kind != Kind::application && kind != Kind::compose_deployment)
+    r.fail(at, "blocked_on belongs to cluster, application and compose_deployment steps");
+  if (step.state != "RollingForwardInProgress" && step.state != "RollingBackInProgress")
+    r.fail(at, "blocked_on needs state RollingForwardInProgress or RollingBackInProgress");
+  if (step.progress) r.fail(n["progress"], "a blocked_on step holds its progress: leave out progress");
+}
+
 Step read_step(const Reader& r, const YAML::Node& n, Kind kind) {
   bool qumulo = kind == Kind::qumulo;
   if (qumulo)
-    r.only_keys(n, {"state", "for", "progress", "error", "unreachable"}, "a qumulo step");
+    r.only_keys(n, {"state", "for", "progress", "error", "unreachable", "blocked", "degraded"}, "a qumulo step");
   else
-    r.only_keys(n, {"state", "for", "progress", "unhealthy", "failure"}, "a step");
+    r.only_keys(n, {"state", "for", "progress", "unhealthy", "failure", "blocked_on"}, "a step");
   Step step;
   if (!n["state"]) r.fail(n, "a step needs a state");
   step.state = qumulo ? qumulo_state(r, n["state"]) : r.one_of(n["state"], "state", states_of(kind));
@@ -233,7 +251,16 @@ Step read_step(const Reader& r, const YAML::Node& n, Kind kind) {
   if (n["progress"]) step.progress = r.number(n["progress"], "progress", 0, 100) / 100.0;
   if (n["unhealthy"]) step.unhealthy = r.flag(n["unhealthy"], "unhealthy");
   if (n["failure"]) step.failure = r.one_of(n["failure"], "failure", kFailureReasons);
+  if (n["blocked_on"]) {
+    step.blocked_on = r.one_of(n["blocked_on"], "blocked_on", safety_check_kinds());
+    check_blocked_on(r, n, kind, step);
+  }
   if (n["error"]) step.error = r.text(n["error"], "error");
+  if (n["blocked"]) {
+    step.blocked_reason = r.text(n["blocked"], "blocked");
+    if (step.blocked_reason.empty()) r.fail(n["blocked"], "blocked needs a reason");
+  }
+  if (n["degraded"]) step.degraded = r.flag(n["degraded"], "degraded");
   if (n["unreachable"]) {
     step.unreachable = r.duration(n["unreachable"], "unreachable");
     if (step.length && step.unreachable > *step.length) r.fail(n["unreachable"], "unreachable is longer than the step");
@@ -260,7 +287,7 @@ Script read_script(const Reader& r, const YAML::Node& owner, Kind kind) {
 
 Policy read_policy(const Reader& r, const YAML::Node& n) {
   r.only_keys(n, {"failure_action", "health_check_wait", "health_check_stable", "health_check_retry",
-                  "upgrade_timeout", "domain_timeout"},
+                  "upgrade_timeout", "domain_timeout", "replica_set_check_timeout"},
               "policy");
   Policy p;
   if (n["failure_action"]) p.failure_action = r.one_of(n["failure_action"], "failure_action", {"Rollback", "Manual"});
@@ -269,6 +296,8 @@ Policy read_policy(const Reader& r, const YAML::Node& n) {
   if (n["health_check_retry"]) p.health_check_retry = r.duration(n["health_check_retry"], "health_check_retry");
   if (n["upgrade_timeout"]) p.upgrade_timeout = r.duration(n["upgrade_timeout"], "upgrade_timeout");
   if (n["domain_timeout"]) p.domain_timeout = r.duration(n["domain_timeout"], "domain_timeout");
+  if (n["replica_set_check_timeout"])
+    p.replica_set_check_timeout = r.duration(n["replica_set_check_timeout"], "replica_set_check_timeout");
   return p;
 }
 

@@ -27,6 +27,8 @@ bool is_in_progress(Kind kind, std::string_view state);
 bool is_rolling_back(Kind kind, std::string_view state);
 // Terminal states whose progress is fixed: 1 after a roll-forward, 0 after a rollback.
 std::optional<double> settled_progress(Kind kind, std::string_view state);
+// SafetyCheckKind values a node can wait on (reference §1.5), without Invalid.
+const std::vector<std::string_view>& safety_check_kinds();
 
 struct Step {
   std::string state;              // the kind's upstream enum value
@@ -34,8 +36,11 @@ struct Step {
   std::optional<double> progress; // 0..1 reached at the end of the step; unset: unchanged
   bool unhealthy = false;         // health evaluations fail during the step
   std::string failure;            // FailureReason from this step to the end of the run
+  std::string blocked_on;         // a SafetyCheckKind one node of the current unit waits on; the walk holds
   std::string error;              // qumulo: error_info during the step
   Micros unreachable{0};          // qumulo: the API is down for this long from the step's start
+  std::string blocked_reason;     // qumulo: upgrades are blocked for this reason (/v2/upgrade/blocked)
+  bool degraded = false;          // qumulo: cluster_degraded during the step
 };
 
 // Shorthand for scripts built in code (scale mode, manual upgrades, tests).
@@ -48,7 +53,8 @@ struct Script {
   Micros start{0};  // simulated time at which the first step begins (may be negative)
 };
 
-// MonitoringPolicyDescription. Unset timeouts are reported as infinite.
+// MonitoringPolicyDescription, and the replica set check timeout beside it.
+// Unset timeouts are reported as infinite.
 struct Policy {
   std::string failure_action = "Rollback";
   Micros health_check_wait = std::chrono::seconds(10);
@@ -56,6 +62,7 @@ struct Policy {
   Micros health_check_retry = std::chrono::minutes(10);
   std::optional<Micros> upgrade_timeout;
   std::optional<Micros> domain_timeout;
+  std::optional<Micros> replica_set_check_timeout;  // UpgradeReplicaSetCheckTimeoutInSeconds
 };
 
 struct Service {

@@ -9,6 +9,13 @@
 namespace sim {
 namespace {
 
+// {"SafetyCheck": {"Kind", "PartitionId"}}; EnsureSeedNodeQuorum names no partition.
+Json safety_check(std::string_view kind, const std::string& partition_seed) {
+  Json check = {{"Kind", kind}};
+  if (kind != "EnsureSeedNodeQuorum") check["PartitionId"] = stable_guid(partition_seed);
+  return {{"SafetyCheck", check}};
+}
+
 // The safety checks a node waits on before its upgrade; fewer as the wait goes on.
 Json safety_checks(const SfObject& o, const std::string& node, bool seed_node, double fraction) {
   bool early = fraction < kUpgradingFrom / 2;  // more checks are still pending early on
@@ -17,11 +24,7 @@ Json safety_checks(const SfObject& o, const std::string& node, bool seed_node, d
   if (early) kinds.push_back("EnsurePartitionQuorum");
   kinds.push_back(o.kind == Kind::cluster ? "WaitForPrimarySwap" : "WaitForInbuildReplica");
   Json checks = Json::array();
-  for (auto kind : kinds) {
-    Json check = {{"Kind", kind}};
-    if (kind != "EnsureSeedNodeQuorum") check["PartitionId"] = stable_guid(o.name + node + std::string(kind));
-    checks.push_back({{"SafetyCheck", check}});
-  }
+  for (auto kind : kinds) checks.push_back(safety_check(kind, o.name + node + std::string(kind)));
   return checks;
 }
 
@@ -43,7 +46,14 @@ Json node_progress_list(const SfObject& o, const Walk& w, double api) {
                                                                                                : "PostUpgradeSafetyCheck";
   for (const auto& [node, seed] : nodes) {
     Json entry = {{"NodeName", node}, {"UpgradePhase", phase}};
-    entry["PendingSafetyChecks"] = phase == "PreUpgradeSafetyCheck" ? safety_checks(o, node, seed, f) : Json::array();
+    if (!w.blocked_on.empty()) {
+      // Blocked: the unit's first node waits on one check of one partition; the others wait with it.
+      bool holder = node == nodes.front().first;
+      entry["PendingSafetyChecks"] =
+          holder ? Json::array({safety_check(w.blocked_on, o.name + "blocked" + w.blocked_on)}) : Json::array();
+    } else {
+      entry["PendingSafetyChecks"] = phase == "PreUpgradeSafetyCheck" ? safety_checks(o, node, seed, f) : Json::array();
+    }
     if (w.node_by_node && api >= kNodeByNodeApi) entry["UpgradeDuration"] = iso_duration(w.unit_elapsed);
     list.push_back(entry);
   }
@@ -91,6 +101,11 @@ Json monitoring_policy(const Policy& p) {
           {"UpgradeDomainTimeoutInMilliseconds", timeout_or_infinite(p.domain_timeout)}};
 }
 
+std::int64_t replica_set_check_timeout(const Policy& p) {
+  const auto& timeout = p.replica_set_check_timeout;
+  return timeout ? std::chrono::duration_cast<std::chrono::seconds>(*timeout).count() : kInfiniteSeconds;
+}
+
 Json application_health_policy() {
   return {{"ConsiderWarningAsError", false},
           {"MaxPercentUnhealthyDeployedApplications", 0},
@@ -110,7 +125,7 @@ Json upgrade_description(const SfObject& o) {
   }
   d["UpgradeKind"] = "Rolling";
   d["RollingUpgradeMode"] = o.mode;
-  d["UpgradeReplicaSetCheckTimeoutInSeconds"] = kInfiniteSeconds;
+  d["UpgradeReplicaSetCheckTimeoutInSeconds"] = replica_set_check_timeout(o.policy);
   d["ForceRestart"] = false;
   d["SortOrder"] = "Default";
   d["MonitoringPolicy"] = monitoring_policy(o.policy);
@@ -134,27 +149,41 @@ Json unhealthy_evaluations(const SfObject& o, const Walk& w) {
   if (w.node_by_node || o.domains.empty()) domain = 0;
   auto wrap = [](Json evaluation) { return Json{{"HealthEvaluation", std::move(evaluation)}}; };
   if (o.kind == Kind::cluster || o.kind == Kind::cluster_config) {
+    // A node of the upgraded domain is down: the domain's check and the delta check both fail on it.
     std::string node = node_name(o, domain, 0), ud = o.domains.at(domain);
-    int total = o.nodes_per_domain;
+    int in_domain = o.nodes_per_domain, in_cluster = o.nodes_per_domain * static_cast<int>(o.domains.size());
     Json node_eval = {{"Kind", "Node"}, {"AggregatedHealthState", "Error"},
                       {"Description", "Node '" + node + "' is in Error: the System.FM 'State' report says the node is down."},
                       {"NodeName", node}, {"UnhealthyEvaluations", Json::array()}};
-    return Json::array({wrap({{"Kind", "UpgradeDomainNodes"}, {"AggregatedHealthState", "Error"},
-                              {"Description", "Unhealthy nodes: " + std::to_string(100 / total) + "% (1/" +
-                                                  std::to_string(total) + ") in upgrade domain " + ud +
-                                                  ", MaxPercentUnhealthyNodes=0%."},
-                              {"UpgradeDomainName", ud}, {"MaxPercentUnhealthyNodes", 0}, {"TotalCount", total},
-                              {"UnhealthyEvaluations", Json::array({wrap(node_eval)})}})});
+    return Json::array(
+        {wrap({{"Kind", "UpgradeDomainNodes"}, {"AggregatedHealthState", "Error"},
+               {"Description", "Unhealthy nodes: " + std::to_string(100 / in_domain) + "% (1/" +
+                                   std::to_string(in_domain) + ") in upgrade domain " + ud +
+                                   ", MaxPercentUnhealthyNodes=0%."},
+               {"UpgradeDomainName", ud}, {"MaxPercentUnhealthyNodes", 0}, {"TotalCount", in_domain},
+               {"UnhealthyEvaluations", Json::array({wrap(node_eval)})}}),
+         wrap({{"Kind", "DeltaNodesCheck"}, {"AggregatedHealthState", "Error"},
+               {"Description", "Unhealthy nodes: baseline error count 0 of " + std::to_string(in_cluster) +
+                                   ", current error count 1 of " + std::to_string(in_cluster) +
+                                   ", MaxPercentDeltaUnhealthyNodes=0%."},
+               {"BaselineErrorCount", 0}, {"BaselineTotalCount", in_cluster}, {"MaxPercentDeltaUnhealthyNodes", 0},
+               {"TotalCount", in_cluster}, {"UnhealthyEvaluations", Json::array({wrap(node_eval)})}})});
   }
+  // A service has lost a primary, and the application's own watchdog reports it.
   std::string service = o.name + "/" + (o.kind == Kind::compose_deployment ? "web" : "Api");
   Json service_eval = {{"Kind", "Service"}, {"AggregatedHealthState", "Error"},
                        {"Description", "Service '" + service + "' is in Error: a partition has no primary."},
                        {"ServiceName", service}, {"UnhealthyEvaluations", Json::array()}};
+  Json event = {{"SourceId", "Watchdog"}, {"Property", "Availability"}, {"HealthState", "Error"},
+                {"Description", "Requests to " + service + " fail."}};
   return Json::array({wrap({{"Kind", "Services"}, {"AggregatedHealthState", "Error"},
                             {"Description", "Unhealthy services: 50% (1/2), ServiceType='" + o.type_name +
                                                 "Service', MaxPercentUnhealthyServices=0%."},
                             {"ServiceTypeName", o.type_name + "Service"}, {"MaxPercentUnhealthyServices", 0},
-                            {"TotalCount", 2}, {"UnhealthyEvaluations", Json::array({wrap(service_eval)})}})});
+                            {"TotalCount", 2}, {"UnhealthyEvaluations", Json::array({wrap(service_eval)})}}),
+                      wrap({{"Kind", "Event"}, {"AggregatedHealthState", "Error"},
+                            {"Description", "Error event: SourceId='Watchdog', Property='Availability'."},
+                            {"ConsiderWarningAsError", false}, {"UnhealthyEvent", event}})});
 }
 
 std::string status_details(const Walk& w) {

@@ -15,7 +15,7 @@
 namespace sim {
 
 inline constexpr std::int64_t kInfiniteSeconds = 4294967295;  // "infinite" UpgradeReplicaSetCheckTimeout
-inline constexpr double kNodeByNodeApi = 8.2;  // UpgradeUnits, IsNodeByNode, HealthCheck* from here on
+inline constexpr double kNodeByNodeApi = 8.2;  // UpgradeUnits, CurrentUpgradeUnitsProgress, IsNodeByNode from here on
 
 // NodeUpgradeProgressInfo for every node of the current unit.
 Json node_progress_list(const SfObject& o, const Walk& w, double api);
@@ -30,9 +30,13 @@ Json unit_list(const Walk& w, bool with_failed_state);
 Json timestamp_or_unset(const std::optional<SimTime>& t, WallClock::time_point epoch);
 
 Json monitoring_policy(const Policy& p);
+// UpgradeReplicaSetCheckTimeoutInSeconds: whole seconds, or kInfiniteSeconds when unset.
+std::int64_t replica_set_check_timeout(const Policy& p);
 Json application_health_policy();
 Json upgrade_description(const SfObject& o);
-// Why health checks fail: one nested HealthEvaluationWrapper in the kind's usual shape.
+// Why health checks fail: two top-level HealthEvaluationWrappers of different
+// kinds (UpgradeDomainNodes and DeltaNodesCheck for the cluster, Services and
+// Event otherwise), nested in the kind's usual shape.
 Json unhealthy_evaluations(const SfObject& o, const Walk& w);
 // UpgradeStatusDetails: what the current unit or health check is doing.
 std::string status_details(const Walk& w);

@@ -51,12 +51,11 @@ Json domain_upgrade_body(const SfObject& o, SimTime t, double api, WallClock::ti
   body["FailureReason"] = m.failure_reason;
   body["UpgradeDomainProgressAtFailure"] = progress_at_failure(o, m, api);
   if (!is_cluster) body["UpgradeStatusDetails"] = status_details(w);
-  if (new_fields) {
-    body["IsNodeByNode"] = w.node_by_node;
-    body["HealthCheckElapsedTime"] = iso_duration(w.health_elapsed);
-    body["HealthCheckPhase"] = w.health_phase;
-    if (w.health_retry) body["HealthCheckRetryFlips"] = 1;
-  }
+  if (new_fields) body["IsNodeByNode"] = w.node_by_node;
+  // The 10.0 health-check fields at every api-version: SFX asks with 8.2 and gets them (reference §1.8).
+  body["HealthCheckElapsedTime"] = iso_duration(w.health_elapsed);
+  body["HealthCheckPhase"] = w.health_phase;
+  if (w.health_retry) body["HealthCheckRetryFlips"] = 1;
   return body;
 }
 
@@ -91,7 +90,7 @@ Json application_resource_upgrade_body(const SfObject& o, SimTime t, WallClock::
               {"RollingUpgradeMode", o.mode},
               {"UpgradeDuration", iso_duration(m.run_elapsed)},
               {"ApplicationUpgradeStatusDetails", m.step && m.step->unhealthy ? "A service replica reports an error." : ""},
-              {"UpgradeReplicaSetCheckTimeoutInSeconds", kInfiniteSeconds},
+              {"UpgradeReplicaSetCheckTimeoutInSeconds", replica_set_check_timeout(o.policy)},
               {"FailureTimestampUtc", timestamp_or_unset(m.failure_time, epoch)}};
 }
 
@@ -106,7 +105,7 @@ Json compose_deployment_upgrade_body(const SfObject& o, SimTime t, WallClock::ti
   if (m.step) {  // the runtime writes these only for rolling upgrades
     body["RollingUpgradeMode"] = o.mode;
     body["ForceRestart"] = false;
-    body["UpgradeReplicaSetCheckTimeoutInSeconds"] = kInfiniteSeconds;
+    body["UpgradeReplicaSetCheckTimeoutInSeconds"] = replica_set_check_timeout(o.policy);
     body["MonitoringPolicy"] = monitoring_policy(o.policy);
     body["ApplicationHealthPolicy"] = application_health_policy();
   }

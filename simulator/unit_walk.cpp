@@ -64,12 +64,14 @@ Walk walk_units(const SfObject& o, const Moment& m) {
   const bool monitored = o.mode == "Monitored" && !w.node_by_node;
   const bool unhealthy = m.step->unhealthy;
   const std::string& s = m.step->state;
+  // A blocked step holds the walk at the start of its unit, before any node goes down.
+  const bool blocked = !m.step->blocked_on.empty();
 
   if (s == "RollingForwardInProgress") {
     int i = std::min(n, static_cast<int>(std::floor(pos + 1e-9)));
     double f = std::max(0.0, pos - i);
     w.completed = i;
-    if (i < n && monitored && f >= kUpgradeShare) {
+    if (i < n && monitored && f >= kUpgradeShare && !blocked) {
       // The domain is done; health checks run before the next one starts.
       w.state = "RollingForwardPending";
       w.completed = i + 1;
@@ -81,7 +83,7 @@ Walk walk_units(const SfObject& o, const Moment& m) {
     } else if (i < n) {
       w.current = i;
       w.next = i + 1 < n ? i + 1 : -1;
-      w.unit_fraction = monitored ? f / kUpgradeShare : f;
+      w.unit_fraction = blocked ? 0 : monitored ? f / kUpgradeShare : f;
       w.unit_elapsed = in_unit(f);
     }
   } else if (is_rolling_back(o.kind, s)) {
@@ -90,8 +92,8 @@ Walk walk_units(const SfObject& o, const Moment& m) {
     w.completed = std::max(c, 0);
     if (c >= 0) {
       w.current = c;
-      w.unit_fraction = c + 1 - pos;
-      w.unit_elapsed = in_unit(w.unit_fraction);
+      w.unit_fraction = blocked ? 0 : c + 1 - pos;
+      w.unit_elapsed = in_unit(c + 1 - pos);
     }
   } else if (s == "Failed") {
     w.completed = std::min(n, static_cast<int>(std::floor(pos + 1e-9)));
@@ -108,6 +110,7 @@ Walk walk_units(const SfObject& o, const Moment& m) {
     }
   }
 
+  if (blocked && w.current >= 0) w.blocked_on = m.step->blocked_on;
   for (int u = 0; u < n; ++u) {
     if (u == w.current) {
       w.unit_states.push_back(s == "Failed" ? UnitState::Failed : UnitState::InProgress);

@@ -35,6 +35,7 @@ struct Walk {
   Micros health_elapsed{0};
   bool health_retry = false;
   bool node_by_node = false;
+  std::string blocked_on;   // the safety check that holds the current unit at its start; empty: none
 };
 
 Walk walk_units(const SfObject& o, const Moment& m);

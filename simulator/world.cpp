@@ -68,6 +68,11 @@ Json World::qumulo_reboot_status(SimTime t) const {
   return qumulo_.reboot_status(t);
 }
 
+Json World::qumulo_blocked_status(SimTime t) const {
+  std::lock_guard lock(mu_);
+  return qumulo_.blocked_status(t);
+}
+
 Json World::qumulo_version(SimTime t) const {
   std::lock_guard lock(mu_);
   return qumulo_.version(t);

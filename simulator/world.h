@@ -48,6 +48,7 @@ class World {
   bool qumulo_reachable(SimTime t) const;  // false while the simulated reboot takes the API down
   Json qumulo_status(SimTime t) const;
   Json qumulo_reboot_status(SimTime t) const;
+  Json qumulo_blocked_status(SimTime t) const;  // GET /v2/upgrade/blocked
   Json qumulo_version(SimTime t) const;
   bool qumulo_prepare(SimTime t, const PrepareRequest& request);  // false unless IDLE (409)
   bool qumulo_commit(SimTime t);                                   // false unless PREPARED (409)

@@ -13,7 +13,11 @@ For every dashboards/grafana/*.json:
     variables substituted ($__rate_interval -> 5m, multi-value variables ->
     .*, custom variables -> their current value), parses: they are wrapped as
     recording rules in a temporary file and run through `promtool check rules`;
-  - every metric name they reference is in tests/dashboards/exported_metrics.txt.
+  - every metric name they reference is in tests/dashboards/exported_metrics.txt,
+    and every alert they count through ALERTS{alertname="..."} is an alert of
+    dashboards/prometheus/alerts.yml;
+  - the panels listed in REQUIRED_PANELS exist, and their queries use the
+    names listed there.
 Then, for dashboards/prometheus/alerts.yml: every metric named in an `expr:`
 or in an annotation's `query` template is in the list too, and every
 recording-rule name in the list (a name with `:`) is recorded there.
@@ -58,6 +62,25 @@ VARIABLE = re.compile(r"\$\{([A-Za-z0-9_]+)(?::[^}]*)?\}|\[\[([A-Za-z0-9_]+)(?::
 LABEL_VALUES = re.compile(r"^\s*label_values\s*\((.*),\s*([A-Za-z_][A-Za-z0-9_]*)\s*\)\s*$", re.S)
 LABEL_VALUES_BARE = re.compile(r"^\s*label_values\s*\(\s*([A-Za-z_][A-Za-z0-9_]*)\s*\)\s*$")
 QUERY_RESULT = re.compile(r"^\s*query_result\s*\((.*)\)\s*$", re.S)
+ALERT_NAME = re.compile(r'alertname\s*=\s*"([^"]+)"')
+
+# Panels an issue asked for, by dashboard file and panel title, with the
+# metric, recording-rule or alert names their queries must use: renaming or
+# dropping one, or losing its query, fails the check.
+REQUIRED_PANELS = {
+    "upgrade-detail.json": {
+        "Nodes of the current domain": {"upgrade_node_info", "upgrade_node_pending_safety_checks"},
+        "Blocking partitions": {"upgrade_blocking_partition_info"},
+        "Domain timeout in": {"upgrade_domain_timeout_seconds", "upgrade_domain_duration_seconds"},
+        "Upgrade timeout in": {"upgrade_timeout_seconds", "upgrade_duration_seconds"},
+    },
+    "upgrades-overview.json": {
+        "Stalled": {"upgrade_last_transition_timestamp_seconds", "upgrade:awaiting_manual_step"},
+        "Blocked on safety checks": {"ALERTS", "UpgradeSafetyCheckBlocked"},
+        "Awaiting a manual step": {"upgrade:awaiting_manual_step"},
+        "Retrying health checks": {"upgrade_health_check_phase"},
+    },
+}
 
 
 class Problems(list):
@@ -90,6 +113,11 @@ def metric_names(expr):
             continue  # a function or an aggregation
         names.add(text)
     return names
+
+
+def alert_names(expr):
+    """Alerts an expression counts through the ALERTS series."""
+    return set(ALERT_NAME.findall(expr)) if "ALERTS" in metric_names(expr) else set()
 
 
 def substitute(expr, values, where, problems):
@@ -134,7 +162,9 @@ def walk_panels(panels, path):
         yield from walk_panels(panel.get("panels"), where)
 
 
-def check_dashboard(path, problems, exprs, uids):
+def check_dashboard(path, problems, exprs, uids, panel_names):
+    """Checks one dashboard; collects its (where, expr) pairs and, per panel
+    title, the metric and alert names its queries use."""
     where = path.name
     try:
         dashboard = json.loads(path.read_text())
@@ -218,7 +248,24 @@ def check_dashboard(path, problems, exprs, uids):
             if not expr or not expr.strip():
                 problems.add(twhere, "no PromQL expr")
                 continue
-            exprs.append((twhere, substitute(expr, values, twhere, problems)))
+            expr = substitute(expr, values, twhere, problems)
+            exprs.append((twhere, expr))
+            names = panel_names.setdefault((path.name, panel.get("title")), set())
+            names |= metric_names(expr) | alert_names(expr)
+
+
+def check_required_panels(panel_names, files, problems):
+    checked = {path.name for path in files}
+    for dashboard, panels in REQUIRED_PANELS.items():
+        if dashboard not in checked:
+            continue
+        for title, wanted in panels.items():
+            used = panel_names.get((dashboard, title))
+            if used is None:
+                problems.add(dashboard, f"panel {title!r} missing (REQUIRED_PANELS)")
+            elif not wanted <= used:
+                problems.add(f"{dashboard} > panel {title!r}",
+                             f"queries do not use {', '.join(sorted(wanted - used))} (REQUIRED_PANELS)")
 
 
 def run_promtool(promtool, exprs, problems):
@@ -338,9 +385,10 @@ def main(argv):
 
     problems = Problems()
     allowed = read_allowed(metrics_file, problems)
-    exprs, uids = [], {}
+    exprs, uids, panel_names = [], {}, {}
     for path in files:
-        check_dashboard(path, problems, exprs, uids)
+        check_dashboard(path, problems, exprs, uids, panel_names)
+    check_required_panels(panel_names, files, problems)
 
     if skip_promtool:
         print("check_dashboards: --skip-promtool: PromQL not parsed")
@@ -360,6 +408,10 @@ def main(argv):
     if rules_file.exists():
         text = rules_file.read_text()
         recorded = set(re.findall(r"^\s*- record:\s*(\S+)\s*$", text, re.M))
+        alerts = set(re.findall(r"^\s*- alert:\s*(\S+)\s*$", text, re.M))
+        for where, expr in exprs:
+            for name in sorted(alert_names(expr) - alerts):
+                problems.add(where, f"alert {name!r} is not an alert of {rules_file.name}")
         for name in sorted(n for n in allowed if ":" in n):
             if name not in recorded:
                 problems.add(metrics_file.name, f"recording rule {name!r} is not recorded in {rules_file.name}")

@@ -153,20 +153,38 @@ std::optional<int> Process::wait_exit(std::chrono::milliseconds timeout) {
   return status_;
 }
 
+namespace {
+
+// The port a child started on port 0 reports on stderr (the first group of `listening`).
+int listening_port(Process& process, const std::regex& listening, const std::string& what) {
+  int port = 0;
+  bool started = wait_until([&] {
+    std::string out = process.output();
+    std::smatch match;
+    if (!std::regex_search(out, match, listening)) return false;
+    port = std::stoi(match[1]);
+    return true;
+  });
+  if (!started) throw std::runtime_error(what + " did not start:\n" + process.output());
+  return port;
+}
+
+}  // namespace
+
 Exporter::Exporter(const std::string& config_file, std::vector<std::string> extra_args) {
   std::vector<std::string> args = {"--config.file=" + config_file, "--web.listen-address=127.0.0.1:0",
                                    "--log.level=debug"};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   process_ = std::make_unique<Process>(exporter_binary(), args);
-  std::smatch match;
   static const std::regex kListening(R"(msg=listening .*port=(\d+))");
-  bool started = wait_until([&] {
-    std::string out = process_->output();
-    if (!std::regex_search(out, match, kListening)) return false;
-    port_ = std::stoi(match[1]);
-    return true;
-  });
-  if (!started) throw std::runtime_error("exporter did not start:\n" + process_->output());
+  port_ = listening_port(*process_, kListening, "exporter");
+}
+
+Simulator::Simulator(const std::string& scenario_file) {
+  process_ = std::make_unique<Process>(
+      simulator_binary(), std::vector<std::string>{"--scenario=" + scenario_file, "--web.listen-address=127.0.0.1:0"});
+  static const std::regex kListening(R"(listening.* address=127\.0\.0\.1:(\d+))");
+  port_ = listening_port(*process_, kListening, "upgrade_simulator");
 }
 
 std::pair<int, std::string> Exporter::get(const std::string& path) const {

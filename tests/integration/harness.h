@@ -87,6 +87,19 @@ class Exporter {
   std::pair<std::string, std::string> auth_;
 };
 
+// Runs the built upgrade_simulator with `scenario_file` on a free loopback port
+// (at --speed=1, so its timestamps and durations are wall-clock ones).
+class Simulator {
+ public:
+  explicit Simulator(const std::string& scenario_file);
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  Process& process() { return *process_; }
+
+ private:
+  std::unique_ptr<Process> process_;
+  int port_ = 0;
+};
+
 // The part of `output` from the first AddressSanitizer, LeakSanitizer,
 // UndefinedBehaviorSanitizer or ThreadSanitizer report on; empty when none.
 std::string sanitizer_report(const std::string& output);
@@ -183,7 +196,8 @@ std::optional<double> find_value(const std::string& text, const std::string& nam
 std::size_t count_samples(const std::string& text, const std::string& name,
                           const std::map<std::string, std::string>& labels);
 
-// Paths of the built binaries and the source tree (from CMake).
+// Paths of the built binaries and the source tree (from CMake); simulator_binary()
+// is empty when the build has no upgrade_simulator.
 std::string exporter_binary();
 std::string simulator_binary();
 std::string testdata(const std::string& relative);

@@ -78,7 +78,7 @@ TEST(Routes, PagesApplicationsWithRawContinuationTokens) {
     }
   } while (!token.empty() && ++pages < 10);
   EXPECT_EQ(pages, 2);  // three pages
-  EXPECT_EQ(names.size(), 13u);
+  EXPECT_EQ(names.size(), 14u);
   EXPECT_TRUE(std::is_sorted(names.begin(), names.end()));
   EXPECT_EQ(std::set<std::string>(names.begin(), names.end()).size(), names.size());
 }
@@ -208,7 +208,7 @@ TEST(Routes, QumuloChecksTheBearerToken) {
   scenario.qumulo.bearer_token = "access-v1:t0ken";
   SimServer s(scenario);
   auto cli = s.client();
-  for (const char* path : {"/v3/upgrade/status", "/v1/shutdown/reboot/status"}) {
+  for (const char* path : {"/v3/upgrade/status", "/v1/shutdown/reboot/status", "/v2/upgrade/blocked"}) {
     auto none = cli.Get(path);
     EXPECT_EQ(none->status, 401) << path;
     EXPECT_EQ(json::parse(none->body)["error_class"], "http_unauthorized_error");
@@ -223,13 +223,28 @@ TEST(Routes, QumuloChecksTheBearerToken) {
 TEST(Routes, QumuloApiIsDownDuringTheReboot) {
   SimServer s(default_scenario());
   auto cli = s.client();
-  s.set_time(85s);
-  for (const char* path : {"/v3/upgrade/status", "/v1/version", "/v1/shutdown/reboot/status"})
+  s.set_time(160s);
+  for (const char* path : {"/v3/upgrade/status", "/v1/version", "/v1/shutdown/reboot/status", "/v2/upgrade/blocked"})
     EXPECT_EQ(cli.Get(path)->status, 503) << path;
-  s.set_time(95s);
+  s.set_time(170s);
   auto status = cli.Get("/v3/upgrade/status");
   EXPECT_EQ(status->status, 200);
   EXPECT_EQ(json::parse(status->body)["state"], "UPGRADE_STATE_REBOOTING");
+}
+
+TEST(Routes, QumuloSaysWhyUpgradesAreBlocked) {
+  SimServer s(default_scenario());
+  auto cli = s.client();
+  s.set_time(100s);  // PREPARED, commit blocked
+  auto blocked = cli.Get("/v2/upgrade/blocked");
+  ASSERT_TRUE(blocked);
+  EXPECT_EQ(blocked->status, 200);
+  EXPECT_EQ(blocked->get_header_value("Content-Type"), "application/json");
+  const std::string reason = "The cluster is degraded: the restriper is reprotecting data after a drive failure.";
+  EXPECT_EQ(json::parse(blocked->body),
+            (json{{"is_blocked", true}, {"cluster_degraded", true}, {"blocked_reason", reason}}));
+  s.set_time(5s);
+  EXPECT_EQ(json::parse(cli.Get("/v2/upgrade/blocked")->body)["is_blocked"], false);
 }
 
 TEST(Routes, QumuloPrepareAndCommit) {
@@ -264,6 +279,7 @@ TEST(Routes, EveryBodyParsesAsJson) {
                                     "/v3/upgrade/status",
                                     "/v2/upgrade/status",
                                     "/v1/shutdown/reboot/status",
+                                    "/v2/upgrade/blocked",
                                     "/v1/version"};
   for (const auto& o : scenario.objects) {
     switch (o.kind) {
@@ -313,6 +329,7 @@ TEST(Routes, InjectsBusyErrorAndTruncatedFaultsIntoProgressRequests) {
     EXPECT_EQ(error_code(res), "FABRIC_E_SERVICE_TOO_BUSY");
     EXPECT_EQ(cli.Get("/Applications?api-version=6.0")->status, 200);  // listings are left alone
     EXPECT_EQ(cli.Get("/v3/upgrade/status")->status, 503);
+    EXPECT_EQ(cli.Get("/v2/upgrade/blocked")->status, 503);
   }
   {
     SimServer s(faulty({FaultKind::error}));

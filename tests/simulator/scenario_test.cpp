@@ -78,6 +78,61 @@ qumulo: {bearer_token: secret, steps: [{state: REBOOTING, for: 40s, unreachable:
   EXPECT_EQ(s.qumulo.script.steps[0].unreachable, 10s);
 }
 
+TEST(Scenario, ReadsStallDiagnosisKeys) {
+  Scenario s = parse_scenario(R"(
+objects:
+  - kind: application
+    name: fabric:/a/held
+    policy: {failure_action: Manual, replica_set_check_timeout: 15m, health_check_retry: 4m}
+    steps:
+      - {state: RollingForwardInProgress, for: 1m, progress: 40}
+      - {state: RollingForwardInProgress, for: 10m, blocked_on: EnsurePartitionQuorum}
+qumulo: {steps: [{state: PREPARED, for: 90s, blocked: cluster degraded, degraded: true}, {state: IDLE, for: 1s}]}
+)",
+                              "t.yml");
+  const SfObject& app = s.objects.back();
+  EXPECT_EQ(app.policy.failure_action, "Manual");
+  EXPECT_EQ(app.policy.replica_set_check_timeout, 15min);
+  EXPECT_EQ(app.policy.health_check_retry, 4min);
+  EXPECT_EQ(app.script.steps[0].blocked_on, "");
+  EXPECT_EQ(app.script.steps[1].blocked_on, "EnsurePartitionQuorum");
+  EXPECT_EQ(s.qumulo.script.steps[0].blocked_reason, "cluster degraded");
+  EXPECT_TRUE(s.qumulo.script.steps[0].degraded);
+  EXPECT_EQ(s.qumulo.script.steps[1].blocked_reason, "");
+  EXPECT_FALSE(s.qumulo.script.steps[1].degraded);
+  EXPECT_EQ(parse_scenario("", "empty.yml").objects[0].policy.replica_set_check_timeout, std::nullopt);
+}
+
+TEST(Scenario, BlockedStepsNeedAWalkThatCanHold) {
+  auto step = [](const std::string& kind, const std::string& step_text) {
+    std::string name = kind == "application" ? "fabric:/x" : "x";
+    return error_of("objects: [{kind: " + kind + ", name: " + name + ", steps: [" + step_text + "]}]");
+  };
+  EXPECT_EQ(step("application", "{state: RollingForwardInProgress, for: 1s, blocked_on: EnsureAvailability}"), "");
+  EXPECT_EQ(step("compose_deployment", "{state: RollingBackInProgress, for: 1s, blocked_on: WaitForPrimarySwap}"), "");
+  EXPECT_NE(step("application", "{state: RollingForwardInProgress, for: 1s, blocked_on: EnsureQuorum}")
+                .find("blocked_on \"EnsureQuorum\" is not one of EnsureSeedNodeQuorum, EnsurePartitionQuorum"),
+            std::string::npos);
+  EXPECT_NE(step("application", "{state: RollingForwardPending, for: 1s, blocked_on: EnsureAvailability}")
+                .find("blocked_on needs state RollingForwardInProgress or RollingBackInProgress"),
+            std::string::npos);
+  EXPECT_NE(step("application",
+                 "{state: RollingForwardInProgress, for: 1s, progress: 5, blocked_on: EnsureAvailability}")
+                .find("a blocked_on step holds its progress"),
+            std::string::npos);
+  EXPECT_NE(step("application_resource", "{state: RollingForward, for: 1s, blocked_on: EnsureAvailability}")
+                .find("blocked_on belongs to cluster, application and compose_deployment steps"),
+            std::string::npos);
+  EXPECT_NE(error_of("qumulo: {steps: [{state: PREPARED, for: 1s, blocked: \"\"}]}").find("blocked needs a reason"),
+            std::string::npos);
+  EXPECT_NE(error_of("qumulo: {steps: [{state: PREPARED, for: 1s, blocked_on: EnsureAvailability}]}")
+                .find("unknown key \"blocked_on\" in a qumulo step"),
+            std::string::npos);
+  EXPECT_NE(step("application", "{state: RollingForwardInProgress, for: 1s, blocked: x}")
+                .find("unknown key \"blocked\" in a step"),
+            std::string::npos);
+}
+
 TEST(Scenario, ErrorsNameTheFileLineAndProblem) {
   EXPECT_EQ(error_of("objects:\n  - kind: application\n    name: fabric:/x\n    mod: Monitored\n"),
             "test.yml:4: unknown key \"mod\" in an object");

@@ -117,17 +117,21 @@ TEST(World, DomainsWalkInTheRuntimeOrderAndComplete) {
   EXPECT_EQ(done["NextUpgradeDomain"], "");
 }
 
-TEST(World, ApiVersionBelow82LeavesOutNewerFields) {
+TEST(World, ApiVersionBelow82LeavesOutNodeByNodeFields) {
   World w = world_of(kWalk);
   Json old = w.cluster_progress(5s, 6.0), recent = w.cluster_progress(5s, 8.2);
-  for (const char* field : {"UpgradeUnits", "CurrentUpgradeUnitsProgress", "IsNodeByNode", "HealthCheckElapsedTime",
-                            "HealthCheckPhase"}) {
+  for (const char* field : {"UpgradeUnits", "CurrentUpgradeUnitsProgress", "IsNodeByNode"}) {
     EXPECT_FALSE(old.contains(field)) << field;
+    EXPECT_TRUE(recent.contains(field)) << field;
+  }
+  // The 10.0 health-check fields come at every api-version (SFX asks with 8.2 and gets them).
+  for (const char* field : {"HealthCheckElapsedTime", "HealthCheckPhase"}) {
+    EXPECT_TRUE(old.contains(field)) << field;
     EXPECT_TRUE(recent.contains(field)) << field;
   }
 }
 
-TEST(World, StalledApplicationStaysStalled) {
+TEST(World, ManualUpgradeWaitsForAnOperator) {
   World w = default_world();
   std::string name = "fabric:/shop/checkout";
   Json early = app(w, 20s, name);
@@ -142,31 +146,171 @@ TEST(World, StalledApplicationStaysStalled) {
   EXPECT_EQ(app(w, 100h, name)["UpgradeDurationInMilliseconds"], "P4DT4H0M0S");
 }
 
-TEST(World, FailedHealthCheckRollsBack) {
+TEST(World, HealthCheckRetriesIntoRollback) {
   World w = default_world();
-  std::string name = "fabric:/shop/search";  // starts at 15s: forward 30s, failing check 20s, rollback 25s
-  Json checking = app(w, 55s, name);
+  std::string name = "fabric:/shop/search";  // retrying since 100s before start-up, 4m retry timeout: rollback at 140s
+  Json start = app(w, 0s, name, 6.0);  // the exporter's api-version for applications
+  EXPECT_EQ(start["UpgradeState"], "RollingForwardPending");
+  EXPECT_EQ(start["HealthCheckPhase"], "Retry");
+  EXPECT_EQ(start["HealthCheckElapsedTime"], "PT0H1M40S");
+  EXPECT_EQ(start["UpgradeDescription"]["MonitoringPolicy"]["HealthCheckRetryTimeoutInMilliseconds"], "PT0H4M0S");
+  EXPECT_EQ(start["UpgradeDescription"]["MonitoringPolicy"]["FailureAction"], "Rollback");
+  EXPECT_EQ(app(w, 20s, name)["HealthCheckElapsedTime"], "PT0H2M0S");  // half the retry timeout
+
+  Json checking = app(w, 100s, name);
   EXPECT_EQ(checking["UpgradeState"], "RollingForwardPending");
   EXPECT_EQ(checking["HealthCheckPhase"], "Retry");
+  EXPECT_EQ(checking["HealthCheckElapsedTime"], "PT0H3M20S");
   EXPECT_EQ(checking["HealthCheckRetryFlips"], 1);
-  EXPECT_FALSE(checking["UnhealthyEvaluations"].empty());
+  EXPECT_EQ(checking["UnhealthyEvaluations"], start["UnhealthyEvaluations"]);
   EXPECT_EQ(checking["FailureReason"], "None");
 
-  Json back = app(w, 70s, name);
+  Json back = app(w, 150s, name);
   EXPECT_EQ(back["UpgradeState"], "RollingBackInProgress");
   EXPECT_EQ(back["FailureReason"], "HealthCheck");
-  EXPECT_EQ(back["FailureTimestampUtc"], "2024-03-01T10:01:05.000Z");
+  EXPECT_EQ(back["FailureTimestampUtc"], "2024-03-01T10:02:20.000Z");
   EXPECT_EQ(back["UnhealthyEvaluations"][0]["HealthEvaluation"]["Kind"], "Services");
   EXPECT_EQ(back["UpgradeDomainProgressAtFailure"]["DomainName"], "UD_2");
   auto states = domain_states(back["UpgradeDomains"]);
   EXPECT_EQ(states.front(), "UD_1=InProgress");  // undoing the last completed domain
   EXPECT_EQ(states.back(), "UD_0=Completed");
 
-  Json done = app(w, 100s, name);
+  Json done = app(w, 180s, name);
   EXPECT_EQ(done["UpgradeState"], "RollingBackCompleted");
   EXPECT_EQ(done["FailureReason"], "HealthCheck");
   EXPECT_TRUE(done["UnhealthyEvaluations"].empty());
   for (const auto& d : done["UpgradeDomains"]) EXPECT_EQ(d["State"], "Pending");
+}
+
+// The node of the current domain that holds it, and its only pending check.
+struct Holder {
+  std::string node, phase, check, partition;
+};
+Holder holder_of(const Json& body) {
+  const Json& nodes = body["CurrentUpgradeDomainProgress"]["NodeUpgradeProgressList"];
+  if (nodes.empty() || nodes[0]["PendingSafetyChecks"].size() != 1) return {};
+  const Json& check = nodes[0]["PendingSafetyChecks"][0]["SafetyCheck"];
+  return {nodes[0]["NodeName"], nodes[0]["UpgradePhase"], check["Kind"], check.value("PartitionId", "")};
+}
+
+TEST(World, DomainHeldOnOnePartitionUntilItTimesOut) {
+  World w = default_world();
+  std::string name = "fabric:/shop/orders";  // held on UD_2 since 7m before start-up; 10m domain timeout
+  Json first = app(w, 0s, name, 6.0);
+  Holder held = holder_of(first);
+  EXPECT_EQ(held.node, "_Node_4");
+  EXPECT_EQ(held.phase, "PreUpgradeSafetyCheck");
+  EXPECT_EQ(held.check, "EnsurePartitionQuorum");
+  EXPECT_EQ(held.partition.size(), 36u);
+  const Json& other = first["CurrentUpgradeDomainProgress"]["NodeUpgradeProgressList"][1];
+  EXPECT_EQ(other["UpgradePhase"], "PreUpgradeSafetyCheck");  // waits with it
+  EXPECT_TRUE(other["PendingSafetyChecks"].empty());
+  EXPECT_EQ(first["UpgradeDescription"]["MonitoringPolicy"]["UpgradeDomainTimeoutInMilliseconds"], "PT0H10M0S");
+  EXPECT_EQ(first["UpgradeDescription"]["MonitoringPolicy"]["UpgradeTimeoutInMilliseconds"], "PT0H14M0S");
+  EXPECT_EQ(first["UpgradeDescription"]["UpgradeReplicaSetCheckTimeoutInSeconds"], 900);
+  EXPECT_EQ(first["UpgradeStatusDetails"], "Waiting for safety checks to pass.");
+
+  for (SimTime t : {SimTime(60s), SimTime(72s), SimTime(179s)}) {
+    Json a = app(w, t, name, 6.0);
+    Holder h = holder_of(a);
+    EXPECT_EQ(a["UpgradeState"], "RollingForwardInProgress");
+    EXPECT_EQ(a["UpgradeDomains"], first["UpgradeDomains"]);
+    EXPECT_EQ(h.node, held.node);
+    EXPECT_EQ(h.check, held.check);
+    EXPECT_EQ(h.partition, held.partition) << "the same partition throughout";
+    EXPECT_EQ(a["HealthCheckPhase"], "Invalid");
+  }
+  // 80% of the domain timeout at 60s, of the upgrade timeout at 72s.
+  EXPECT_EQ(app(w, 60s, name)["UpgradeDomainDurationInMilliseconds"], "PT0H8M0S");
+  EXPECT_EQ(app(w, 72s, name)["UpgradeDurationInMilliseconds"], "PT0H11M12S");
+
+  Json back = app(w, 190s, name);
+  EXPECT_EQ(back["UpgradeState"], "RollingBackInProgress");
+  EXPECT_EQ(back["FailureReason"], "UpgradeDomainTimeout");
+  EXPECT_EQ(back["FailureTimestampUtc"], "2024-03-01T10:03:00.000Z");
+  EXPECT_EQ(back["UpgradeDomainProgressAtFailure"]["DomainName"], "UD_2");
+  EXPECT_EQ(holder_of(Json{{"CurrentUpgradeDomainProgress", back["UpgradeDomainProgressAtFailure"]}}).partition,
+            held.partition);
+  EXPECT_EQ(app(w, 250s, name)["UpgradeState"], "RollingBackCompleted");
+}
+
+TEST(World, BlockedStepsHoldEveryKindOfWalk) {
+  World w = world_of(R"(
+nodes_per_domain: 2
+objects:
+  - kind: cluster
+    steps:
+      - {state: RollingForwardInProgress, for: 10s, progress: 40}
+      - {state: RollingForwardInProgress, for: 1m, blocked_on: EnsureSeedNodeQuorum}
+      - {state: RollingBackInProgress, for: 1m, blocked_on: WaitForPrimarySwap}
+  - kind: application
+    name: fabric:/by/node
+    mode: UnmonitoredDeferred
+    steps: [{state: RollingForwardInProgress, for: forever, blocked_on: EnsureAvailability}]
+  - kind: compose_deployment
+    name: held
+    steps: [{state: RollingForwardInProgress, for: forever, blocked_on: WaitForInbuildReplica}]
+)");
+  Holder seed = holder_of(w.cluster_progress(30s, 8.2));
+  EXPECT_EQ(seed.node, "_Node_4");
+  EXPECT_EQ(seed.check, "EnsureSeedNodeQuorum");
+  EXPECT_EQ(seed.partition, "") << "EnsureSeedNodeQuorum names no partition";
+
+  Json back = w.cluster_progress(100s, 8.2);
+  EXPECT_EQ(back["UpgradeState"], "RollingBackInProgress");
+  EXPECT_EQ(back["CurrentUpgradeDomainProgress"]["DomainName"], "1");
+  EXPECT_EQ(holder_of(back).check, "WaitForPrimarySwap");
+  EXPECT_EQ(holder_of(back).phase, "PreUpgradeSafetyCheck");
+  EXPECT_EQ(back["UpgradeDomainDurationInMilliseconds"], "PT0H0M30S");
+
+  Json by_node = app(w, 5min, "fabric:/by/node");
+  const Json& unit = by_node["CurrentUpgradeUnitsProgress"]["NodeUpgradeProgressList"];
+  ASSERT_EQ(unit.size(), 1u);
+  EXPECT_EQ(unit[0]["NodeName"], "_Node_0");
+  EXPECT_EQ(unit[0]["PendingSafetyChecks"][0]["SafetyCheck"]["Kind"], "EnsureAvailability");
+
+  Json compose = *w.compose_deployment_progress(5min, "held");
+  EXPECT_EQ(holder_of(compose).check, "WaitForInbuildReplica");
+  EXPECT_EQ(holder_of(compose).partition.size(), 36u);
+}
+
+TEST(World, UnhealthyStepsReportEvaluationsOfTwoKinds) {
+  World w = default_world();
+  auto kinds = [](const Json& evaluations) {
+    std::vector<std::string> out;
+    for (const auto& e : evaluations) out.push_back(e["HealthEvaluation"]["Kind"]);
+    return out;
+  };
+  Json cluster = w.cluster_progress(105s, 8.2);  // the cluster's failing health check, 100-115s
+  EXPECT_EQ(cluster["HealthCheckPhase"], "Retry");
+  EXPECT_EQ(kinds(cluster["UnhealthyEvaluations"]),
+            (std::vector<std::string>{"UpgradeDomainNodes", "DeltaNodesCheck"}));
+  EXPECT_EQ(cluster["UnhealthyEvaluations"][1]["HealthEvaluation"]["TotalCount"], 10);
+  EXPECT_EQ(kinds(app(w, 0s, "fabric:/shop/search")["UnhealthyEvaluations"]),
+            (std::vector<std::string>{"Services", "Event"}));
+
+  World unhealthy_compose = world_of(
+      "objects: [{kind: compose_deployment, name: c,"
+      " steps: [{state: RollingForwardPending, for: forever, unhealthy: true}]}]");
+  EXPECT_EQ(kinds(unhealthy_compose.compose_deployment_progress(1s, "c")->at("ApplicationUnhealthyEvaluations")),
+            (std::vector<std::string>{"Services", "Event"}));
+}
+
+TEST(World, ReplicaSetCheckTimeoutIsInfiniteUnlessSet) {
+  World w = world_of(R"(
+objects:
+  - {kind: application, name: fabric:/a/set, policy: {replica_set_check_timeout: 90s},
+     steps: [{state: RollingForwardInProgress, for: forever}]}
+  - {kind: application, name: fabric:/a/unset, steps: [{state: RollingForwardInProgress, for: forever}]}
+  - {kind: compose_deployment, name: c, policy: {replica_set_check_timeout: 2m},
+     steps: [{state: RollingForwardInProgress, for: forever}]}
+  - {kind: application_resource, name: r, policy: {replica_set_check_timeout: 10m30s},
+     steps: [{state: RollingForward, for: forever}]}
+)");
+  EXPECT_EQ(app(w, 1s, "fabric:/a/set")["UpgradeDescription"]["UpgradeReplicaSetCheckTimeoutInSeconds"], 90);
+  EXPECT_EQ(app(w, 1s, "fabric:/a/unset")["UpgradeDescription"]["UpgradeReplicaSetCheckTimeoutInSeconds"], 4294967295);
+  EXPECT_EQ(w.compose_deployment_progress(1s, "c")->at("UpgradeReplicaSetCheckTimeoutInSeconds"), 120);
+  EXPECT_EQ(w.application_resource_progress(1s, "r")->at("UpgradeReplicaSetCheckTimeoutInSeconds"), 630);
 }
 
 TEST(World, FailedUpgradeMarksItsUnitFailed) {
@@ -253,7 +397,8 @@ TEST(World, ComposeDeploymentGoesThroughItsStates) {
 }
 
 TEST(World, QumuloCyclesThroughEveryStateWithARebootOutage) {
-  World w = default_world();  // start 10s: PREPARING 40s, PREPARED 15s, COMMITTING 10s, COMMITTED 6s, REBOOTING 40s, IDLE 60s
+  // start 10s: PREPARING 40s, PREPARED 90s, COMMITTING 10s, COMMITTED 6s, REBOOTING 40s, IDLE 60s
+  World w = default_world();
   Json idle = w.qumulo_status(5s);
   EXPECT_EQ(idle, (Json{{"state", "UPGRADE_STATE_IDLE"}, {"progress", nullptr}, {"settings", nullptr}, {"error_info", nullptr}}));
   Json preparing = w.qumulo_status(30s);
@@ -261,20 +406,37 @@ TEST(World, QumuloCyclesThroughEveryStateWithARebootOutage) {
   EXPECT_EQ(preparing["progress"], 50);
   EXPECT_EQ(preparing["settings"]["target_version"], "7.2.0");
   EXPECT_EQ(w.qumulo_status(55s)["state"], "UPGRADE_STATE_PREPARED");
-  EXPECT_EQ(w.qumulo_status(70s)["state"], "UPGRADE_STATE_COMMITTING");
-  EXPECT_EQ(w.qumulo_status(78s)["state"], "UPGRADE_STATE_COMMITTED");
-  EXPECT_TRUE(w.qumulo_reachable(80s));
-  EXPECT_FALSE(w.qumulo_reachable(85s));  // the first 10s of REBOOTING
-  EXPECT_TRUE(w.qumulo_reachable(92s));
-  EXPECT_EQ(w.qumulo_status(92s)["state"], "UPGRADE_STATE_REBOOTING");
-  Json reboot = w.qumulo_reboot_status(92s);
+  EXPECT_EQ(w.qumulo_status(145s)["state"], "UPGRADE_STATE_COMMITTING");
+  EXPECT_EQ(w.qumulo_status(153s)["state"], "UPGRADE_STATE_COMMITTED");
+  EXPECT_TRUE(w.qumulo_reachable(155s));
+  EXPECT_FALSE(w.qumulo_reachable(160s));  // the first 10s of REBOOTING
+  EXPECT_TRUE(w.qumulo_reachable(167s));
+  EXPECT_EQ(w.qumulo_status(167s)["state"], "UPGRADE_STATE_REBOOTING");
+  Json reboot = w.qumulo_reboot_status(167s);
   EXPECT_EQ(reboot["state"], "REBOOT_IN_PROGRESS");
   EXPECT_EQ(reboot["rebooted_node_count"], 1);
-  EXPECT_EQ(w.qumulo_reboot_status(115s)["rebooted_node_count"], 3);
-  EXPECT_EQ(w.qumulo_status(130s)["state"], "UPGRADE_STATE_IDLE");
+  EXPECT_EQ(w.qumulo_reboot_status(190s)["rebooted_node_count"], 3);
+  EXPECT_EQ(w.qumulo_status(205s)["state"], "UPGRADE_STATE_IDLE");
   EXPECT_EQ(w.qumulo_version(30s)["revision_id"], "Qumulo Core 7.1.3");
-  EXPECT_EQ(w.qumulo_version(130s)["revision_id"], "Qumulo Core 7.2.0");
-  EXPECT_EQ(w.qumulo_reboot_status(130s)["state"], "REBOOT_IDLE");
+  EXPECT_EQ(w.qumulo_version(205s)["revision_id"], "Qumulo Core 7.2.0");
+  EXPECT_EQ(w.qumulo_reboot_status(205s)["state"], "REBOOT_IDLE");
+}
+
+TEST(World, QumuloCommitIsBlockedWhileTheClusterIsDegraded) {
+  World w = default_world();  // PREPARED 50-140s, blocked throughout
+  Json clear = {{"is_blocked", false}, {"cluster_degraded", false}, {"blocked_reason", ""}};
+  EXPECT_EQ(w.qumulo_blocked_status(30s), clear);
+  Json blocked = w.qumulo_blocked_status(100s);
+  EXPECT_EQ(blocked["is_blocked"], true);
+  EXPECT_EQ(blocked["cluster_degraded"], true);
+  EXPECT_EQ(blocked["blocked_reason"],
+            "The cluster is degraded: the restriper is reprotecting data after a drive failure.");
+  EXPECT_EQ(w.qumulo_status(100s)["state"], "UPGRADE_STATE_PREPARED");
+  EXPECT_EQ(w.qumulo_blocked_status(145s), clear);
+
+  World degraded_only = world_of("qumulo: {steps: [{state: IDLE, for: forever, degraded: true}]}");
+  EXPECT_EQ(degraded_only.qumulo_blocked_status(1s),
+            (Json{{"is_blocked", false}, {"cluster_degraded", true}, {"blocked_reason", ""}}));
 }
 
 TEST(World, QumuloErrorInfoComesFromTheStep) {
