@@ -114,6 +114,11 @@ int main(int argc, char** argv) {
   // memory back instead of keeping a high-water mark per thread.
   mallopt(M_ARENA_MAX, 2);
   mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+  // glibc sets up its allocator lazily, and two pollers making the first
+  // malloc_trim calls at once can race through that set-up (seen under
+  // AddressSanitizer, whose own malloc leaves glibc's untouched until then):
+  // do it here, before any thread exists.
+  malloc_trim(0);
   Flags flags = parse_flags(argc, argv);
   ue::Log::configure(flags.log_level, flags.log_format);
 
