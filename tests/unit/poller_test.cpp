@@ -44,13 +44,14 @@ std::string listing(const std::vector<App>& apps, const std::string& token = "")
 }
 std::string progress(const std::string& state) { return R"({"UpgradeState": ")" + state + R"("})"; }
 
-std::shared_ptr<const TargetConfig> target(const std::string& extra = "", int concurrency = 3) {
+std::shared_ptr<const TargetConfig> target(const std::string& extra = "", int concurrency = 3,
+                                           const std::string& collect = "applications") {
   Config config = parse_config(R"(
 targets:
   - name: sf
     type: service_fabric
     url: http://127.0.0.1:1
-    collect: [applications]
+    collect: [)" + collect + R"(]
     concurrency: )" + std::to_string(concurrency) + R"(
     poll_interval: 30s
     idle_poll_interval: 1h
@@ -297,16 +298,8 @@ TEST_F(PollerTest, AReloadThatDropsAKindRemovesItsSeriesAtOnce) {
   ASSERT_TRUE(exported("a"));
   ASSERT_TRUE(self_metric("upgrade_exporter_objects{kind=\"application\",target=\"sf\"} 1"));
 
-  Config config = parse_config(R"(
-targets:
-  - name: sf
-    type: service_fabric
-    url: http://127.0.0.1:1
-    collect: [cluster]
-)",
-                               "test.yml");
   upstream.set_json("/$/GetUpgradeProgress?api-version=8.2", progress("RollingForwardCompleted"));
-  poller->reconfigure(std::make_shared<const TargetConfig>(config.targets.at(0)));
+  poller->reconfigure(target("", 3, "cluster"));
   poller->poll_once();
   EXPECT_FALSE(exported("a")) << page();
   EXPECT_NE(page().find("upgrade_in_progress{target=\"sf\",kind=\"cluster\",name=\"sf\"} 0"), std::string::npos);
@@ -314,15 +307,7 @@ targets:
 }
 
 TEST_F(PollerTest, AKindTheTargetDoesNotServeIsAskedForAgainAfterTheIdleInterval) {
-  Config config = parse_config(R"(
-targets:
-  - name: sf
-    type: service_fabric
-    url: http://127.0.0.1:1
-    collect: [application_resources]
-)",
-                               "test.yml");
-  make_poller(std::make_shared<const TargetConfig>(config.targets.at(0)));
+  make_poller(target("", 3, "application_resources"));
   poller->poll_once();  // every path answers 404: the resource model is absent
   EXPECT_TRUE(self_metric("upgrade_exporter_target_up{target=\"sf\"} 1")) << "absent is not down";
   const std::size_t asked = upstream.requests().size();
