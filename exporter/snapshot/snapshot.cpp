@@ -57,6 +57,7 @@ ObjectState& Snapshot::record(Kind kind, const std::string& name, Upgrade upgrad
     object.last_transition = first_transition(upgrade, now_unix);
   else if (is_transition(object.upgrade, upgrade))
     object.last_transition = now_unix;
+  if (!inserted && object.upgrade.phase != upgrade.phase) object.phase_changed = now_unix;
   object.upgrade = std::move(upgrade);
   object.confirmed = now;
   object.revision = ++last_revision_;

@@ -20,6 +20,9 @@ using SteadyTime = std::chrono::steady_clock::time_point;
 struct ObjectState {
   Upgrade upgrade;
   double last_transition = 0;  // Unix seconds: when the upgrade last moved (is_transition)
+  // Unix seconds: when a read's phase last differed from the one before it;
+  // absent until that happens (a first read is no change of phase).
+  std::optional<double> phase_changed;
   // New at every record(): the renderer re-renders an object only when it moved.
   std::uint64_t revision = 0;
   SteadyTime confirmed{};      // last time a poll vouched for these values (read, or listed unchanged)
@@ -33,7 +36,8 @@ using ObjectKey = std::pair<Kind, std::string>;  // (kind, name)
 class Snapshot {
  public:
   // Stores a fresh read. The transition time is set at the first read
-  // (first_transition) and moves when is_transition says the read differs.
+  // (first_transition) and moves when is_transition says the read differs;
+  // phase_changed moves when the normalized phase does.
   ObjectState& record(Kind kind, const std::string& name, Upgrade upgrade, double now_unix, SteadyTime now);
 
   ObjectState* find(Kind kind, const std::string& name);
