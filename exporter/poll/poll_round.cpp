@@ -39,7 +39,8 @@ RoundResult PollRound::run() {
   }
   if (!tools_.watch.watch(transports_)) return result;  // stopping
   fetchers_.reserve(transports_.size());
-  for (auto& transport : transports_) fetchers_.emplace_back(*transport, tools_.metrics, state_.memo, load_);
+  for (auto& transport : transports_)
+    fetchers_.emplace_back(*transport, tools_.metrics, state_.memo, load_, tools_.clock);
 
   for (Kind kind : target_.collect) {
     if (tools_.watch.closed()) break;

@@ -111,7 +111,17 @@ void TargetMetrics::request(std::string_view name, double seconds) {
   e.duration->Observe(seconds);
 }
 
-void TargetMetrics::error(std::string_view name, Reason reason) { endpoint(name).errors.at(reason)->Increment(); }
+void TargetMetrics::error(std::string_view name, Reason reason, double now_unix) {
+  endpoint(name).errors.at(reason)->Increment();
+  std::lock_guard lock(mutex_);
+  // Workers fail in any order; the latest time wins, so the status page never shows an older error as the last.
+  if (!last_error_ || now_unix >= last_error_->time) last_error_ = LastError{std::string(name), reason, now_unix};
+}
+
+std::optional<LastError> TargetMetrics::last_error() const {
+  std::lock_guard lock(mutex_);
+  return last_error_;
+}
 
 void TargetMetrics::set_up(bool up) { up_->Set(up ? 1 : 0); }
 

@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -15,6 +16,7 @@
 #include <prometheus/registry.h>
 
 #include "model/upgrade.h"
+#include "snapshot/fleet_view.h"  // LastError
 
 namespace ue {
 
@@ -24,13 +26,16 @@ class SelfMetrics;
 class TargetMetrics {
  public:
   void request(std::string_view endpoint, double seconds);
-  void error(std::string_view endpoint, Reason reason);
+  // Counts a failed request and remembers it as the last error, as of `now_unix`.
+  void error(std::string_view endpoint, Reason reason, double now_unix);
   void set_up(bool up);
   void poll_finished(double seconds, bool success, double now_unix);
   void set_objects(Kind kind, double count);
   void dropped(Kind kind, double count);
   // Removes the series of a kind the target no longer collects.
   void forget_kind(Kind kind);
+  // The most recent failed request; absent until one fails.
+  std::optional<LastError> last_error() const;
 
  private:
   friend class SelfMetrics;
@@ -43,13 +48,14 @@ class TargetMetrics {
 
   SelfMetrics* owner_ = nullptr;
   std::string target_;
-  std::mutex mutex_;  // endpoints_ is filled lazily from the poller's worker threads
+  mutable std::mutex mutex_;  // endpoints_ is filled lazily from the poller's worker threads; guards last_error_
   std::map<std::string, Endpoint, std::less<>> endpoints_;
   prometheus::Gauge* up_ = nullptr;
   prometheus::Gauge* poll_duration_ = nullptr;
   prometheus::Gauge* last_success_ = nullptr;
   std::map<Kind, prometheus::Gauge*> objects_;
   std::map<Kind, prometheus::Counter*> dropped_;
+  std::optional<LastError> last_error_;
 };
 
 class SelfMetrics {

@@ -7,6 +7,7 @@
 #include <map>
 #include <string>
 
+#include "poll/clock.h"
 #include "poll/self_metrics.h"
 #include "poll/upstream.h"
 #include "sources/source.h"
@@ -32,11 +33,14 @@ using Memo = std::map<std::string, std::string, std::less<>>;
 
 class UpstreamFetcher final : public Fetcher {
  public:
-  UpstreamFetcher(Transport& transport, TargetMetrics& metrics, Memo& memo, GatewayLoad& load)
-      : transport_(transport), metrics_(metrics), memo_(memo), load_(load) {}
+  // `clock` dates the errors the metrics remember (TargetMetrics::last_error).
+  UpstreamFetcher(Transport& transport, TargetMetrics& metrics, Memo& memo, GatewayLoad& load, const Clock& clock)
+      : transport_(transport), metrics_(metrics), memo_(memo), load_(load), clock_(clock) {}
 
   std::string get_body(std::string_view endpoint, const std::string& path_and_query, bool feature_probe) override;
-  void count_error(std::string_view endpoint, Reason reason) override { metrics_.error(endpoint, reason); }
+  void count_error(std::string_view endpoint, Reason reason) override {
+    metrics_.error(endpoint, reason, clock_.unix_now());
+  }
   std::string& memo(std::string_view key) override;
 
  private:
@@ -44,6 +48,7 @@ class UpstreamFetcher final : public Fetcher {
   TargetMetrics& metrics_;
   Memo& memo_;
   GatewayLoad& load_;
+  const Clock& clock_;
 };
 
 }  // namespace ue
