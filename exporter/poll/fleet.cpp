@@ -75,6 +75,14 @@ std::vector<std::shared_ptr<const TargetSamples>> Fleet::samples() const {
   return out;
 }
 
+std::vector<std::shared_ptr<const TargetView>> Fleet::view() const {
+  std::lock_guard lock(mutex_);
+  std::vector<std::shared_ptr<const TargetView>> out;
+  out.reserve(entries_.size());
+  for (const Entry& e : entries_) out.push_back(e.poller->view());
+  return out;
+}
+
 void Fleet::stop() {
   std::vector<Entry> all;
   {

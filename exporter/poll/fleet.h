@@ -21,6 +21,8 @@ class Fleet {
 
   void apply(const Config& config);
   std::vector<std::shared_ptr<const TargetSamples>> samples() const;
+  // Every target's view, in configuration order.
+  std::vector<std::shared_ptr<const TargetView>> view() const;
   void stop();
 
  private:

@@ -10,6 +10,25 @@
 #include "poll/poll_round.h"
 
 namespace ue {
+namespace {
+
+// What a view says of the target's configuration.
+std::shared_ptr<TargetView> configured_view(const TargetConfig& config) {
+  auto view = std::make_shared<TargetView>();
+  view->name = config.name;
+  view->type = config.type;
+  view->poll_interval = std::chrono::duration<double>(config.settings.poll_interval).count();
+  return view;
+}
+
+// The target as known before its first poll: configured, nothing read yet.
+std::shared_ptr<const TargetView> unpolled_view(const TargetConfig& config) {
+  auto view = configured_view(config);
+  for (Kind kind : config.collect) view->objects_per_kind.emplace_back(kind, 0);
+  return view;
+}
+
+}  // namespace
 
 TargetPoller::TargetPoller(std::shared_ptr<const TargetConfig> config, SelfMetrics& metrics,
                            std::function<void()> on_render, Upstream& upstream, const Clock& clock)
@@ -19,7 +38,8 @@ TargetPoller::TargetPoller(std::shared_ptr<const TargetConfig> config, SelfMetri
       upstream_(upstream),
       clock_(clock),
       config_(std::move(config)),
-      samples_(std::make_shared<TargetSamples>()) {}
+      samples_(std::make_shared<TargetSamples>()),
+      view_(unpolled_view(*config_)) {}
 
 TargetPoller::~TargetPoller() { stop(); }
 
@@ -54,6 +74,11 @@ std::shared_ptr<const TargetSamples> TargetPoller::samples() const {
   return samples_;
 }
 
+std::shared_ptr<const TargetView> TargetPoller::view() const {
+  std::lock_guard lock(mutex_);
+  return view_;
+}
+
 bool TargetPoller::sleep_until(SteadyTime when) {
   std::unique_lock lock(mutex_);
   wake_.wait_until(lock, when, [&] { return stopping_ || reconfigured_; });
@@ -85,16 +110,19 @@ void TargetPoller::poll_once() {
   }
   forget_uncollected_kinds(*config);
   state_.snapshot.expire(clock_.now(), settings.max_staleness);
-  publish();
+  const double poll_duration = std::chrono::duration<double>(clock_.now() - started).count();
+  // Up is about reaching the API; a poll that also left objects unread is not "fully successful".
+  const bool success = result.up && result.unread == 0;
+  const double finished = clock_.unix_now();
+  if (success) last_success_ = finished;
+  publish(*config, result.up, poll_duration);
 
   // The self-metrics go live at once while the samples wait for the next page,
   // which another target's poll may render: samples first, so a page never
   // says a poll succeeded without holding what that poll read.
   for (Kind kind : config->collect) metrics_.set_objects(kind, static_cast<double>(state_.snapshot.count(kind)));
   metrics_.set_up(result.up);
-  // Up is about reaching the API; a poll that also left objects unread is not "fully successful".
-  metrics_.poll_finished(std::chrono::duration<double>(clock_.now() - started).count(),
-                         result.up && result.unread == 0, clock_.unix_now());
+  metrics_.poll_finished(poll_duration, success, finished);
   if (on_render_) on_render_();
   malloc_trim(0);  // what the poll parsed and freed goes back to the system now, not at the next high-water mark
 }
@@ -107,10 +135,19 @@ void TargetPoller::forget_uncollected_kinds(const TargetConfig& config) {
   }
 }
 
-void TargetPoller::publish() {
+void TargetPoller::publish(const TargetConfig& config, bool up, double poll_duration) {
   auto rendered = std::make_shared<const TargetSamples>(render_target(name_, state_.snapshot, samples().get()));
+  auto view = configured_view(config);
+  view->polled = true;
+  view->up = up;
+  view->last_success = last_success_;
+  view->last_poll_duration = poll_duration;
+  view->last_error = metrics_.last_error();
+  for (Kind kind : config.collect) view->objects_per_kind.emplace_back(kind, state_.snapshot.count(kind));
+  view->objects = view_objects(state_.snapshot, this->view().get());
   std::lock_guard lock(mutex_);
   samples_ = std::move(rendered);
+  view_ = std::move(view);
 }
 
 }  // namespace ue

@@ -359,5 +359,59 @@ TEST(ListingPlan, SaysWhatIsGoneDueAndVouchedFor) {
   EXPECT_EQ(vouched_names, std::vector<std::string>{"idle"});
 }
 
+TEST_F(PollerTest, TheViewBeforeAnyPollSaysSo) {
+  make_poller();
+  const auto view = poller->view();
+  EXPECT_EQ(view->name, "sf");
+  EXPECT_FALSE(view->polled);
+  EXPECT_FALSE(view->last_success);
+  EXPECT_TRUE(view->objects.empty());
+  EXPECT_EQ(view->poll_interval, 30);
+  ASSERT_EQ(view->objects_per_kind.size(), 1u);
+  EXPECT_EQ(view->objects_per_kind[0], (std::pair<Kind, std::size_t>{Kind::application, 0}));
+}
+
+TEST_F(PollerTest, EachPollPublishesAViewThatSharesTheObjectsItDidNotRead) {
+  make_poller();
+  serve({{"idle"}, {"moving", "Upgrading"}});
+  upstream.set_json(progress_path("moving"), progress("RollingForwardInProgress"));
+  poller->poll_once();
+  const auto first = poller->view();
+  EXPECT_TRUE(first->polled);
+  EXPECT_TRUE(first->up);
+  EXPECT_EQ(first->last_success, clock.unix_now());
+  EXPECT_FALSE(first->last_error);
+  ASSERT_EQ(first->objects.size(), 2u);
+  EXPECT_EQ(first->objects_per_kind[0].second, 2u);
+
+  clock.advance(30s);
+  poller->poll_once();
+  const auto second = poller->view();
+  ASSERT_EQ(second->objects.size(), 2u);
+  EXPECT_EQ(second->objects[0]->name, "fabric:/idle");
+  EXPECT_EQ(second->objects[0], first->objects[0]) << "listed unchanged: not read, not copied";
+  EXPECT_NE(second->objects[1], first->objects[1]) << "upgrading: read again";
+  EXPECT_EQ(second->last_success, clock.unix_now());
+}
+
+TEST_F(PollerTest, TheViewCarriesTheLastErrorAndTheLastSuccessOutlivesAFailedPoll) {
+  make_poller();
+  serve({{"a"}});
+  poller->poll_once();
+  const double succeeded_at = clock.unix_now();
+
+  clock.advance(30s);
+  upstream.set(list_path(), {500, "oops"});
+  poller->poll_once();
+  const auto view = poller->view();
+  EXPECT_FALSE(view->up);
+  EXPECT_EQ(view->last_success, succeeded_at);
+  ASSERT_TRUE(view->last_error);
+  EXPECT_EQ(view->last_error->endpoint, "applications_list");
+  EXPECT_EQ(view->last_error->reason, Reason::http_status);
+  EXPECT_EQ(view->last_error->time, clock.unix_now());
+  EXPECT_EQ(view->objects.size(), 1u) << "a failed listing removes nothing";
+}
+
 }  // namespace
 }  // namespace ue
