@@ -11,13 +11,13 @@ bool is_hex_digit(char c) { return (c >= '0' && c <= '9') || (c >= 'A' && c <= '
 
 bool is_alpha_or_digit(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 
+bool is_unreserved(char c) { return is_alpha_or_digit(c) || c == '-' || c == '.' || c == '_' || c == '~'; }
+
 // RFC 3986: pchar = unreserved / pct-encoded / sub-delims / ":" / "@"; this
 // is every part of it but pct-encoded.
 bool is_literal_pchar(char c) {
-  constexpr std::string_view kUnreservedPunctuation = "-._~";
   constexpr std::string_view kSubDelims = "!$&'()*+,;=";
-  return is_alpha_or_digit(c) || kUnreservedPunctuation.find(c) != std::string_view::npos ||
-         kSubDelims.find(c) != std::string_view::npos || c == ':' || c == '@';
+  return is_unreserved(c) || kSubDelims.find(c) != std::string_view::npos || c == ':' || c == '@';
 }
 
 // True when raw[i] is the '%' of a "%XX" pct-encoding.
@@ -57,6 +57,10 @@ std::string escape_path_segment(std::string_view raw) {
   return percent_encode_unless(raw, [](std::string_view text, std::size_t i) {
     return is_literal_pchar(text[i]) || starts_pct_encoding(text, i);
   });
+}
+
+std::string escape_query_value(std::string_view raw) {
+  return percent_encode_unless(raw, [](std::string_view text, std::size_t i) { return is_unreserved(text[i]); });
 }
 
 }  // namespace ue

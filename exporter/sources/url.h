@@ -1,6 +1,7 @@
-// Upstream text placed into request URLs. Two rules: a continuation token goes
-// back as received (only what would break the request line is encoded); an
-// object's Id or name becomes exactly one RFC 3986 path segment.
+// Text placed into URLs. Two rules for upstream requests: a continuation token
+// goes back as received (only what would break the request line is encoded);
+// an object's Id or name becomes exactly one RFC 3986 path segment. And one
+// for the status page's own links: a query value is fully encoded.
 #pragma once
 
 #include <string>
@@ -21,5 +22,10 @@ std::string request_safe(std::string_view raw);
 // and must not be escaped twice. Any other '%' becomes "%25". Resource and
 // compose names follow the same rule, so a name holding "%41" is sent as that escape.
 std::string escape_path_segment(std::string_view raw);
+
+// `raw` as one value of a URL query: every byte but RFC 3986 unreserved
+// (letters, digits, "-._~") is percent-encoded, '%', '&', '=', '+' and ','
+// included, so any text decodes back to itself.
+std::string escape_query_value(std::string_view raw);
 
 }  // namespace ue

@@ -1,0 +1,159 @@
+// The status filters: what a query string parses into, what it refuses, that
+// the page's links give the same query back, and the two judgements the
+// renderers make of an object (stalled, notable).
+#include <gtest/gtest.h>
+
+#include "render/status_query.h"
+
+namespace ue {
+namespace {
+
+using Params = std::multimap<std::string, std::string>;
+
+StatusQuery parse(const Params& params) {
+  std::string error;
+  std::optional<StatusQuery> query = parse_status_query(params, error);
+  EXPECT_TRUE(query) << error;
+  return query.value_or(StatusQuery{});
+}
+
+std::string parse_error(const Params& params) {
+  std::string error;
+  EXPECT_FALSE(parse_status_query(params, error));
+  return error;
+}
+
+// The parameters of a query string, decoded as httplib decodes them.
+Params decode(const std::string& query) {
+  const auto unescape = [](std::string_view text) {
+    std::string out;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      if (text[i] == '%' && i + 2 < text.size()) {
+        out += static_cast<char>(std::stoi(std::string(text.substr(i + 1, 2)), nullptr, 16));
+        i += 2;
+      } else {
+        out += text[i];
+      }
+    }
+    return out;
+  };
+  Params params;
+  std::size_t start = 0;
+  while (start < query.size()) {
+    std::size_t end = query.find('&', start);
+    if (end == std::string::npos) end = query.size();
+    const std::string pair = query.substr(start, end - start);
+    const std::size_t eq = pair.find('=');
+    EXPECT_NE(eq, std::string::npos) << pair;
+    params.emplace(unescape(pair.substr(0, eq)), unescape(pair.substr(eq + 1)));
+    start = end + 1;
+  }
+  return params;
+}
+
+ObjectView object(Kind kind, Phase phase, double last_transition = 0, std::optional<double> phase_changed = {}) {
+  ObjectView view;
+  view.kind = kind;
+  view.name = "x";
+  view.upgrade.phase = phase;
+  view.last_transition = last_transition;
+  view.phase_changed = phase_changed;
+  return view;
+}
+
+TEST(StatusQuery, NoParametersIsTheDefault) {
+  StatusQuery query = parse({});
+  EXPECT_TRUE(query.unfiltered());
+  EXPECT_TRUE(query.refresh);
+  EXPECT_EQ(query.to_query_string(), "");
+}
+
+TEST(StatusQuery, ParametersRepeatOrHoldCommaSeparatedValues) {
+  StatusQuery query = parse({{"kind", "application,cluster"}, {"kind", "qumulo"}, {"phase", "failed"},
+                             {"phase", "rolling_back,failed"}, {"target", "a"}, {"target", "b"}});
+  EXPECT_EQ(query.kinds, (std::vector<Kind>{Kind::application, Kind::cluster, Kind::qumulo}));
+  EXPECT_EQ(query.phases, (std::vector<Phase>{Phase::failed, Phase::rolling_back})) << "each value once";
+  EXPECT_EQ(query.targets, (std::vector<std::string>{"a", "b"}));
+  EXPECT_FALSE(query.unfiltered());
+}
+
+TEST(StatusQuery, ATargetNameWithACommaStillMatches) {
+  StatusQuery query = parse({{"target", "eu,west"}});
+  EXPECT_TRUE(query.matches_target("eu,west"));
+  EXPECT_TRUE(query.matches_target("eu"));
+  EXPECT_FALSE(query.matches_target("east"));
+}
+
+TEST(StatusQuery, EmptyValuesAndUnknownParametersAreIgnored) {
+  StatusQuery query = parse({{"kind", ""}, {"target", ""}, {"utm_source", "mail"}, {"phase", "failed,"}});
+  EXPECT_TRUE(query.kinds.empty());
+  EXPECT_TRUE(query.targets.empty());
+  EXPECT_EQ(query.phases, std::vector<Phase>{Phase::failed});
+}
+
+TEST(StatusQuery, RefreshZeroPauses) {
+  EXPECT_FALSE(parse({{"refresh", "0"}}).refresh);
+  EXPECT_TRUE(parse({{"refresh", "1"}}).refresh);
+  EXPECT_EQ(parse({{"refresh", "0"}}).to_query_string(), "refresh=0");
+}
+
+TEST(StatusQuery, AnUnknownKindOrPhaseIsAnErrorNamingIt) {
+  EXPECT_EQ(parse_error({{"kind", "application,aplication"}}),
+            "unknown kind \"aplication\", expected one of cluster, cluster_config, application, "
+            "application_resource, compose_deployment, qumulo");
+  EXPECT_EQ(parse_error({{"phase", "Failed"}}),
+            "unknown phase \"Failed\", expected one of idle, rolling_forward, rolling_back, completed, rolled_back, "
+            "failed");
+  const std::string hostile = parse_error({{"kind", "a\nb\"<"}});
+  EXPECT_EQ(hostile.find('\n'), std::string::npos) << "one line: " << hostile;
+}
+
+TEST(StatusQuery, QueryStringEncodesAnyTargetNameAndRoundTrips) {
+  StatusQuery query;
+  query.targets = {"prod west", "a&b=c", "100%", "x+y", "é</script>", "eu,west"};
+  query.kinds = {Kind::compose_deployment};
+  query.phases = {Phase::rolled_back, Phase::idle};
+  query.refresh = false;
+  const std::string text = query.to_query_string();
+  EXPECT_EQ(text.find_first_of(" <>\"+,"), std::string::npos) << text;
+  EXPECT_NE(text.find("target=a%26b%3Dc"), std::string::npos) << text;
+  StatusQuery back = parse(decode(text));
+  EXPECT_EQ(back.to_query_string(), text);
+  EXPECT_EQ(back.kinds, query.kinds);
+  EXPECT_EQ(back.phases, query.phases);
+  EXPECT_FALSE(back.refresh);
+  for (const std::string& target : query.targets) EXPECT_TRUE(back.matches_target(target)) << target;
+}
+
+TEST(StatusQuery, MatchesKindAndPhase) {
+  StatusQuery query;
+  query.kinds = {Kind::application};
+  query.phases = {Phase::failed};
+  EXPECT_TRUE(query.matches(object(Kind::application, Phase::failed)));
+  EXPECT_FALSE(query.matches(object(Kind::cluster, Phase::failed)));
+  EXPECT_FALSE(query.matches(object(Kind::application, Phase::completed)));
+  EXPECT_TRUE(StatusQuery{}.matches(object(Kind::qumulo, Phase::idle)));
+}
+
+TEST(StatusJudgement, StalledIsInProgressWithNoTransitionForLongerThanTheWindow) {
+  EXPECT_FALSE(is_stalled(object(Kind::cluster, Phase::rolling_forward, 1000), 1000 + 1800, 1800)) << "not longer";
+  EXPECT_TRUE(is_stalled(object(Kind::cluster, Phase::rolling_forward, 1000), 1000 + 1801, 1800));
+  EXPECT_TRUE(is_stalled(object(Kind::cluster, Phase::rolling_back, 1000), 1000 + 1801, 1800));
+  EXPECT_FALSE(is_stalled(object(Kind::cluster, Phase::failed, 1000), 1000 + 9999, 1800)) << "not in progress";
+  EXPECT_FALSE(is_stalled(object(Kind::cluster, Phase::idle, 1000), 1000 + 9999, 1800));
+}
+
+TEST(StatusJudgement, NotableIsInProgressFailedRolledBackOrARecentPhaseChange) {
+  const double now = 1'000'000;
+  EXPECT_TRUE(is_notable(object(Kind::application, Phase::rolling_forward), now));
+  EXPECT_TRUE(is_notable(object(Kind::application, Phase::rolling_back), now));
+  EXPECT_TRUE(is_notable(object(Kind::application, Phase::failed), now));
+  EXPECT_TRUE(is_notable(object(Kind::application, Phase::rolled_back), now));
+  EXPECT_FALSE(is_notable(object(Kind::application, Phase::completed), now));
+  EXPECT_FALSE(is_notable(object(Kind::application, Phase::idle), now));
+  EXPECT_TRUE(is_notable(object(Kind::application, Phase::completed, 0, now - kRecentPhaseChange), now));
+  EXPECT_FALSE(is_notable(object(Kind::application, Phase::completed, 0, now - kRecentPhaseChange - 1), now));
+}
+
+}  // namespace
+}  // namespace ue
