@@ -47,4 +47,11 @@ std::string_view reason_name(Reason reason) {
   return "connect";
 }
 
+std::optional<double> estimated_completion(const Upgrade& u) {
+  if (in_progress(u.phase) && u.progress_ratio && *u.progress_ratio > 0 && *u.progress_ratio < 1 && u.start_time &&
+      u.duration)
+    return *u.start_time + *u.duration / *u.progress_ratio;
+  return std::nullopt;
+}
+
 }  // namespace ue

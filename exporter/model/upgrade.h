@@ -125,6 +125,10 @@ struct Upgrade {
   std::vector<std::pair<std::string_view, std::string>> info;
 };
 
+// The naive linear forecast of when an upgrade in progress ends: start time +
+// elapsed duration ÷ progress ratio, while 0 < progress < 1; absent otherwise.
+std::optional<double> estimated_completion(const Upgrade& u);
+
 // Why an upstream request failed: the `reason` label of request_errors_total.
 enum class Reason { connect, timeout, tls, http_status, parse, schema, too_large };
 inline constexpr std::array<Reason, 7> kAllReasons = {Reason::connect, Reason::timeout, Reason::tls,

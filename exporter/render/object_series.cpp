@@ -92,10 +92,7 @@ void render_object(SampleWriter& w, Kind kind, const ObjectState& object) {
   add_optional(w, Family::health_check_elapsed, u.health_check_elapsed);
   add_optional(w, Family::health_check_retry_flips, u.health_check_retry_flips);
   w.add_labels(Family::info, 1, u.info.begin(), u.info.end());
-  if (in_progress(u.phase) && u.progress_ratio && *u.progress_ratio > 0 && *u.progress_ratio < 1 && u.start_time &&
-      u.duration) {
-    w.add(Family::estimated_completion, *u.start_time + *u.duration / *u.progress_ratio);
-  }
+  add_optional(w, Family::estimated_completion, estimated_completion(u));
   w.add(Family::last_transition, object.last_transition);
   add_optional(w, Family::config_progress_status, u.config_progress_status);
   if (u.reboot) {

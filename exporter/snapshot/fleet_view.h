@@ -53,6 +53,8 @@ struct ReloadResult {
 };
 
 struct FleetView {
+  std::string version;    // the exporter's build (upgrade_exporter_build_info): UE_VERSION
+  std::string revision;   // UE_REVISION
   double generated = 0;   // Unix seconds: when this view was assembled
   double started = 0;     // Unix seconds: when the exporter started
   std::optional<ReloadResult> last_reload;

@@ -2,7 +2,9 @@
 // calendar math the timestamps need; see time_formats.h.
 #include "sources/time_formats.h"
 
+#include <cmath>
 #include <cstddef>
+#include <cstdio>
 
 #include "sources/schema_error.h"
 
@@ -20,6 +22,19 @@ long long days_from_civil(long long y, unsigned m, unsigned d) {
   const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
   const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
   return era * 146097 + static_cast<long long>(doe) - 719468;
+}
+
+// The date of a day since 1970-01-01 (H. Hinnant's civil_from_days).
+void civil_from_days(long long z, long long& y, unsigned& m, unsigned& d) {
+  z += 719468;
+  const long long era = (z >= 0 ? z : z - 146096) / 146097;
+  const unsigned doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  d = doy - (153 * mp + 2) / 5 + 1;
+  m = mp < 10 ? mp + 3 : mp - 9;
+  y = static_cast<long long>(yoe) + era * 400 + (m <= 2);
 }
 
 bool is_leap(long long y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
@@ -120,6 +135,29 @@ std::optional<double> parse_utc_timestamp(std::string_view text) {
   const long long days = days_from_civil(year, month, day);
   const long long whole = days * 86400 + hour * 3600 + minute * 60 - offset_seconds;
   return static_cast<double>(whole) + seconds;
+}
+
+std::string format_utc_timestamp(double unix_seconds) {
+  const auto millis = static_cast<long long>(std::llround(unix_seconds * 1000));
+  long long seconds = millis / 1000, ms = millis % 1000;
+  if (ms < 0) {
+    ms += 1000;
+    seconds -= 1;
+  }
+  long long days = seconds / 86400, in_day = seconds % 86400;
+  if (in_day < 0) {
+    in_day += 86400;
+    days -= 1;
+  }
+  long long year = 0;
+  unsigned month = 0, day = 0;
+  civil_from_days(days, year, month, day);
+  char text[48];
+  int n = std::snprintf(text, sizeof text, "%04lld-%02u-%02uT%02lld:%02lld:%02lld", year, month, day, in_day / 3600,
+                        in_day / 60 % 60, in_day % 60);
+  if (ms != 0) n += std::snprintf(text + n, sizeof text - n, ".%03lld", ms);
+  std::snprintf(text + n, sizeof text - n, "Z");
+  return text;
 }
 
 }  // namespace ue

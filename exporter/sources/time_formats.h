@@ -1,8 +1,10 @@
 // The upstream's time formats as plain text: ISO-8601 durations and UTC
-// timestamps. Malformed text throws SourceError{Reason::schema}.
+// timestamps (read, and written for the status API). Malformed text throws
+// SourceError{Reason::schema}.
 #pragma once
 
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace ue {
@@ -19,5 +21,9 @@ inline bool is_infinite_duration(double seconds) { return seconds > kInfiniteDur
 // "2022-10-31T18:48:39.781Z" or with a ±HH:MM offset → Unix seconds.
 // Years ≤ 1 (the "not set" sentinel) → nullopt; malformed → schema error.
 std::optional<double> parse_utc_timestamp(std::string_view text);
+
+// Unix seconds → RFC 3339 in UTC: "2026-12-02T03:04:05Z", with ".781" when
+// the time has milliseconds. The inverse of parse_utc_timestamp.
+std::string format_utc_timestamp(double unix_seconds);
 
 }  // namespace ue

@@ -1,0 +1,193 @@
+// render_upgrades_json: the FleetView as the JSON of /api/v1/upgrades. The
+// schema is documented in the README ("Status page and API"); absent values
+// are left out rather than sent as null.
+#include "render/upgrades_api.h"
+
+#include <cmath>
+#include <cstdint>
+#include <nlohmann/json.hpp>
+
+#include "sources/time_formats.h"
+
+namespace ue {
+namespace {
+
+// Keys keep the order they are written in: identity first, as the README shows them.
+using json = nlohmann::ordered_json;
+
+// Whole numbers (counts, most timestamps) as JSON integers, "3" rather than "3.0".
+json number(double value) {
+  if (std::isfinite(value) && value == std::trunc(value) && std::fabs(value) < 9e15)
+    return static_cast<std::int64_t>(value);
+  return value;
+}
+
+// A timestamp as two fields: `key` in RFC 3339 UTC and `key_unix` in Unix seconds.
+void put_time(json& out, const std::string& key, double unix_seconds) {
+  out[key] = format_utc_timestamp(unix_seconds);
+  out[key + "_unix"] = number(unix_seconds);
+}
+
+void put_time(json& out, const std::string& key, const std::optional<double>& unix_seconds) {
+  if (unix_seconds) put_time(out, key, *unix_seconds);
+}
+
+void put(json& out, const char* key, const std::optional<double>& value) {
+  if (value) out[key] = number(*value);
+}
+
+void put(json& out, const char* key, const std::string& value) {
+  if (!value.empty()) out[key] = value;
+}
+
+template <std::size_t N>
+json counts(const std::array<std::string_view, N>& names, const std::array<double, N>& values) {
+  json out = json::object();
+  for (std::size_t i = 0; i < N; ++i) out[std::string(names[i])] = number(values[i]);
+  return out;
+}
+
+json exporter_json(const FleetView& fleet) {
+  json out = {{"version", fleet.version}, {"revision", fleet.revision}};
+  put_time(out, "start", fleet.started);
+  out["uptime_seconds"] = number(fleet.generated - fleet.started);
+  if (fleet.last_reload) {
+    json reload = {{"success", fleet.last_reload->success}};
+    put_time(reload, "time", fleet.last_reload->time);
+    put(reload, "error", fleet.last_reload->error);
+    out["last_reload"] = std::move(reload);
+  }
+  return out;
+}
+
+json target_json(const TargetView& target) {
+  json out = {{"name", target.name},
+              {"type", target_type_name(target.type)},
+              {"poll_interval_seconds", number(target.poll_interval)},
+              {"polled", target.polled},
+              {"up", target.up}};
+  put_time(out, "last_success", target.last_success);
+  if (target.polled) out["last_poll_duration_seconds"] = number(target.last_poll_duration);
+  if (target.last_error) {
+    json error = {{"endpoint", target.last_error->endpoint}, {"reason", reason_name(target.last_error->reason)}};
+    put_time(error, "time", target.last_error->time);
+    out["last_error"] = std::move(error);
+  }
+  json objects = json::object();
+  for (const auto& [kind, count] : target.objects_per_kind) objects[std::string(kind_name(kind))] = count;
+  out["objects"] = std::move(objects);
+  return out;
+}
+
+json health_check_json(const Upgrade& u) {
+  json out = json::object();
+  put(out, "phase", u.health_check_phase);
+  put(out, "elapsed_seconds", u.health_check_elapsed);
+  put(out, "wait_seconds", u.health_check_wait);
+  put(out, "stable_seconds", u.health_check_stable);
+  put(out, "retry_timeout_seconds", u.health_check_retry_timeout);
+  put(out, "retry_flips", u.health_check_retry_flips);
+  return out;
+}
+
+json node_json(const NodeProgress& node) {
+  json checks = json::array();
+  for (const SafetyCheck& check : node.pending) {
+    json c = {{"kind", check.kind}};
+    put(c, "partition_id", check.partition_id);
+    checks.push_back(std::move(c));
+  }
+  return {{"name", node.name}, {"phase", node.phase}, {"pending_safety_checks", std::move(checks)}};
+}
+
+json upgrade_json(const std::string& target, const ObjectView& object, double now, const StatusOptions& options) {
+  const Upgrade& u = object.upgrade;
+  json out = {{"target", target},
+              {"kind", kind_name(object.kind)},
+              {"name", object.name},
+              {"phase", phase_name(u.phase)},
+              {"state", u.state},
+              {"in_progress", in_progress(u.phase)},
+              {"stalled", is_stalled(object, now, options.stall_window)},
+              {"notable", is_notable(object, now)}};
+  put(out, "progress_ratio", u.progress_ratio);
+  if (u.domains) out["domains"] = counts(kDomainStates, *u.domains);
+  put(out, "current_domain", u.current_domain);
+  put_time(out, "start_time", u.start_time);
+  put_time(out, "failure_time", u.failure_time);
+  put_time(out, "estimated_completion", estimated_completion(u));
+  put(out, "duration_seconds", u.duration);
+  put(out, "timeout_seconds", u.timeout);
+  if (u.duration && u.timeout) out["time_left_seconds"] = number(*u.timeout - *u.duration);
+  put(out, "domain_duration_seconds", u.domain_duration);
+  put(out, "domain_timeout_seconds", u.domain_timeout);
+  if (u.domain_duration && u.domain_timeout)
+    out["domain_time_left_seconds"] = number(*u.domain_timeout - *u.domain_duration);
+  if (json health_check = health_check_json(u); !health_check.empty()) out["health_check"] = std::move(health_check);
+  put(out, "replica_set_check_timeout_seconds", u.replica_set_check_timeout);
+  put(out, "pending_safety_checks", u.pending_safety_checks);
+  if (u.nodes) out["nodes"] = counts(kNodePhases, *u.nodes);
+  if (!u.current_nodes.empty()) {
+    json nodes = json::array();
+    for (const NodeProgress& node : u.current_nodes) nodes.push_back(node_json(node));
+    out["current_nodes"] = std::move(nodes);
+  }
+  put(out, "unhealthy_evaluations", u.unhealthy_evaluations);
+  if (!u.unhealthy_evaluations_by_kind.empty()) {
+    json by_kind = json::object();
+    for (const auto& [kind, count] : u.unhealthy_evaluations_by_kind) by_kind[kind] = number(count);
+    out["unhealthy_evaluations_by_kind"] = std::move(by_kind);
+  }
+  if (!u.replicas.empty()) {
+    json replicas = json::array();
+    for (const ReplicaProgress& r : u.replicas)
+      replicas.push_back(
+          {{"service_name", r.service_name}, {"completed", number(r.completed)}, {"pending", number(r.pending)}});
+    out["replicas"] = std::move(replicas);
+  }
+  put(out, "config_progress_status", u.config_progress_status);
+  if (u.reboot) {
+    out["reboot"] = {{"state", u.reboot->state},
+                     {"rebooted_nodes", number(u.reboot->rebooted_nodes)},
+                     {"total_nodes", number(u.reboot->total_nodes)}};
+  }
+  if (u.blocked)
+    out["blocked"] = {{"is_blocked", u.blocked->is_blocked}, {"cluster_degraded", u.blocked->cluster_degraded}};
+  json info = json::object();
+  for (const auto& [label, value] : u.info) info[std::string(label)] = value;
+  out["info"] = std::move(info);
+  put_time(out, "last_transition", object.last_transition);
+  out["since_transition_seconds"] = number(now - object.last_transition);
+  put_time(out, "phase_changed", object.phase_changed);
+  return out;
+}
+
+json filter_json(const StatusQuery& query) {
+  json kinds = json::array(), phases = json::array();
+  for (Kind kind : query.kinds) kinds.push_back(kind_name(kind));
+  for (Phase phase : query.phases) phases.push_back(phase_name(phase));
+  return {{"target", query.targets}, {"kind", std::move(kinds)}, {"phase", std::move(phases)}};
+}
+
+}  // namespace
+
+std::string render_upgrades_json(const FleetView& fleet, const StatusQuery& query, const StatusOptions& options) {
+  json out = json::object();
+  put_time(out, "generated", fleet.generated);
+  out["exporter"] = exporter_json(fleet);
+  out["stall_window_seconds"] = number(options.stall_window);
+  out["filter"] = filter_json(query);
+  json targets = json::array(), upgrades = json::array();
+  for (const auto& target : fleet.targets) {
+    if (!query.matches_target(target->name)) continue;
+    targets.push_back(target_json(*target));
+    for (const auto& object : target->objects)
+      if (query.matches(*object)) upgrades.push_back(upgrade_json(target->name, *object, fleet.generated, options));
+  }
+  out["targets"] = std::move(targets);
+  out["upgrades"] = std::move(upgrades);
+  // Upstream text may hold any bytes: invalid UTF-8 becomes U+FFFD instead of an exception.
+  return out.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace ue

@@ -1,0 +1,244 @@
+// /api/v1/upgrades on a fixed FleetView: the whole document against
+// tests/testdata/status/upgrades.json (regenerate with
+//   UE_UPDATE_GOLDEN=1 build/tests/unit_tests --gtest_filter='UpgradesApi.*'
+// and review the diff: field names are a public contract), hostile upstream
+// strings, and the filters.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "render/upgrades_api.h"
+
+namespace ue {
+namespace {
+
+using nlohmann::ordered_json;
+
+constexpr double kNow = 1'796'184'245;  // 2026-12-02T03:37:25Z
+
+std::shared_ptr<const ObjectView> view(Kind kind, std::string name, Upgrade u, double last_transition,
+                                       std::optional<double> phase_changed = {}) {
+  auto v = std::make_shared<ObjectView>();
+  v->kind = kind;
+  v->name = std::move(name);
+  v->upgrade = std::move(u);
+  v->last_transition = last_transition;
+  v->phase_changed = phase_changed;
+  return v;
+}
+
+// An application upgrade with every field a Service Fabric read can fill.
+Upgrade full_application() {
+  Upgrade u;
+  u.state = "RollingForwardInProgress";
+  u.phase = Phase::rolling_forward;
+  u.progress_ratio = 0.4;
+  u.domains = DomainCounts{2, 1, 2, 0};
+  u.current_domain = "UD2";
+  u.start_time = kNow - 3600.5;
+  u.duration = 3600.5;
+  u.domain_duration = 600;
+  u.timeout = 7200;
+  u.domain_timeout = 1800;
+  u.health_check_wait = 30;
+  u.health_check_stable = 120;
+  u.health_check_retry_timeout = 600;
+  u.replica_set_check_timeout = 43200;
+  u.health_check_phase = "Retry";
+  u.health_check_elapsed = 95;
+  u.health_check_retry_flips = 3;
+  u.pending_safety_checks = 2;
+  u.nodes = NodePhaseCounts{1, 1, 0};
+  u.current_nodes = {{"_Node_3", "PreUpgradeSafetyCheck",
+                      {{"EnsurePartitionQuorum", "3f1c2a2e-0000-4000-8000-000000000001"}, {"EnsureSeedNodeQuorum", ""}}},
+                     {"_Node_4", "Upgrading", {}}};
+  u.unhealthy_evaluations = 2;
+  u.unhealthy_evaluations_by_kind = {{"DeployedApplications", 1}, {"Services", 1}};
+  u.info = {{"target_version", "2.1.0"}, {"rolling_upgrade_mode", "Monitored"}};
+  return u;
+}
+
+Upgrade qumulo_rebooting() {
+  Upgrade u;
+  u.state = "UPGRADE_STATE_REBOOTING";
+  u.phase = Phase::rolling_forward;
+  u.reboot = RebootProgress{"REBOOT_IN_PROGRESS", 2, 4};
+  u.blocked = UpgradeBlocked{true, false};
+  u.info = {{"target_version", "7.3.1"}, {"upgrade_type", "SOFTWARE_AND_PLATFORM"}, {"auto_commit", "true"}};
+  return u;
+}
+
+Upgrade settled(std::string state, Phase phase) {
+  Upgrade u;
+  u.state = std::move(state);
+  u.phase = phase;
+  return u;
+}
+
+FleetView golden_fleet() {
+  FleetView fleet;
+  fleet.version = "0.1.0";
+  fleet.revision = "abcdef123456";
+  fleet.generated = kNow;
+  fleet.started = kNow - 86400;
+  fleet.last_reload = ReloadResult{false, kNow - 60, "upgrade_exporter.yml:3: unknown key \"tragets\""};
+
+  auto sf = std::make_shared<TargetView>();
+  sf->name = "prod-west";
+  sf->type = TargetType::service_fabric;
+  sf->poll_interval = 15;
+  sf->polled = true;
+  sf->up = true;
+  sf->last_success = kNow - 5;
+  sf->last_poll_duration = 0.25;
+  sf->last_error = LastError{"application_upgrade", Reason::timeout, kNow - 300};
+  sf->objects_per_kind = {{Kind::cluster, 1}, {Kind::application, 4}, {Kind::application_resource, 1}};
+  Upgrade cluster = settled("RollingForwardCompleted", Phase::completed);
+  cluster.progress_ratio = 1;
+  cluster.info = {{"target_version", "10.1.2448.9590"}};
+  Upgrade resource = settled("RollingForward", Phase::rolling_forward);
+  resource.progress_ratio = 0.5;
+  resource.replicas = {{"web", 3, 1}};
+  Upgrade failed = settled("Failed", Phase::failed);
+  failed.failure_time = kNow - 7200;
+  failed.info = {{"failure_reason", "HealthCheck"}};
+  sf->objects = {
+      view(Kind::cluster, "prod-west", cluster, kNow - 86400, kNow - 3600),
+      view(Kind::application, "fabric:/shop/cart", full_application(), kNow - 2400),
+      view(Kind::application, "fabric:/shop/legacy", settled("RollingForwardCompleted", Phase::completed),
+           kNow - 10 * 86400),
+      view(Kind::application, "fabric:/shop/pay", failed, kNow - 7200, kNow - 7200),
+      view(Kind::application, "fabric:/shop/search", settled("RollingBackCompleted", Phase::rolled_back), kNow - 900),
+      view(Kind::application_resource, "web-app", resource, kNow - 30),
+  };
+
+  auto nas = std::make_shared<TargetView>();
+  nas->name = "nas";
+  nas->type = TargetType::qumulo;
+  nas->poll_interval = 30;
+  nas->polled = true;
+  nas->up = true;
+  nas->last_success = kNow - 10;
+  nas->last_poll_duration = 0.04;
+  nas->objects_per_kind = {{Kind::qumulo, 1}};
+  nas->objects = {view(Kind::qumulo, "nas", qumulo_rebooting(), kNow - 120, kNow - 1800)};
+
+  auto fresh = std::make_shared<TargetView>();  // added by a reload, not polled yet
+  fresh->name = "new-site";
+  fresh->poll_interval = 30;
+  fresh->objects_per_kind = {{Kind::cluster, 0}};
+
+  fleet.targets = {sf, nas, fresh};
+  return fleet;
+}
+
+std::string read(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+ordered_json render(const FleetView& fleet, const StatusQuery& query = {}) {
+  return ordered_json::parse(render_upgrades_json(fleet, query, StatusOptions{}));
+}
+
+std::vector<std::string> names(const ordered_json& doc) {
+  std::vector<std::string> out;
+  for (const auto& u : doc["upgrades"]) out.push_back(u["target"].get<std::string>() + " " + u["name"].get<std::string>());
+  return out;
+}
+
+TEST(UpgradesApi, MatchesTheGoldenDocument) {
+  const std::string text = render_upgrades_json(golden_fleet(), {}, StatusOptions{});
+  ASSERT_EQ(text.back(), '\n');
+  EXPECT_EQ(text.find('\n'), text.size() - 1) << "one line";
+  const std::string pretty = ordered_json::parse(text).dump(2) + "\n";
+  const std::string path = UE_TESTDATA "/status/upgrades.json";
+  if (std::getenv("UE_UPDATE_GOLDEN")) {
+    std::ofstream(path, std::ios::binary) << pretty;
+    GTEST_SKIP() << "wrote " << path;
+  }
+  const std::string expected = read(path);
+  ASSERT_FALSE(expected.empty()) << path << " is missing; run with UE_UPDATE_GOLDEN=1";
+  EXPECT_EQ(pretty, expected) << "differs from " << path;
+}
+
+TEST(UpgradesApi, TimestampsComeAsRfc3339AndUnixSeconds) {
+  const ordered_json doc = render(golden_fleet());
+  EXPECT_EQ(doc["generated"], "2026-12-02T03:37:25Z");
+  EXPECT_EQ(doc["generated_unix"], kNow);
+  const ordered_json& cart = doc["upgrades"][1];
+  ASSERT_EQ(cart["name"], "fabric:/shop/cart");
+  EXPECT_EQ(cart["start_time"], "2026-12-02T02:37:24.500Z");
+  EXPECT_EQ(cart["last_transition_unix"], kNow - 2400);
+  EXPECT_EQ(cart["time_left_seconds"], 7200 - 3600.5);
+  EXPECT_EQ(cart["domain_time_left_seconds"], 1200);
+  EXPECT_TRUE(cart["stalled"]) << "40 minutes without a transition, past the 30 minute window";
+  EXPECT_FALSE(cart.contains("failure_time")) << "absent values are left out";
+  EXPECT_FALSE(cart.contains("phase_changed"));
+}
+
+TEST(UpgradesApi, HostileUpstreamStringsAreEscapedAndInvalidUtf8Replaced) {
+  FleetView fleet = golden_fleet();
+  auto target = std::make_shared<TargetView>(*fleet.targets[0]);
+  const std::string hostile = "<img src=x onerror=alert(1)>\"'</script>\x01\x1f\n\xff\xfe\xc3";
+  Upgrade u = full_application();
+  u.state = hostile;
+  u.current_nodes[0].name = hostile;
+  u.current_nodes[0].pending[0].partition_id = hostile;
+  u.info = {{"target_version", hostile}};
+  target->objects = {view(Kind::application, hostile, u, kNow)};
+  fleet.targets = {target};
+
+  const std::string text = render_upgrades_json(fleet, {}, StatusOptions{});
+  EXPECT_EQ(text.find('\n'), text.size() - 1) << "control characters come out escaped";
+  EXPECT_EQ(text.find('\x01'), std::string::npos);
+  EXPECT_NE(text.find("\\u0001\\u001f\\n"), std::string::npos) << text;
+  EXPECT_EQ(text.find('\xff'), std::string::npos) << "invalid UTF-8 is replaced";
+  EXPECT_NE(text.find("\xef\xbf\xbd"), std::string::npos) << "by U+FFFD";
+  const ordered_json doc = ordered_json::parse(text);
+  const std::string expected = "<img src=x onerror=alert(1)>\"'</script>\x01\x1f\n\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd";
+  EXPECT_EQ(doc["upgrades"][0]["name"], expected);
+  EXPECT_EQ(doc["upgrades"][0]["state"], expected);
+  EXPECT_EQ(doc["upgrades"][0]["current_nodes"][0]["name"], expected);
+  EXPECT_EQ(doc["upgrades"][0]["info"]["target_version"], expected);
+}
+
+TEST(UpgradesApi, FiltersApplyToTargetsAndUpgrades) {
+  const FleetView fleet = golden_fleet();
+  StatusQuery by_target;
+  by_target.targets = {"nas"};
+  ordered_json doc = render(fleet, by_target);
+  ASSERT_EQ(doc["targets"].size(), 1u);
+  EXPECT_EQ(doc["targets"][0]["name"], "nas");
+  EXPECT_EQ(names(doc), std::vector<std::string>{"nas nas"});
+  EXPECT_EQ(doc["filter"]["target"], ordered_json::array({"nas"}));
+
+  StatusQuery by_kind_and_phase;
+  by_kind_and_phase.kinds = {Kind::application};
+  by_kind_and_phase.phases = {Phase::failed, Phase::rolled_back};
+  doc = render(fleet, by_kind_and_phase);
+  EXPECT_EQ(doc["targets"].size(), 3u) << "kind and phase filter objects, not targets";
+  EXPECT_EQ(names(doc), (std::vector<std::string>{"prod-west fabric:/shop/pay", "prod-west fabric:/shop/search"}));
+
+  StatusQuery nothing;
+  nothing.targets = {"elsewhere"};
+  doc = render(fleet, nothing);
+  EXPECT_TRUE(doc["targets"].empty());
+  EXPECT_TRUE(doc["upgrades"].empty());
+}
+
+TEST(UpgradesApi, TheStallWindowComesFromTheOptions) {
+  StatusOptions options;
+  options.stall_window = 3600;
+  const ordered_json doc = ordered_json::parse(render_upgrades_json(golden_fleet(), {}, options));
+  EXPECT_EQ(doc["stall_window_seconds"], 3600);
+  EXPECT_FALSE(doc["upgrades"][1]["stalled"]);
+}
+
+}  // namespace
+}  // namespace ue
