@@ -1,14 +1,26 @@
 #include "app/exporter.h"
 
 #include "log/log.h"
+#include "poll/clock.h"
 
 namespace ue {
+namespace {
+
+StatusOptions status_options(const ExporterOptions& options) {
+  StatusOptions status = options.status;
+  status.telemetry_path = options.server.telemetry_path;
+  return status;
+}
+
+}  // namespace
 
 Exporter::Exporter(ExporterOptions options)
     : options_(std::move(options)),
+      started_(Clock::system().unix_now()),
       config_(load_config_file(options_.config_file)),
       fleet_(self_metrics_, [this] { pages_.invalidate(); }, upstream_),
-      pages_([this] { return fleet_.samples(); }, [this] { return self_metrics_.render(); }),
+      pages_([this] { return fleet_.samples(); }, [this] { return self_metrics_.render(); },
+             [this] { return fleet_view(); }, status_options(options_)),
       server_(options_.server, pages_, [this] { return reload(); }) {
   Log::info("starting upgrade_exporter", {{"version", UE_VERSION}, {"revision", UE_REVISION},
                                           {"config", options_.config_file},
@@ -29,16 +41,36 @@ std::string Exporter::reload() {
     if (std::string error = server_.reload_web_config(); !error.empty()) throw ConfigError(error);
     fleet_.apply(fresh);
     config_ = std::move(fresh);
-    self_metrics_.reload_finished(true);
+    reload_finished(true, {});
     pages_.render_now();  // a scrape after the answer sees the reload
     Log::info("configuration reloaded", {{"targets", std::to_string(config_.targets.size())}});
     return {};
   } catch (const ConfigError& e) {
-    self_metrics_.reload_finished(false);
+    reload_finished(false, e.what());
     pages_.render_now();
     Log::error("configuration reload failed; keeping the running configuration", {{"err", e.what()}});
     return e.what();
   }
+}
+
+void Exporter::reload_finished(bool success, std::string error) {
+  self_metrics_.reload_finished(success);
+  std::lock_guard lock(reload_result_mutex_);
+  last_reload_ = ReloadResult{success, Clock::system().unix_now(), std::move(error)};
+}
+
+std::shared_ptr<const FleetView> Exporter::fleet_view() const {
+  auto view = std::make_shared<FleetView>();
+  view->version = UE_VERSION;
+  view->revision = UE_REVISION;
+  view->generated = Clock::system().unix_now();
+  view->started = started_;
+  {
+    std::lock_guard lock(reload_result_mutex_);
+    view->last_reload = last_reload_;
+  }
+  view->targets = fleet_.view();
+  return view;
 }
 
 void Exporter::stop() {

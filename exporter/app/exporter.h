@@ -1,9 +1,12 @@
 // The running exporter: its configuration, the pollers of every target, the
 // page cache, the self-metrics and the HTTP server, built in that order and
-// stopped in reverse. main() parses the flags, builds one and waits for signals.
+// stopped in reverse. It also keeps what the status page says of itself: when
+// it started and how the last reload went. main() parses the flags, builds one and waits for signals.
 #pragma once
 
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "config/config.h"
@@ -12,12 +15,15 @@
 #include "poll/http_transport.h"
 #include "poll/self_metrics.h"
 #include "render/page_cache.h"
+#include "render/status_query.h"
+#include "snapshot/fleet_view.h"
 
 namespace ue {
 
 struct ExporterOptions {
   std::string config_file;
   ServerOptions server;
+  StatusOptions status;  // its telemetry_path is taken from `server`
 };
 
 class Exporter {
@@ -37,7 +43,14 @@ class Exporter {
   void stop();
 
  private:
+  // Every target's view with the exporter's own facts, for the status page and the API.
+  std::shared_ptr<const FleetView> fleet_view() const;
+  void reload_finished(bool success, std::string error);
+
   const ExporterOptions options_;
+  const double started_;  // Unix seconds
+  mutable std::mutex reload_result_mutex_;
+  std::optional<ReloadResult> last_reload_;  // guarded by reload_result_mutex_
   std::mutex reload_mutex_;
   Config config_;  // the running configuration; guarded by reload_mutex_ after start()
   HttpUpstream upstream_;

@@ -2,10 +2,15 @@
 
 #include <httplib.h>
 
+#include <optional>
 #include <stdexcept>
+#include <string_view>
 
 #include "http/basic_auth.h"
 #include "log/log.h"
+#include "render/gzip.h"
+#include "render/status_page.h"
+#include "render/upgrades_api.h"
 
 namespace ue {
 
@@ -31,15 +36,20 @@ bool accepts_gzip(const httplib::Request& req) {
   return accepted.find("gzip") != std::string::npos;
 }
 
-// Both forms are served from the cached page; a sized content provider also
-// keeps httplib from compressing them a second time.
-void serve_gzip(httplib::Response& res, std::shared_ptr<const Page> page) {
-  const std::string& body = page->gzip();
-  res.set_content_provider(body.size(), kExpositionType,
-                           [page, &body](size_t offset, size_t length, httplib::DataSink& sink) {
+// Bytes owned by `owner`, served without a copy. A sized content provider
+// also keeps httplib from compressing what is already gzip a second time.
+void serve_bytes(httplib::Response& res, std::shared_ptr<const void> owner, std::string_view body, const char* type) {
+  res.set_content_provider(body.size(), type,
+                           [owner = std::move(owner), body](size_t offset, size_t length, httplib::DataSink& sink) {
                              sink.write(body.data() + offset, length);
                              return true;
                            });
+}
+
+// Both forms are served from the cached page.
+void serve_gzip(httplib::Response& res, std::shared_ptr<const Page> page) {
+  const std::string& body = page->gzip();
+  serve_bytes(res, page, body, kExpositionType);
 }
 
 void serve_text(httplib::Response& res, std::shared_ptr<const Page> page) {
@@ -64,15 +74,53 @@ void serve_text(httplib::Response& res, std::shared_ptr<const Page> page) {
                            });
 }
 
-std::string landing_page(const std::string& telemetry_path) {
-  return "<!DOCTYPE html>\n<html><head><title>upgrade_exporter</title></head><body>\n"
-         "<h1>upgrade_exporter</h1>\n"
-         "<p>Prometheus exporter for Service Fabric and Qumulo upgrade progress, version " UE_VERSION
-         " (" UE_REVISION ").</p>\n<ul>\n<li><a href=\"" +
-         telemetry_path +
-         "\">Metrics</a></li>\n"
-         "<li><a href=\"/-/healthy\">Health</a></li>\n<li><a href=\"/-/ready\">Readiness</a></li>\n</ul>\n"
-         "</body></html>\n";
+constexpr const char* kHtmlType = "text/html; charset=utf-8";
+constexpr const char* kJsonType = "application/json";
+
+// The status page and the API: nothing may be framed, sniffed, fetched or leak a Referer.
+void set_status_headers(httplib::Response& res) {
+  res.set_header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
+  res.set_header("X-Content-Type-Options", "nosniff");
+  res.set_header("Referrer-Policy", "no-referrer");
+  res.set_header("Cache-Control", "no-cache");
+  res.set_header("Vary", "Accept-Encoding");
+}
+
+// One of the two status endpoints: its type, its cached forms and its renderer.
+struct StatusEndpoint {
+  const char* type;
+  std::string StatusPages::*text;
+  std::string StatusPages::*gzip;
+  bool refreshes;  // whether `refresh=0` changes what is rendered (the page) or not (the JSON)
+  std::string (*render)(const FleetView&, const StatusQuery&, const StatusOptions&);
+};
+constexpr StatusEndpoint kStatusPage{kHtmlType, &StatusPages::page, &StatusPages::page_gzip, true,
+                                     render_status_page};
+constexpr StatusEndpoint kUpgradesApi{kJsonType, &StatusPages::json, &StatusPages::json_gzip, false,
+                                      render_upgrades_json};
+
+// The cached rendering when the query asks for the default, else one
+// rendered now from the cached view; a bad filter is a 400 naming it.
+void serve_status(const StatusEndpoint& endpoint, const PageCache& pages, const httplib::Request& req,
+                  httplib::Response& res) {
+  set_status_headers(res);
+  std::string error;
+  const std::optional<StatusQuery> query = parse_status_query(req.params, error);
+  if (!query) {
+    res.status = 400;
+    res.set_content(error + "\n", "text/plain; charset=utf-8");
+    return;
+  }
+  const std::shared_ptr<const StatusPages> status = pages.status();
+  const bool gzip = accepts_gzip(req);
+  if (gzip) res.set_header("Content-Encoding", "gzip");
+  if (query->unfiltered() && (query->refresh || !endpoint.refreshes)) {
+    serve_bytes(res, status, (*status).*(gzip ? endpoint.gzip : endpoint.text), endpoint.type);
+    return;
+  }
+  auto body = std::make_shared<const std::string>(endpoint.render(*status->fleet, *query, pages.status_options()));
+  if (gzip) body = std::make_shared<const std::string>(gzip_compress(*body));
+  serve_bytes(res, body, *body, endpoint.type);
 }
 
 }  // namespace
@@ -147,7 +195,6 @@ void HttpServer::install_routes() {
     }
     return httplib::Server::HandlerResponse::Unhandled;
   });
-  const std::string landing = landing_page(options_.telemetry_path);
   s.Get(options_.telemetry_path, [this](const httplib::Request& req, httplib::Response& res) {
     auto page = pages_.current();
     res.set_header("Vary", "Accept-Encoding");
@@ -158,11 +205,15 @@ void HttpServer::install_routes() {
       serve_text(res, page);
     }
   });
+  // With --web.telemetry-path=/ the metrics keep "/" and the status page is not served.
   if (options_.telemetry_path != "/") {
-    s.Get("/", [landing](const httplib::Request&, httplib::Response& res) {
-      res.set_content(landing, "text/html; charset=utf-8");
+    s.Get("/", [this](const httplib::Request& req, httplib::Response& res) {
+      serve_status(kStatusPage, pages_, req, res);
     });
   }
+  s.Get("/api/v1/upgrades", [this](const httplib::Request& req, httplib::Response& res) {
+    serve_status(kUpgradesApi, pages_, req, res);
+  });
   s.Get("/-/healthy", [](const httplib::Request&, httplib::Response& res) { res.set_content("OK\n", "text/plain"); });
   s.Get("/-/ready", [](const httplib::Request&, httplib::Response& res) { res.set_content("OK\n", "text/plain"); });
   s.Post("/-/reload", [reload](const httplib::Request&, httplib::Response& res) { reload(res); });

@@ -1,4 +1,5 @@
-// Serves the cached page and the lifecycle endpoints. Never talks to an upstream.
+// Serves the cached /metrics page, the status page (/) and its JSON
+// (/api/v1/upgrades), and the lifecycle endpoints. Never talks to an upstream.
 #pragma once
 
 #include <functional>

@@ -1,9 +1,16 @@
 #include "render/page_cache.h"
 
+#include "render/gzip.h"
+#include "render/status_page.h"
+#include "render/upgrades_api.h"
+
 namespace ue {
 
-PageCache::PageCache(TargetsFn targets, SelfMetricsFn self_metrics)
-    : targets_(std::move(targets)), self_metrics_(std::move(self_metrics)) {
+PageCache::PageCache(TargetsFn targets, SelfMetricsFn self_metrics, FleetFn fleet, StatusOptions status_options)
+    : targets_(std::move(targets)),
+      self_metrics_(std::move(self_metrics)),
+      fleet_(std::move(fleet)),
+      status_options_(std::move(status_options)) {
   render_now();
   thread_ = std::thread([this] { run(); });
 }
@@ -28,8 +35,26 @@ void PageCache::invalidate() {
 void PageCache::render_now() {
   std::lock_guard rendering(render_mutex_);  // one at a time, so a page never replaces a newer one
   auto page = std::make_shared<const Page>(targets_(), self_metrics_());
+  auto status = render_status();
   std::lock_guard lock(mutex_);
   page_ = std::move(page);
+  status_ = std::move(status);
+}
+
+std::shared_ptr<const StatusPages> PageCache::render_status() const {
+  auto status = std::make_shared<StatusPages>();
+  status->fleet = fleet_ ? fleet_() : std::make_shared<const FleetView>();
+  const StatusQuery unfiltered;
+  status->page = render_status_page(*status->fleet, unfiltered, status_options_);
+  status->page_gzip = gzip_compress(status->page);
+  status->json = render_upgrades_json(*status->fleet, unfiltered, status_options_);
+  status->json_gzip = gzip_compress(status->json);
+  return status;
+}
+
+std::shared_ptr<const StatusPages> PageCache::status() const {
+  std::lock_guard lock(mutex_);
+  return status_;
 }
 
 std::shared_ptr<const Page> PageCache::current() const {

@@ -1,5 +1,7 @@
 // The /metrics page, rendered once per poll (not per scrape) and cached
 // with its gzip, so a scrape never waits for an upstream or for rendering.
+// The status page and the JSON API are rendered with it, from the fleet's
+// view, in their default form (no filter) and gzipped, for the same reason.
 #pragma once
 
 #include <condition_variable>
@@ -11,15 +13,27 @@
 #include <vector>
 
 #include "render/page.h"
+#include "render/status_query.h"
+#include "snapshot/fleet_view.h"
 
 namespace ue {
+
+// What GET / and GET /api/v1/upgrades serve, as of one page. A filtered
+// request is rendered from `fleet` at request time.
+struct StatusPages {
+  std::shared_ptr<const FleetView> fleet;
+  std::string page, page_gzip;  // the status page: unfiltered, auto-refresh on
+  std::string json, json_gzip;  // /api/v1/upgrades: unfiltered
+};
 
 class PageCache {
  public:
   using TargetsFn = std::function<std::vector<std::shared_ptr<const TargetSamples>>()>;
   using SelfMetricsFn = std::function<std::string()>;
+  using FleetFn = std::function<std::shared_ptr<const FleetView>()>;
 
-  PageCache(TargetsFn targets, SelfMetricsFn self_metrics);
+  // Without `fleet`, the status pages hold an empty FleetView.
+  PageCache(TargetsFn targets, SelfMetricsFn self_metrics, FleetFn fleet = nullptr, StatusOptions status_options = {});
   ~PageCache();
 
   // Asks for a new page; renders coalesce when polls finish together.
@@ -27,18 +41,24 @@ class PageCache {
   // Renders now, on the caller's thread.
   void render_now();
   std::shared_ptr<const Page> current() const;
+  std::shared_ptr<const StatusPages> status() const;
+  const StatusOptions& status_options() const { return status_options_; }
 
  private:
   void run();
+  std::shared_ptr<const StatusPages> render_status() const;
 
   TargetsFn targets_;
   SelfMetricsFn self_metrics_;
+  FleetFn fleet_;
+  const StatusOptions status_options_;
   std::mutex render_mutex_;
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   bool dirty_ = false;
   bool stopping_ = false;
   std::shared_ptr<const Page> page_;
+  std::shared_ptr<const StatusPages> status_;
   std::thread thread_;
 };
 
