@@ -53,7 +53,8 @@ border-radius:6px;padding:4px 8px;min-width:120px}
 .summary{display:flex;flex-wrap:wrap;gap:8px;margin:0 0 18px;padding:0;list-style:none}
 .summary li{background:var(--panel);border:1px solid var(--line);border-radius:8px;padding:6px 12px}
 .summary b{font-size:18px;margin-right:4px}
-.summary .alert b{color:var(--red)}
+.summary .alert b{color:var(--red)}.summary a{color:inherit}
+.active-filters{margin:-4px 0 14px;color:var(--muted)}
 h2{font-size:16px;margin:0}
 .section-title{font-size:13px;text-transform:uppercase;letter-spacing:.04em;color:var(--muted);margin:22px 0 8px}
 .empty{background:var(--panel);border:1px dashed var(--line);border-radius:8px;padding:14px;color:var(--muted);margin:0}
@@ -78,7 +79,7 @@ border-radius:8px;padding:12px 14px;margin:0 0 10px}
 .bar{background:var(--track);border-radius:999px;overflow:hidden;height:8px}
 .bar>div{height:100%;background:var(--c,var(--blue));border-radius:999px}
 .bar.over>div{background:var(--red)}
-.facts{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:3px 14px;margin:8px 0 0}
+.facts{display:grid;grid-template-columns:minmax(9.5em,max-content) minmax(0,1fr);gap:3px 14px;margin:8px 0 0}
 .facts dt{color:var(--muted)}.facts dd{margin:0;overflow-wrap:anywhere}
 .timing{display:flex;flex-wrap:wrap;align-items:center;gap:2px 10px}
 .timing .bar{flex:0 1 180px;min-width:120px}
@@ -93,13 +94,13 @@ td.wrap-cell{white-space:normal;overflow-wrap:anywhere;min-width:12em}
 th{color:var(--muted);font-weight:600;background:var(--bg)}
 tr:last-child td{border-bottom:0}
 .target{background:var(--panel);border:1px solid var(--line);border-radius:8px;padding:12px 14px;margin:0 0 12px}
-.target[data-up="0"]{border-left:4px solid var(--red)}
+.target[data-up="0"][data-polled="1"]{border-left:4px solid var(--red)}
 .target-head{display:flex;flex-wrap:wrap;align-items:center;gap:4px 10px}
 .target-head .type{color:var(--muted)}
 .target p{margin:6px 0 0}
 .target .muted,.muted{color:var(--muted)}
 .last-error{margin-top:6px;color:var(--muted)}
-.target[data-up="0"] .last-error{color:var(--red)}
+.target[data-up="0"][data-polled="1"] .last-error{color:var(--red)}
 .kinds{display:flex;flex-wrap:wrap;gap:2px 14px}
 .settled{margin-top:8px;border-top:1px solid var(--line);padding-top:6px}
 .settled summary{cursor:pointer;font-weight:600}
@@ -107,7 +108,8 @@ tr:last-child td{border-bottom:0}
 .more{color:var(--muted);margin:6px 0 0}
 footer{color:var(--muted);font-size:12px;margin-top:28px}
 @media (max-width:640px){.wrap{padding:0 12px}.page-header nav{margin-left:0}
-.upgrade-head .where{margin-left:0;flex-basis:100%}.facts{grid-template-columns:1fr}.facts dt{margin-top:4px}
+.upgrade-head .where{margin-left:0;flex-basis:100%}.facts{grid-template-columns:minmax(0,7em) minmax(0,1fr);
+gap:4px 10px}.timing .bar{flex-basis:100%}.progress .bar{flex-basis:100%}
 .filters label{flex:1 1 40%}.filters select{min-width:0;width:100%}}
 )css";
 
@@ -207,6 +209,7 @@ class PageWriter {
   std::vector<Notable> notable_;
   std::vector<Settled> settled_;  // parallel to shown_targets_
   std::size_t in_progress_ = 0, stalled_ = 0, failed_ = 0, rolled_back_ = 0, down_ = 0;
+  std::size_t first_down_ = 0;  // index of the first target down, when down_ > 0
 };
 
 void PageWriter::integer(double value) {
@@ -314,7 +317,10 @@ void PageWriter::collect() {
     const TargetView& target = *fleet_.targets[i];
     if (!query_.matches_target(target.name)) continue;
     shown_targets_.push_back(i);
-    if (!target.up) ++down_;
+    if (target.polled && !target.up) {
+      if (down_ == 0) first_down_ = i;
+      ++down_;
+    }
     Settled& settled = settled_.emplace_back();
     for (const auto& shared : target.objects) {
       const ObjectView& object = *shared;
@@ -462,6 +468,26 @@ void PageWriter::filters() {
     raw(">clear filters</a>");
   }
   raw("\n</form>\n");
+  if (query_.unfiltered()) return;
+  // The selects show one value each; this line shows the whole query, repeated parameters included.
+  raw("<p class=\"active-filters\">Showing only");
+  const char* separator = " ";
+  const auto dimension = [&](std::string_view label, std::size_t n, auto value) {
+    if (n == 0) return;
+    raw(separator);
+    raw(label);
+    for (std::size_t i = 0; i < n; ++i) {
+      raw(i == 0 ? " <b>" : " or <b>");
+      text(value(i));
+      raw("</b>");
+    }
+    separator = ", ";
+  };
+  dimension(query_.targets.size() == 1 ? "target" : "targets", query_.targets.size(),
+            [&](std::size_t i) { return std::string_view(query_.targets[i]); });
+  dimension("kind", query_.kinds.size(), [&](std::size_t i) { return kind_name(query_.kinds[i]); });
+  dimension("phase", query_.phases.size(), [&](std::size_t i) { return phase_name(query_.phases[i]); });
+  raw("</p>\n");
 }
 
 void PageWriter::summary() {
@@ -477,11 +503,18 @@ void PageWriter::summary() {
   item(stalled_, "stalled", true);
   item(failed_, "failed", true);
   item(rolled_back_, "rolled back", true);
-  raw(down_ ? "<li class=\"alert\"><b>" : "<li><b>");
+  if (down_) {
+    raw("<li class=\"alert\"><a href=\"#target-");
+    integer(static_cast<double>(first_down_ + 1));
+    raw("\"><b>");
+  } else {
+    raw("<li><b>");
+  }
   integer(static_cast<double>(down_));
   raw("</b>of ");
   integer(static_cast<double>(shown_targets_.size()));
-  raw(shown_targets_.size() == 1 ? " target down</li>" : " targets down</li>");
+  raw(shown_targets_.size() == 1 ? " target down" : " targets down");
+  raw(down_ ? "</a></li>" : "</li>");
   raw("</ul>\n");
 }
 
@@ -489,7 +522,7 @@ void PageWriter::notable_list() {
   raw("<h2 class=\"section-title\">Upgrades that matter</h2>\n");
   if (notable_.empty()) {
     raw("<p class=\"empty\">No upgrades in progress");
-    raw(query_.unfiltered() ? ", failed, rolled back or finished in the last 24 h.</p>\n"
+    raw(query_.unfiltered() ? ", failed, rolled back or changed phase in the last 24 h.</p>\n"
                             : " match these filters.</p>\n");
     return;
   }
@@ -754,7 +787,8 @@ void PageWriter::nodes(const Upgrade& up) {
 }
 
 void PageWriter::target_section(std::size_t index, const TargetView& target) {
-  raw(target.up ? "<section class=\"target\" data-up=\"1\" id=\"target-" : "<section class=\"target\" data-up=\"0\" id=\"target-");
+  raw(target.up ? "<section class=\"target\" data-up=\"1\"" : "<section class=\"target\" data-up=\"0\"");
+  raw(target.polled ? " data-polled=\"1\" id=\"target-" : " data-polled=\"0\" id=\"target-");
   integer(static_cast<double>(index + 1));
   raw("\">\n<div class=\"target-head\"><h2 class=\"target-name\">");
   filter_link(with_target(target.name), target.name);
