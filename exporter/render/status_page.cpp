@@ -594,7 +594,7 @@ void PageWriter::upgrade(const Notable& item) {
   info_fact("Upgrade type", "upgrade_type");
   info_fact("Auto commit", "auto_commit");
   if (up.reboot) {
-    raw("<dt>Reboot</dt><dd><span class=\"timing\">");
+    raw("<dt>Reboot</dt><dd><div class=\"timing\">");
     if (up.reboot->total_nodes > 0) bar(up.reboot->rebooted_nodes / up.reboot->total_nodes);
     raw("<span>");
     integer(up.reboot->rebooted_nodes);
@@ -602,7 +602,7 @@ void PageWriter::upgrade(const Notable& item) {
     integer(up.reboot->total_nodes);
     raw(" nodes rebooted · <span class=\"mono\">");
     text(up.reboot->state);
-    raw("</span></span></span></dd>");
+    raw("</span></span></div></dd>");
   }
   const std::string_view blocked_reason = info_value(up, "blocked_reason");
   if ((up.blocked && (up.blocked->is_blocked || up.blocked->cluster_degraded)) || !blocked_reason.empty()) {
@@ -662,7 +662,7 @@ void PageWriter::progress(const Upgrade& up) {
     integer(std::clamp(*up.progress_ratio, 0.0, 1.0) * 100);
     raw("%</span>");
   }
-  if (up.domains) {
+  if (up.domains && (*up.domains)[0] + (*up.domains)[1] + (*up.domains)[2] + (*up.domains)[3] > 0) {
     const DomainCounts& d = *up.domains;
     raw("<span>");
     integer(d[2]);
@@ -690,7 +690,7 @@ void PageWriter::timing_fact(std::string_view label, std::optional<double> spent
   if (!spent) return;
   raw("<dt>");
   raw(label);
-  raw("</dt><dd><span class=\"timing\">");
+  raw("</dt><dd><div class=\"timing\">");
   if (limit && *limit > 0) {
     const bool over = *spent > *limit;
     bar(*spent / *limit, over);
@@ -715,7 +715,7 @@ void PageWriter::timing_fact(std::string_view label, std::optional<double> spent
     duration(*spent);
     raw(" (no timeout)</span>");
   }
-  raw("</span></dd>");
+  raw("</div></dd>");
 }
 
 void PageWriter::health_check(const Upgrade& up) {
@@ -724,7 +724,7 @@ void PageWriter::health_check(const Upgrade& up) {
   if (up.health_check_phase == "WaitDuration") limit = up.health_check_wait;
   if (up.health_check_phase == "StableDuration") limit = up.health_check_stable;
   if (up.health_check_phase == "Retry") limit = up.health_check_retry_timeout;
-  raw("<dt>Health check</dt><dd><span class=\"timing\"><span class=\"mono\">");
+  raw("<dt>Health check</dt><dd><div class=\"timing\"><span class=\"mono\">");
   text(up.health_check_phase);
   raw("</span>");
   if (up.health_check_elapsed) {
@@ -742,7 +742,7 @@ void PageWriter::health_check(const Upgrade& up) {
     integer(*up.health_check_retry_flips);
     raw(" retry flips</span>");
   }
-  raw("</span></dd>");
+  raw("</div></dd>");
 }
 
 void PageWriter::nodes(const Upgrade& up) {
@@ -839,9 +839,9 @@ void PageWriter::target_section(std::size_t index, const TargetView& target) {
 }
 
 void PageWriter::settled_list(const TargetView& target, Phase phase, const std::vector<const ObjectView*>& objects) {
-  raw("<details class=\"settled phase-");
+  raw("<details class=\"settled\"><summary><span class=\"dot phase-");
   raw(phase_name(phase));
-  raw("\"><summary><span class=\"dot\"></span>");
+  raw("\"></span>");
   raw(phase_name(phase));
   raw(": ");
   integer(static_cast<double>(objects.size()));
