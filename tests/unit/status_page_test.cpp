@@ -299,7 +299,24 @@ std::string without_revision(std::string page) {
   return page;
 }
 
+// Every element the page opens it closes: a cheap guard against a broken
+// layout (the browser tests check the DOM itself).
+void expect_balanced(const std::string& page) {
+  for (const char* tag : {"html", "head", "body", "header", "main", "section", "article", "details", "summary", "div",
+                          "span", "a", "p", "dl", "dt", "dd", "table", "thead", "tbody", "tr", "th", "td", "time",
+                          "form", "select", "option", "label", "ul", "li", "b", "code", "h1", "h2", "style", "title"}) {
+    const std::string open = std::string("<") + tag;
+    std::size_t opened = 0;
+    for (std::size_t at = page.find(open); at != std::string::npos; at = page.find(open, at + 1)) {
+      const char next = page[at + open.size()];
+      opened += next == '>' || next == ' ';
+    }
+    EXPECT_EQ(opened, count(page, std::string("</") + tag + ">")) << "<" << tag << ">";
+  }
+}
+
 void expect_golden(const std::string& page, const std::string& name) {
+  expect_balanced(page);
   const std::string path = std::string(UE_TESTDATA) + "/status/" + name + ".html";
   const std::string normalised = without_revision(page);
   if (std::getenv("UE_UPDATE_GOLDEN")) {
@@ -476,6 +493,7 @@ TEST(StatusPage, HostileStringsAreShownAsTextNeverAsMarkup) {
   query.targets = {hostile[0] + "0", hostile[1] + "1", hostile[2] + "2", hostile[3] + "3", hostile[4] + "4"};
   for (const StatusQuery& q : {StatusQuery{}, query}) {
     const std::string page = render_status_page(fleet, q, {});
+    expect_balanced(page);
     EXPECT_TRUE(valid_utf8(page));
     EXPECT_EQ(page.find("<img"), std::string::npos);
     EXPECT_EQ(page.find("<script"), std::string::npos);
