@@ -48,7 +48,7 @@ main.wrap{padding-top:16px;padding-bottom:40px}
 .filters{display:flex;flex-wrap:wrap;align-items:end;gap:8px 12px;margin-bottom:14px}
 .filters label{display:flex;flex-direction:column;font-size:12px;color:var(--muted);gap:2px}
 .filters select,.filters button{font:inherit;color:var(--text);background:var(--panel);border:1px solid var(--line);
-border-radius:6px;padding:4px 8px;min-width:120px}
+border-radius:6px;padding:4px 8px;min-width:120px;max-width:18em}
 .filters button{min-width:0;cursor:pointer;font-weight:600}
 .summary{display:flex;flex-wrap:wrap;gap:8px;margin:0 0 18px;padding:0;list-style:none}
 .summary li{background:var(--panel);border:1px solid var(--line);border-radius:8px;padding:6px 12px}
