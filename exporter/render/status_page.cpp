@@ -16,6 +16,8 @@ namespace {
 
 // Settled objects listed per target and phase; the rest are counted, and the API lists them all.
 constexpr std::size_t kMaxSettledRows = 500;
+// Upgrades shown in full; a fleet upgrading everything at once must not make a page of megabytes.
+constexpr std::size_t kMaxNotable = 1000;
 // Safety checks shown per node; a hostile body must not make the page unbounded.
 constexpr std::size_t kMaxChecksPerNode = 20;
 constexpr double kMinRefresh = 5;       // seconds
@@ -526,7 +528,17 @@ void PageWriter::notable_list() {
                             : " match these filters.</p>\n");
     return;
   }
-  for (const Notable& item : notable_) upgrade(item);
+  const std::size_t shown = std::min(notable_.size(), kMaxNotable);
+  for (std::size_t i = 0; i < shown; ++i) upgrade(notable_[i]);
+  if (notable_.size() > shown) {
+    StatusQuery api = query_;
+    api.refresh = true;
+    raw("<p class=\"more\">");
+    integer(static_cast<double>(notable_.size() - shown));
+    raw(" more not shown; <a ");
+    href(api, "/api/v1/upgrades");
+    raw(">list them all in the API</a> or narrow the filters.</p>\n");
+  }
 }
 
 void PageWriter::upgrade(const Notable& item) {
@@ -882,7 +894,7 @@ std::string PageWriter::render() {
   std::size_t settled_count = 0;
   for (const Settled& s : settled_)
     for (const auto& objects : s.by_phase) settled_count += std::min(objects.size(), kMaxSettledRows);
-  out_.reserve(16384 + notable_.size() * 2048 + settled_count * 256);
+  out_.reserve(16384 + std::min(notable_.size(), kMaxNotable) * 2048 + settled_count * 256);
 
   head();
   header();

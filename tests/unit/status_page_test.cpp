@@ -444,6 +444,16 @@ TEST(StatusPage, SettledListsCapAtFiveHundredRowsAndLinkTheRestToTheApi) {
   EXPECT_EQ(count(page, "<article class=\"upgrade"), 3u);
 }
 
+TEST(StatusPage, AtMostAThousandUpgradesInFull) {
+  FleetView fleet = large_fleet();
+  auto& objects = std::const_pointer_cast<TargetView>(fleet.targets[0])->objects;
+  for (std::size_t i = 0; i < 1200; ++i) objects[i] = object(Kind::application, objects[i]->name, app_failed(), kNow);
+  const std::string page = render_status_page(fleet, {}, {});
+  EXPECT_EQ(count(page, "<article class=\"upgrade"), 1000u);
+  EXPECT_NE(page.find("203 more not shown; <a href=\"/api/v1/upgrades\">"), std::string::npos);
+  EXPECT_NE(page.find("<li class=\"alert\"><b>1201</b>failed</li>"), std::string::npos);
+}
+
 TEST(StatusPage, RendersTenThousandObjectsQuickly) {
   const FleetView fleet = large_fleet();
   std::size_t bytes = 0;
