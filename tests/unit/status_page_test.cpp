@@ -1,0 +1,525 @@
+// The status page (render/status_page) and its escaping (render/html): golden
+// pages of hand-built fleets, the DOM contract the browser tests read, and
+// hostile upstream strings. After an intended change to the page, regenerate with
+//   UE_UPDATE_GOLDEN=1 build/tests/unit_tests --gtest_filter='StatusPage*'
+// and look at the pages in a browser before committing them.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "render/html.h"
+#include "render/status_page.h"
+
+namespace ue {
+namespace {
+
+constexpr double kNow = 1767225600;  // 2026-01-01T00:00:00Z
+
+// ---- html_escape ----
+
+TEST(HtmlEscape, MarkupCharactersBecomeEntities) {
+  EXPECT_EQ(html_escape("a&b<c>d\"e'f"), "a&amp;b&lt;c&gt;d&quot;e&#39;f");
+  EXPECT_EQ(html_escape("fabric:/shop/cart v1.2"), "fabric:/shop/cart v1.2");
+  EXPECT_EQ(html_escape(""), "");
+}
+
+TEST(HtmlEscape, ControlCharactersBecomeReplacementCharacters) {
+  EXPECT_EQ(html_escape(std::string("a\0b", 3)), "a\xEF\xBF\xBD" "b");
+  EXPECT_EQ(html_escape("a\tb\nc\rd\x1b" "e\x7f"), "a\xEF\xBF\xBD" "b\xEF\xBF\xBD" "c\xEF\xBF\xBD" "d\xEF\xBF\xBD"
+                                                  "e\xEF\xBF\xBD");
+  EXPECT_EQ(html_escape("\xC2\x85"), "\xEF\xBF\xBD");  // U+0085, a C1 control
+}
+
+TEST(HtmlEscape, ValidUtf8PassesUnchanged) {
+  const std::string text = "caf\xC3\xA9 \xC2\xA0 \xE2\x82\xAC \xF0\x9F\x9A\x80 \xEF\xBF\xBD \xF4\x8F\xBF\xBF";
+  EXPECT_EQ(html_escape(text), text);
+}
+
+TEST(HtmlEscape, InvalidUtf8BecomesOneReplacementPerMaximalSubpart) {
+  const std::string fffd = "\xEF\xBF\xBD";
+  EXPECT_EQ(html_escape("a\xFF" "b"), "a" + fffd + "b");
+  EXPECT_EQ(html_escape("\x80\x80"), fffd + fffd);            // lone continuation bytes
+  EXPECT_EQ(html_escape("\xC0\xAF"), fffd + fffd);            // overlong '/'
+  EXPECT_EQ(html_escape("\xE0\x80\xAF"), fffd + fffd + fffd);  // overlong, second byte out of range
+  EXPECT_EQ(html_escape("\xED\xA0\x80"), fffd + fffd + fffd);  // a surrogate
+  EXPECT_EQ(html_escape("\xF4\x90\x80\x80"), fffd + fffd + fffd + fffd);  // beyond U+10FFFF
+  EXPECT_EQ(html_escape("\xE2\x82<"), fffd + "&lt;");          // truncated, then markup
+  EXPECT_EQ(html_escape("x\xF0\x9F\x9A"), "x" + fffd);         // truncated at the end
+}
+
+// ---- helpers ----
+
+bool valid_utf8(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    std::size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    if (n == 0 || i + n > s.size() || (n == 2 && c < 0xC2)) return false;
+    for (std::size_t k = 1; k < n; ++k)
+      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
+    const unsigned char c1 = n > 1 ? static_cast<unsigned char>(s[i + 1]) : 0;
+    if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 > 0x9F) || (c == 0xF0 && c1 < 0x90) || (c == 0xF4 && c1 > 0x8F) ||
+        c > 0xF4)
+      return false;
+    i += n;
+  }
+  return true;
+}
+
+std::size_t count(std::string_view haystack, std::string_view needle) {
+  std::size_t n = 0;
+  for (std::size_t at = haystack.find(needle); at != std::string_view::npos; at = haystack.find(needle, at + 1)) ++n;
+  return n;
+}
+
+std::shared_ptr<const ObjectView> object(Kind kind, std::string name, Upgrade upgrade, double last_transition,
+                                         std::optional<double> phase_changed = std::nullopt) {
+  auto view = std::make_shared<ObjectView>();
+  view->kind = kind;
+  view->name = std::move(name);
+  view->upgrade = std::move(upgrade);
+  view->last_transition = last_transition;
+  view->phase_changed = phase_changed;
+  return view;
+}
+
+Upgrade idle_app(std::string version) {
+  Upgrade up;
+  up.state = "RollingForwardCompleted";
+  up.phase = Phase::idle;
+  up.info = {{"target_version", std::move(version)}, {"rolling_upgrade_mode", "Monitored"}};
+  return up;
+}
+
+// A Service Fabric cluster rolling forward in UD2, held by safety checks for 40 minutes.
+Upgrade cluster_in_progress() {
+  Upgrade up;
+  up.state = "RollingForwardInProgress";
+  up.phase = Phase::rolling_forward;
+  up.progress_ratio = 0.4;
+  up.domains = DomainCounts{2, 1, 2, 0};
+  up.current_domain = "UD2";
+  up.start_time = kNow - 2 * 3600 - 5 * 60;
+  up.duration = 2 * 3600 + 5 * 60;
+  up.domain_duration = 40 * 60;
+  up.timeout = 12 * 3600;
+  up.domain_timeout = 30 * 60;
+  up.health_check_wait = 5 * 60;
+  up.health_check_stable = 2 * 60;
+  up.health_check_retry_timeout = 10 * 60;
+  up.pending_safety_checks = 3;
+  up.nodes = NodePhaseCounts{2, 0, 0};
+  up.current_nodes = {
+      {"_Node_2", "PreUpgradeSafetyCheck",
+       {{"EnsurePartitionQuorum", "a1b2c3d4-0000-4000-8000-000000000001"},
+        {"EnsurePartitionQuorum", "a1b2c3d4-0000-4000-8000-000000000002"}}},
+      {"_Node_7", "PreUpgradeSafetyCheck", {{"EnsureSeedNodeQuorum", ""}}},
+  };
+  up.info = {{"target_version", "10.1.1951.9590"}, {"rolling_upgrade_mode", "Monitored"}};
+  return up;
+}
+
+Upgrade app_rolling(double ratio, double domain_duration) {
+  Upgrade up;
+  up.state = "RollingForwardInProgress";
+  up.phase = Phase::rolling_forward;
+  up.progress_ratio = ratio;
+  up.domains = DomainCounts{2, 1, 2, 0};
+  up.current_domain = "UD2";
+  up.duration = 25 * 60;
+  up.timeout = 3600;
+  up.domain_duration = domain_duration;
+  up.domain_timeout = 20 * 60;
+  up.health_check_phase = "WaitDuration";
+  up.health_check_elapsed = 90;
+  up.health_check_wait = 5 * 60;
+  up.info = {{"target_version", "2.4.0"}, {"rolling_upgrade_mode", "Monitored"}};
+  return up;
+}
+
+Upgrade app_failed() {
+  Upgrade up;
+  up.state = "Failed";
+  up.phase = Phase::failed;
+  up.progress_ratio = 0.2;
+  up.domains = DomainCounts{3, 0, 1, 1};
+  up.start_time = kNow - 3 * 3600;
+  up.failure_time = kNow - 2 * 3600;
+  up.duration = 3600;
+  up.timeout = 3600;
+  up.unhealthy_evaluations = 2;
+  up.unhealthy_evaluations_by_kind = {{"Partitions", 1}, {"Services", 1}};
+  up.info = {{"target_version", "7.0.3"},
+             {"rolling_upgrade_mode", "Monitored"},
+             {"failure_reason", "HealthCheck"},
+             {"failure_action", "Manual"}};
+  return up;
+}
+
+Upgrade app_rolled_back() {
+  Upgrade up;
+  up.state = "RollingBackCompleted";
+  up.phase = Phase::rolled_back;
+  up.progress_ratio = 1;
+  up.start_time = kNow - 5 * 3600;
+  up.info = {{"target_version", "3.1.0"}, {"failure_reason", "UpgradeDomainTimeout"}};
+  return up;
+}
+
+Upgrade app_rolling_back() {
+  Upgrade up;
+  up.state = "RollingBackInProgress";
+  up.phase = Phase::rolling_back;
+  up.progress_ratio = 0.5;
+  up.domains = DomainCounts{1, 1, 2, 0};
+  up.current_domain = "UD1";
+  up.duration = 50 * 60;
+  up.timeout = 45 * 60;  // overdue
+  up.info = {{"target_version", "1.9.0"}};
+  return up;
+}
+
+Upgrade resource_completed() {
+  Upgrade up;
+  up.state = "Ready";
+  up.phase = Phase::completed;
+  up.progress_ratio = 1;
+  up.replicas = {{"inventory-api", 3, 0}, {"inventory-worker", 2, 0}};
+  up.info = {{"target_version", "1.0.7"}};
+  return up;
+}
+
+Upgrade qumulo_rebooting() {
+  Upgrade up;
+  up.state = "UPGRADE_STATE_COMMITTING";
+  up.phase = Phase::rolling_forward;
+  up.reboot = RebootProgress{"REBOOT_IN_PROGRESS", 2, 4};
+  up.blocked = UpgradeBlocked{true, false};
+  up.info = {{"target_version", "7.2.1"},
+             {"upgrade_type", "ROLLING_REBOOT"},
+             {"auto_commit", "true"},
+             {"blocked_reason", "Node 3 is offline"}};
+  return up;
+}
+
+std::shared_ptr<TargetView> target(std::string name, TargetType type, double poll_interval, bool up) {
+  auto view = std::make_shared<TargetView>();
+  view->name = std::move(name);
+  view->type = type;
+  view->poll_interval = poll_interval;
+  view->polled = true;
+  view->up = up;
+  view->last_poll_duration = 0.42;
+  if (up) view->last_success = kNow - 12;
+  return view;
+}
+
+void count_kinds(TargetView& view) {
+  for (const auto& object : view.objects) {
+    auto it = std::find_if(view.objects_per_kind.begin(), view.objects_per_kind.end(),
+                           [&](const auto& entry) { return entry.first == object->kind; });
+    if (it == view.objects_per_kind.end())
+      view.objects_per_kind.emplace_back(object->kind, 1);
+    else
+      ++it->second;
+  }
+}
+
+// Three targets: a Service Fabric cluster with every kind of upgrade, a
+// rebooting Qumulo cluster, and a Service Fabric cluster that is down.
+FleetView sample_fleet() {
+  FleetView fleet;
+  fleet.generated = kNow;
+  fleet.started = kNow - (3 * 3600 + 12 * 60);
+  fleet.last_reload = ReloadResult{true, kNow - 300, ""};
+
+  auto sf = target("prod-west", TargetType::service_fabric, 15, true);
+  sf->objects = {
+      object(Kind::cluster, "prod-west", cluster_in_progress(), kNow - 40 * 60, kNow - 2 * 3600),
+      object(Kind::application, "fabric:/billing", app_rolled_back(), kNow - 4 * 3600, kNow - 4 * 3600),
+      object(Kind::application, "fabric:/shop/cart", app_rolling(0.4, 12 * 60), kNow - 3 * 60, kNow - 25 * 60),
+      object(Kind::application, "fabric:/shop/idle-a", idle_app("1.0.0"), kNow - 40 * 86400),
+      object(Kind::application, "fabric:/shop/idle-b", idle_app("1.0.1"), kNow - 3 * 86400, kNow - 3 * 86400),
+      object(Kind::application, "fabric:/shop/orders", app_rolling_back(), kNow - 5 * 60, kNow - 50 * 60),
+      object(Kind::application, "fabric:/shop/search", app_failed(), kNow - 2 * 3600, kNow - 2 * 3600),
+      object(Kind::application_resource, "inventory", resource_completed(), kNow - 6 * 3600, kNow - 6 * 3600),
+  };
+  count_kinds(*sf);
+
+  auto nas = target("nas-01", TargetType::qumulo, 30, true);
+  nas->objects = {object(Kind::qumulo, "nas-01", qumulo_rebooting(), kNow - 8 * 60, kNow - 3600)};
+  count_kinds(*nas);
+
+  auto east = target("prod-east", TargetType::service_fabric, 15, false);
+  east->last_success = kNow - 47 * 60;
+  east->last_error = LastError{"cluster_upgrade_progress", Reason::timeout, kNow - 20};
+  east->objects = {object(Kind::cluster, "prod-east", idle_app("10.0.2"), kNow - 9 * 86400)};
+  count_kinds(*east);
+
+  fleet.targets = {sf, nas, east};
+  return fleet;
+}
+
+// 10 000 idle applications and three upgrading, on one target.
+FleetView large_fleet() {
+  FleetView fleet;
+  fleet.generated = kNow;
+  fleet.started = kNow - 86400 * 2 - 3600;
+  fleet.last_reload = ReloadResult{false, kNow - 45, "config/upgrade_exporter.yml:12: unknown key \"polll_interval\""};
+  auto sf = target("big", TargetType::service_fabric, 60, true);
+  sf->objects.reserve(10003);
+  char name[32];
+  for (int i = 0; i < 10000; ++i) {
+    std::snprintf(name, sizeof name, "fabric:/app-%05d", i);
+    sf->objects.push_back(object(Kind::application, name, idle_app("1.0.0"), kNow - 30 * 86400));
+  }
+  sf->objects.push_back(object(Kind::application, "fabric:/x-rolling-1", app_rolling(0.2, 60), kNow - 60));
+  sf->objects.push_back(object(Kind::application, "fabric:/x-rolling-2", app_rolling(0.8, 600), kNow - 600));
+  sf->objects.push_back(object(Kind::application, "fabric:/x-failed", app_failed(), kNow - 7200, kNow - 7200));
+  count_kinds(*sf);
+  fleet.targets = {sf};
+  return fleet;
+}
+
+std::string read(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// The revision changes with every commit; goldens hold a placeholder.
+std::string without_revision(std::string page) {
+  const std::string revision = std::string("<code>") + UE_REVISION + "</code>";
+  const std::size_t at = page.find(revision);
+  if (at != std::string::npos) page.replace(at, revision.size(), "<code>REVISION</code>");
+  return page;
+}
+
+// Every element the page opens it closes: a cheap guard against a broken
+// layout (the browser tests check the DOM itself).
+void expect_balanced(const std::string& page) {
+  for (const char* tag : {"html", "head", "body", "header", "main", "section", "article", "details", "summary", "div",
+                          "span", "a", "p", "dl", "dt", "dd", "table", "thead", "tbody", "tr", "th", "td", "time",
+                          "form", "select", "option", "label", "ul", "li", "b", "code", "h1", "h2", "style", "title"}) {
+    const std::string open = std::string("<") + tag;
+    std::size_t opened = 0;
+    for (std::size_t at = page.find(open); at != std::string::npos; at = page.find(open, at + 1)) {
+      const char next = page[at + open.size()];
+      opened += next == '>' || next == ' ';
+    }
+    EXPECT_EQ(opened, count(page, std::string("</") + tag + ">")) << "<" << tag << ">";
+  }
+}
+
+void expect_golden(const std::string& page, const std::string& name) {
+  expect_balanced(page);
+  const std::string path = std::string(UE_TESTDATA) + "/status/" + name + ".html";
+  const std::string normalised = without_revision(page);
+  if (std::getenv("UE_UPDATE_GOLDEN")) {
+    std::ofstream(path, std::ios::binary) << normalised;
+    GTEST_SKIP() << "wrote " << path;
+  }
+  const std::string expected = read(path);
+  ASSERT_FALSE(expected.empty()) << path << " is missing; run with UE_UPDATE_GOLDEN=1";
+  if (normalised == expected) return;
+  // The pages are long: show where they part, not both of them.
+  std::size_t at = 0;
+  while (at < normalised.size() && at < expected.size() && normalised[at] == expected[at]) ++at;
+  const std::size_t from = at < 200 ? 0 : at - 200;
+  ADD_FAILURE() << "differs from " << path << " at byte " << at << "\n--- expected ---\n"
+                << expected.substr(from, 400) << "\n--- rendered ---\n" << normalised.substr(from, 400);
+}
+
+// ---- goldens ----
+
+TEST(StatusPageGolden, Fleet) { expect_golden(render_status_page(sample_fleet(), {}, {}), "fleet"); }
+
+TEST(StatusPageGolden, FilteredWithRefreshOff) {
+  StatusQuery query;
+  query.targets = {"prod-west"};
+  query.phases = {Phase::failed, Phase::idle};
+  query.refresh = false;
+  expect_golden(render_status_page(sample_fleet(), query, {}), "filtered");
+}
+
+TEST(StatusPageGolden, TenThousandIdleObjectsFolded) {
+  expect_golden(render_status_page(large_fleet(), {}, {}), "large");
+}
+
+TEST(StatusPageGolden, EmptyStates) {
+  FleetView none;
+  none.generated = kNow;
+  none.started = kNow - 5;
+  expect_golden(render_status_page(none, {}, {}), "no_targets");
+
+  FleetView waiting = none;
+  auto fresh = std::make_shared<TargetView>();
+  fresh->name = "prod-west";
+  fresh->poll_interval = 2;
+  waiting.targets = {fresh};
+  expect_golden(render_status_page(waiting, {}, {}), "waiting");
+}
+
+// ---- the DOM contract ----
+
+TEST(StatusPage, ContractElements) {
+  const std::string page = render_status_page(sample_fleet(), {}, {});
+  EXPECT_NE(page.find("<header class=\"page-header\">"), std::string::npos);
+  EXPECT_NE(page.find("<span class=\"reload-result\""), std::string::npos);
+  EXPECT_EQ(count(page, "<section class=\"target\" data-up=\"1\""), 2u);
+  EXPECT_EQ(count(page, "<section class=\"target\" data-up=\"0\""), 1u);
+  EXPECT_EQ(count(page, "<h2 class=\"target-name\">"), 3u);
+  // Cluster, cart, orders, search, billing, inventory (completed 6 h ago), the Qumulo cluster.
+  EXPECT_EQ(count(page, "<article class=\"upgrade phase-"), 7u);
+  EXPECT_NE(page.find("<span class=\"name\">fabric:/shop/cart</span>"), std::string::npos);
+  EXPECT_NE(page.find("<span class=\"badge phase\">rolling_forward</span>"), std::string::npos);
+  EXPECT_NE(page.find("<span class=\"percent\">40%</span>"), std::string::npos);
+  EXPECT_NE(page.find("<div class=\"failure-reason\">HealthCheck</div>"), std::string::npos);
+  EXPECT_NE(page.find("<span class=\"state\">RollingForwardInProgress</span>"), std::string::npos);
+  EXPECT_NE(page.find("<details class=\"settled\"><summary><span class=\"dot phase-idle\"></span>idle: 2</summary>"),
+            std::string::npos);
+  EXPECT_NE(page.find("last change <time datetime=\"2025-12-31T23:20:00Z\" title=\"2025-12-31T23:20:00Z\">40 min ago"
+                      "</time>"),
+            std::string::npos);
+  // Only the cluster (40 min without a transition) is stalled; the Qumulo cluster (8 min) is not.
+  EXPECT_EQ(count(page, "<span class=\"badge stalled\">stalled</span>"), 1u);
+  EXPECT_EQ(page.find("<script"), std::string::npos);
+  EXPECT_TRUE(valid_utf8(page));
+}
+
+TEST(StatusPage, StalledFirstThenFailedRollingBackRollingForwardRolledBackCompleted) {
+  const std::string page = render_status_page(sample_fleet(), {}, {});
+  const char* order[] = {">prod-west</span>", ">fabric:/shop/search<", ">fabric:/shop/orders<",
+                         ">fabric:/shop/cart<", ">nas-01</span>",       ">fabric:/billing<",
+                         ">inventory<"};
+  std::size_t last = 0;
+  for (const char* name : order) {
+    const std::size_t at = page.find(std::string("<span class=\"name\"") + name);
+    ASSERT_NE(at, std::string::npos) << name;
+    EXPECT_GT(at, last) << name;
+    last = at;
+  }
+}
+
+TEST(StatusPage, StallWindowComesFromTheOptions) {
+  StatusOptions options;
+  options.stall_window = 5 * 60;  // now the Qumulo cluster (8 min) and orders (5 min 0 s: not past it) are judged
+  const std::string page = render_status_page(sample_fleet(), {}, options);
+  EXPECT_EQ(count(page, "<span class=\"badge stalled\">stalled</span>"), 2u);
+}
+
+TEST(StatusPage, RefreshEveryShortestPollIntervalOfTheShownTargetsAtLeastFiveSeconds) {
+  FleetView fleet = sample_fleet();
+  EXPECT_NE(render_status_page(fleet, {}, {}).find("<meta http-equiv=\"refresh\" content=\"15\">"), std::string::npos);
+  StatusQuery nas;
+  nas.targets = {"nas-01"};
+  EXPECT_NE(render_status_page(fleet, nas, {}).find("<meta http-equiv=\"refresh\" content=\"30\">"), std::string::npos);
+  std::const_pointer_cast<TargetView>(fleet.targets[0])->poll_interval = 1;
+  EXPECT_NE(render_status_page(fleet, {}, {}).find("<meta http-equiv=\"refresh\" content=\"5\">"), std::string::npos);
+
+  StatusQuery paused;
+  paused.refresh = false;
+  const std::string page = render_status_page(fleet, paused, {});
+  EXPECT_EQ(page.find("http-equiv=\"refresh\""), std::string::npos);
+  EXPECT_NE(page.find(">Resume auto-refresh</a>"), std::string::npos);
+  EXPECT_NE(page.find("<input type=\"hidden\" name=\"refresh\" value=\"0\">"), std::string::npos);
+}
+
+TEST(StatusPage, TelemetryPathFromTheOptionsIsLinkedAndEscaped) {
+  StatusOptions options;
+  options.telemetry_path = "/prom\"metrics";
+  const std::string page = render_status_page(sample_fleet(), {}, options);
+  EXPECT_NE(page.find("<a href=\"/prom&quot;metrics\">"), std::string::npos);
+}
+
+TEST(StatusPage, SettledListsCapAtFiveHundredRowsAndLinkTheRestToTheApi) {
+  const std::string page = render_status_page(large_fleet(), {}, {});
+  EXPECT_NE(page.find("<summary><span class=\"dot phase-idle\"></span>idle: 10000</summary>"), std::string::npos);
+  EXPECT_EQ(count(page, "<tr><td>application</td>"), 500u);
+  EXPECT_NE(page.find("9500 more not shown; <a href=\"/api/v1/upgrades?"), std::string::npos);
+  EXPECT_EQ(count(page, "<article class=\"upgrade"), 3u);
+}
+
+TEST(StatusPage, AtMostAThousandUpgradesInFull) {
+  FleetView fleet = large_fleet();
+  auto& objects = std::const_pointer_cast<TargetView>(fleet.targets[0])->objects;
+  for (std::size_t i = 0; i < 1200; ++i) objects[i] = object(Kind::application, objects[i]->name, app_failed(), kNow);
+  const std::string page = render_status_page(fleet, {}, {});
+  EXPECT_EQ(count(page, "<article class=\"upgrade"), 1000u);
+  EXPECT_NE(page.find("203 more not shown; <a href=\"/api/v1/upgrades\">"), std::string::npos);
+  EXPECT_NE(page.find("<li class=\"alert\"><b>1201</b>failed</li>"), std::string::npos);
+}
+
+TEST(StatusPage, RendersTenThousandObjectsQuickly) {
+  const FleetView fleet = large_fleet();
+  std::size_t bytes = 0;
+  const auto start = std::chrono::steady_clock::now();
+  constexpr int kRounds = 20;
+  for (int i = 0; i < kRounds; ++i) bytes += render_status_page(fleet, {}, {}).size();
+  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  // A printout, not an assertion: timings belong to bench/, not to a shared CI machine.
+  std::printf("status page of 10003 objects: %.2f ms per render, %zu bytes\n", ms / kRounds, bytes / kRounds);
+}
+
+// ---- hostile strings ----
+
+TEST(StatusPage, HostileStringsAreShownAsTextNeverAsMarkup) {
+  const std::vector<std::string> hostile = {
+      "<img src=x onerror=alert(1)>",
+      "\"'><script>alert(1)</script>",
+      "</style><b>x</b>",
+      std::string("ctl\x01\x1b[31m\t\n\r\0end", 17),
+      "bad\xFF\xC0\xAF\xED\xA0\x80utf8\xE2\x82",
+  };
+  FleetView fleet;
+  fleet.generated = kNow;
+  fleet.started = kNow - 60;
+  fleet.last_reload = ReloadResult{false, kNow - 1, hostile[1]};
+  for (std::size_t i = 0; i < hostile.size(); ++i) {
+    const std::string& h = hostile[i];
+    auto view = target(h + std::to_string(i), TargetType::service_fabric, 15, i % 2 == 0);
+    view->last_error = LastError{h, Reason::http_status, kNow - 5};
+    Upgrade failed = app_failed();
+    failed.state = h;
+    failed.current_domain = h;
+    failed.health_check_phase = h;
+    failed.health_check_elapsed = 10;
+    failed.info = {{"target_version", h}, {"failure_reason", h}, {"blocked_reason", h}, {"upgrade_type", h}};
+    failed.current_nodes = {{h, h, {{h, h}}}};
+    failed.unhealthy_evaluations_by_kind = {{h, 1}};
+    failed.replicas = {{h, 1, 1}};
+    failed.reboot = RebootProgress{h, 1, 2};
+    Upgrade idle = idle_app(h);
+    idle.state = h;
+    view->objects = {object(Kind::application, h, failed, kNow - 60), object(Kind::application, h + "idle", idle, 0)};
+    count_kinds(*view);
+    fleet.targets.push_back(view);
+  }
+  StatusQuery query;
+  query.targets = {hostile[0] + "0", hostile[1] + "1", hostile[2] + "2", hostile[3] + "3", hostile[4] + "4"};
+  for (const StatusQuery& q : {StatusQuery{}, query}) {
+    const std::string page = render_status_page(fleet, q, {});
+    expect_balanced(page);
+    EXPECT_TRUE(valid_utf8(page));
+    EXPECT_EQ(page.find("<img"), std::string::npos);
+    EXPECT_EQ(page.find("<script"), std::string::npos);
+    EXPECT_EQ(page.find("<b>x"), std::string::npos);
+    EXPECT_EQ(count(page, "</style>"), 1u);  // the page's own
+    // The one place "onerror=" may appear is inside escaped text, after "&lt;img src=x ".
+    const std::string_view escaped_img = "&lt;img src=x ";
+    for (std::size_t at = page.find("onerror="); at != std::string::npos; at = page.find("onerror=", at + 1))
+      EXPECT_EQ(page.compare(at - escaped_img.size(), escaped_img.size(), escaped_img), 0) << page.substr(at - 40, 80);
+    EXPECT_NE(page.find("&lt;img src=x onerror=alert(1)&gt;"), std::string::npos);
+    // Every control character except the page's own newlines was replaced.
+    EXPECT_EQ(std::count_if(page.begin(), page.end(),
+                            [](char c) { return c != '\n' && (static_cast<unsigned char>(c) < 0x20 || c == 0x7f); }),
+              0);
+  }
+}
+
+}  // namespace
+}  // namespace ue
