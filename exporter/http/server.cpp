@@ -77,7 +77,7 @@ void serve_text(httplib::Response& res, std::shared_ptr<const Page> page) {
 constexpr const char* kHtmlType = "text/html; charset=utf-8";
 constexpr const char* kJsonType = "application/json";
 
-// The status page and the API: nothing may be framed, sniffed, fetched or leak a Referer.
+// The status page and the API: nothing is fetched from elsewhere, sniffed as another type, or leaks a Referer.
 void set_status_headers(httplib::Response& res) {
   res.set_header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
   res.set_header("X-Content-Type-Options", "nosniff");

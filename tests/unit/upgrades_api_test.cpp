@@ -17,7 +17,7 @@ namespace {
 
 using nlohmann::ordered_json;
 
-constexpr double kNow = 1'796'184'245;  // 2026-12-02T03:37:25Z
+constexpr double kNow = 1'796'184'245;  // 2026-12-02T04:04:05Z
 
 std::shared_ptr<const ObjectView> view(Kind kind, std::string name, Upgrade u, double last_transition,
                                        std::optional<double> phase_changed = {}) {
@@ -52,8 +52,8 @@ Upgrade full_application() {
   u.health_check_retry_flips = 3;
   u.pending_safety_checks = 2;
   u.nodes = NodePhaseCounts{1, 1, 0};
-  u.current_nodes = {{"_Node_3", "PreUpgradeSafetyCheck",
-                      {{"EnsurePartitionQuorum", "3f1c2a2e-0000-4000-8000-000000000001"}, {"EnsureSeedNodeQuorum", ""}}},
+  const SafetyCheck quorum{"EnsurePartitionQuorum", "3f1c2a2e-0000-4000-8000-000000000001"};
+  u.current_nodes = {{"_Node_3", "PreUpgradeSafetyCheck", {quorum, {"EnsureSeedNodeQuorum", ""}}},
                      {"_Node_4", "Upgrading", {}}};
   u.unhealthy_evaluations = 2;
   u.unhealthy_evaluations_by_kind = {{"DeployedApplications", 1}, {"Services", 1}};
@@ -148,7 +148,8 @@ ordered_json render(const FleetView& fleet, const StatusQuery& query = {}) {
 
 std::vector<std::string> names(const ordered_json& doc) {
   std::vector<std::string> out;
-  for (const auto& u : doc["upgrades"]) out.push_back(u["target"].get<std::string>() + " " + u["name"].get<std::string>());
+  for (const auto& u : doc["upgrades"])
+    out.push_back(u["target"].get<std::string>() + " " + u["name"].get<std::string>());
   return out;
 }
 
@@ -168,16 +169,16 @@ TEST(UpgradesApi, MatchesTheGoldenDocument) {
 }
 
 TEST(UpgradesApi, TimestampsComeAsRfc3339AndUnixSeconds) {
-  const ordered_json doc = render(golden_fleet());
-  EXPECT_EQ(doc["generated"], "2026-12-02T03:37:25Z");
+  ordered_json doc = render(golden_fleet());
+  EXPECT_EQ(doc["generated"], "2026-12-02T04:04:05Z");
   EXPECT_EQ(doc["generated_unix"], kNow);
-  const ordered_json& cart = doc["upgrades"][1];
+  ordered_json& cart = doc["upgrades"][1];
   ASSERT_EQ(cart["name"], "fabric:/shop/cart");
-  EXPECT_EQ(cart["start_time"], "2026-12-02T02:37:24.500Z");
+  EXPECT_EQ(cart["start_time"], "2026-12-02T03:04:04.500Z");
   EXPECT_EQ(cart["last_transition_unix"], kNow - 2400);
   EXPECT_EQ(cart["time_left_seconds"], 7200 - 3600.5);
   EXPECT_EQ(cart["domain_time_left_seconds"], 1200);
-  EXPECT_TRUE(cart["stalled"]) << "40 minutes without a transition, past the 30 minute window";
+  EXPECT_TRUE(cart["stalled"].get<bool>()) << "40 minutes without a transition, past the 30 minute window";
   EXPECT_FALSE(cart.contains("failure_time")) << "absent values are left out";
   EXPECT_FALSE(cart.contains("phase_changed"));
 }
@@ -200,7 +201,7 @@ TEST(UpgradesApi, HostileUpstreamStringsAreEscapedAndInvalidUtf8Replaced) {
   EXPECT_NE(text.find("\\u0001\\u001f\\n"), std::string::npos) << text;
   EXPECT_EQ(text.find('\xff'), std::string::npos) << "invalid UTF-8 is replaced";
   EXPECT_NE(text.find("\xef\xbf\xbd"), std::string::npos) << "by U+FFFD";
-  const ordered_json doc = ordered_json::parse(text);
+  ordered_json doc = ordered_json::parse(text);
   const std::string expected = "<img src=x onerror=alert(1)>\"'</script>\x01\x1f\n\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd";
   EXPECT_EQ(doc["upgrades"][0]["name"], expected);
   EXPECT_EQ(doc["upgrades"][0]["state"], expected);
@@ -235,9 +236,9 @@ TEST(UpgradesApi, FiltersApplyToTargetsAndUpgrades) {
 TEST(UpgradesApi, TheStallWindowComesFromTheOptions) {
   StatusOptions options;
   options.stall_window = 3600;
-  const ordered_json doc = ordered_json::parse(render_upgrades_json(golden_fleet(), {}, options));
+  ordered_json doc = ordered_json::parse(render_upgrades_json(golden_fleet(), {}, options));
   EXPECT_EQ(doc["stall_window_seconds"], 3600);
-  EXPECT_FALSE(doc["upgrades"][1]["stalled"]);
+  EXPECT_FALSE(doc["upgrades"][1]["stalled"].get<bool>());
 }
 
 }  // namespace
