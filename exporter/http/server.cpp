@@ -89,15 +89,16 @@ void set_status_headers(httplib::Response& res) {
 // One of the two status endpoints: its type, its cached forms and its renderer.
 struct StatusEndpoint {
   const char* type;
-  std::string StatusPages::*text;
-  std::string StatusPages::*gzip;
+  const std::string& (*cached)(const StatusPages&, bool gzip);
   bool refreshes;  // whether `refresh=0` changes what is rendered (the page) or not (the JSON)
   std::string (*render)(const FleetView&, const StatusQuery&, const StatusOptions&);
 };
-constexpr StatusEndpoint kStatusPage{kHtmlType, &StatusPages::page, &StatusPages::page_gzip, true,
-                                     render_status_page};
-constexpr StatusEndpoint kUpgradesApi{kJsonType, &StatusPages::json, &StatusPages::json_gzip, false,
-                                      render_upgrades_json};
+constexpr StatusEndpoint kStatusPage{
+    kHtmlType, [](const StatusPages& s, bool gzip) -> const std::string& { return gzip ? s.page_gzip : s.page; },
+    true, render_status_page};
+constexpr StatusEndpoint kUpgradesApi{
+    kJsonType, [](const StatusPages& s, bool gzip) -> const std::string& { return s.json(gzip); }, false,
+    render_upgrades_json};
 
 // The cached rendering when the query asks for the default, else one
 // rendered now from the cached view; a bad filter is a 400 naming it.
@@ -115,7 +116,7 @@ void serve_status(const StatusEndpoint& endpoint, const PageCache& pages, const 
   const bool gzip = accepts_gzip(req);
   if (gzip) res.set_header("Content-Encoding", "gzip");
   if (query->unfiltered() && (query->refresh || !endpoint.refreshes)) {
-    serve_bytes(res, status, (*status).*(gzip ? endpoint.gzip : endpoint.text), endpoint.type);
+    serve_bytes(res, status, endpoint.cached(*status, gzip), endpoint.type);
     return;
   }
   auto body = std::make_shared<const std::string>(endpoint.render(*status->fleet, *query, pages.status_options()));

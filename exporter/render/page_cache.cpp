@@ -44,12 +44,18 @@ void PageCache::render_now() {
 std::shared_ptr<const StatusPages> PageCache::render_status() const {
   auto status = std::make_shared<StatusPages>();
   status->fleet = fleet_ ? fleet_() : std::make_shared<const FleetView>();
-  const StatusQuery unfiltered;
-  status->page = render_status_page(*status->fleet, unfiltered, status_options_);
+  status->options = status_options_;
+  status->page = render_status_page(*status->fleet, StatusQuery{}, status_options_);
   status->page_gzip = gzip_compress(status->page);
-  status->json = render_upgrades_json(*status->fleet, unfiltered, status_options_);
-  status->json_gzip = gzip_compress(status->json);
   return status;
+}
+
+const std::string& StatusPages::json(bool gzip) const {
+  std::call_once(json_once_, [this] {
+    json_ = render_upgrades_json(*fleet, StatusQuery{}, options);
+    json_gzip_ = gzip_compress(json_);
+  });
+  return gzip ? json_gzip_ : json_;
 }
 
 std::shared_ptr<const StatusPages> PageCache::status() const {

@@ -22,8 +22,17 @@ namespace ue {
 // request is rendered from `fleet` at request time.
 struct StatusPages {
   std::shared_ptr<const FleetView> fleet;
+  StatusOptions options;
   std::string page, page_gzip;  // the status page: unfiltered, auto-refresh on
-  std::string json, json_gzip;  // /api/v1/upgrades: unfiltered
+
+  // /api/v1/upgrades, unfiltered, plain or gzip. Written at the first request
+  // for it: the JSON of a large fleet costs far more than the page (every
+  // object in full), and most polls' JSON is never asked for.
+  const std::string& json(bool gzip) const;
+
+ private:
+  mutable std::once_flag json_once_;
+  mutable std::string json_, json_gzip_;
 };
 
 class PageCache {

@@ -172,22 +172,34 @@ json filter_json(const StatusQuery& query) {
 }  // namespace
 
 std::string render_upgrades_json(const FleetView& fleet, const StatusQuery& query, const StatusOptions& options) {
+  // Upstream text may hold any bytes: invalid UTF-8 becomes U+FFFD instead of an exception.
+  const auto dump = [](const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); };
   json out = json::object();
   put_time(out, "generated", fleet.generated);
   out["exporter"] = exporter_json(fleet);
   out["stall_window_seconds"] = number(options.stall_window);
   out["filter"] = filter_json(query);
-  json targets = json::array(), upgrades = json::array();
+  json targets = json::array();
+  for (const auto& target : fleet.targets)
+    if (query.matches_target(target->name)) targets.push_back(target_json(*target));
+  out["targets"] = std::move(targets);
+  // The upgrades are written one at a time: a document of every object of a
+  // large fleet would hold several times the text's size in memory at once.
+  std::string text = dump(out);
+  text.pop_back();  // the closing brace; "upgrades" comes last
+  text += ",\"upgrades\":[";
+  bool first = true;
   for (const auto& target : fleet.targets) {
     if (!query.matches_target(target->name)) continue;
-    targets.push_back(target_json(*target));
-    for (const auto& object : target->objects)
-      if (query.matches(*object)) upgrades.push_back(upgrade_json(target->name, *object, fleet.generated, options));
+    for (const auto& object : target->objects) {
+      if (!query.matches(*object)) continue;
+      if (!first) text += ',';
+      first = false;
+      text += dump(upgrade_json(target->name, *object, fleet.generated, options));
+    }
   }
-  out["targets"] = std::move(targets);
-  out["upgrades"] = std::move(upgrades);
-  // Upstream text may hold any bytes: invalid UTF-8 becomes U+FFFD instead of an exception.
-  return out.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+  text += "]}\n";
+  return text;
 }
 
 }  // namespace ue
