@@ -655,8 +655,9 @@ void PageWriter::upgrade(const Notable& item) {
   }
   raw("</dl>\n");
 
+  // Service Fabric says "None" when nothing failed.
   const std::string_view reason = info_value(up, "failure_reason");
-  if (!reason.empty()) {
+  if (!reason.empty() && reason != "None") {
     raw("<div class=\"failure\"><span class=\"label\">Failure reason</span><div class=\"failure-reason\">");
     text(reason);
     raw("</div></div>\n");

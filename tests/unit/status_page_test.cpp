@@ -412,6 +412,18 @@ TEST(StatusPage, StallWindowComesFromTheOptions) {
   EXPECT_EQ(count(page, "<span class=\"badge stalled\">stalled</span>"), 2u);
 }
 
+TEST(StatusPage, FailureReasonNoneIsNoFailure) {
+  FleetView fleet;
+  fleet.generated = kNow;
+  auto sf = target("prod-west", TargetType::service_fabric, 15, true);
+  Upgrade rolling = app_rolling(0.4, 60);
+  rolling.info.emplace_back("failure_reason", "None");  // what Service Fabric sends while nothing failed
+  sf->objects = {object(Kind::application, "fabric:/shop/cart", rolling, kNow - 60, kNow - 600)};
+  count_kinds(*sf);
+  fleet.targets = {sf};
+  EXPECT_EQ(count(render_status_page(fleet, {}, {}), "class=\"failure-reason\""), 0u);
+}
+
 TEST(StatusPage, RefreshEveryShortestPollIntervalOfTheShownTargetsAtLeastFiveSeconds) {
   FleetView fleet = sample_fleet();
   EXPECT_NE(render_status_page(fleet, {}, {}).find("<meta http-equiv=\"refresh\" content=\"15\">"), std::string::npos);
