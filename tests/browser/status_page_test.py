@@ -1,0 +1,465 @@
+#!/usr/bin/env python3
+"""The status page as a person sees it: loaded in headless Chromium.
+
+Two cases, each with the built exporter on 127.0.0.1:
+
+  scenario  upgrade_simulator plays tests/browser/status_scenario.yml. Once the
+            API says the held upgrade is stalled, the page is loaded in
+            Chromium, and what it built must show each
+            upgrade in progress with its percentage, the failed one with its
+            reason, the stalled badge on the held one only, the settled
+            objects folded, both targets, nothing fetched from elsewhere, and
+            the security headers. Screenshots (1280 px light and dark, 390 px
+            phone) and the DOMs are kept in --artifacts. The same checks
+            run on the document as served, parsed as it stands: that is the
+            page without JavaScript (headless Chromium cannot dump a DOM with
+            scripts off, and the page has none: the CSP forbids them).
+  hostile   an in-test gateway names its applications, versions, nodes and
+            partitions with markup, quotes, control characters and invalid
+            UTF-8. No element, attribute or script of theirs may exist in the
+            DOM (Chromium's, and the document as served), and every name must
+            appear as text.
+
+Usage: status_page_test.py --exporter=BIN --simulator=BIN [--chromium=BIN]
+       [--artifacts=DIR] [--screenshot=PNG] [--keep]
+--screenshot also writes the 1280 px light screenshot there (docs/status-page.png).
+Standard library only.
+"""
+import argparse
+import html.parser
+import http.server
+import json
+import pathlib
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+from common import Child, http_get  # noqa: E402
+
+SCENARIO = ROOT / "tests" / "browser" / "status_scenario.yml"
+STALL_WINDOW_SECONDS = 30
+CSP = "default-src 'none'; style-src 'unsafe-inline'"
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+EXPORTER_PORT = r"msg=listening .*port=(\d+)"  # the ports the children logged they bound
+SIMULATOR_PORT = r"listening.* address=127[.]0[.]0[.]1:(\d+)"
+SANITIZER = re.compile(r"ERROR: AddressSanitizer|ERROR: LeakSanitizer|WARNING: ThreadSanitizer|"
+                       r":\d+:\d+: runtime error: ")
+
+
+# --- the DOM as Chromium serialized it -------------------------------------------------------------
+
+class Node:
+    def __init__(self, tag, attrs, parent=None):
+        self.tag, self.attrs, self.parent, self.children = tag, dict(attrs), parent, []
+
+    def classes(self):
+        return (self.attrs.get("class") or "").split()
+
+    def text(self):
+        return "".join(c if isinstance(c, str) else c.text() for c in self.children)
+
+    def walk(self):
+        for c in self.children:
+            if isinstance(c, Node):
+                yield c
+                yield from c.walk()
+
+    def find_all(self, tag=None, cls=()):
+        cls = (cls,) if isinstance(cls, str) else cls
+        return [n for n in self.walk() if (tag is None or n.tag == tag) and all(c in n.classes() for c in cls)]
+
+    def find(self, tag=None, cls=()):
+        found = self.find_all(tag, cls)
+        return found[0] if found else None
+
+
+class DomBuilder(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.root = Node("#document", {})
+        self.current = self.root
+
+    def handle_starttag(self, tag, attrs):
+        node = Node(tag, attrs, self.current)
+        self.current.children.append(node)
+        if tag not in VOID:
+            self.current = node
+
+    def handle_endtag(self, tag):
+        node = self.current
+        while node is not self.root and node.tag != tag:
+            node = node.parent
+        if node is not self.root:
+            self.current = node.parent
+
+    def handle_data(self, data):
+        self.current.children.append(data)
+
+
+def parse_dom(text):
+    builder = DomBuilder()
+    builder.feed(text)
+    builder.close()
+    return builder.root
+
+
+class Browser:
+    def __init__(self, binary, workdir):
+        self.binary, self.profile = binary, pathlib.Path(workdir) / "chromium-profile"
+
+    def run(self, url, *flags, timeout=90):
+        argv = [self.binary, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                "--disable-extensions", "--disable-background-networking", f"--user-data-dir={self.profile}",
+                *flags, url]
+        done = subprocess.run(argv, capture_output=True, timeout=timeout)
+        if done.returncode != 0:
+            raise AssertionError(f"chromium exited {done.returncode}: {done.stderr.decode(errors='replace')[-2000:]}")
+        return done.stdout
+
+    def dom(self, url, save=None):
+        """The DOM Chromium built from `url`, serialized; also written to `save`."""
+        text = self.run(url, "--dump-dom").decode("utf-8")
+        if save:
+            pathlib.Path(save).write_text(text)
+        return parse_dom(text)
+
+    def screenshot(self, url, path, width, height, dark=False):
+        flags = [f"--screenshot={path}", f"--window-size={width},{height}", "--hide-scrollbars"]
+        if dark:
+            flags.append("--force-dark-mode")
+        self.run(url, *flags)
+        if not pathlib.Path(path).is_file():
+            raise AssertionError(f"chromium wrote no screenshot to {path}")
+
+
+# --- helpers ---------------------------------------------------------------------------------------
+
+def wait_for(what, condition, timeout=90):
+    """Polls condition() until it returns something true; returns it."""
+    deadline = time.monotonic() + timeout
+    last_error = None
+    while time.monotonic() < deadline:
+        try:
+            value = condition()
+            if value:
+                return value
+        except (OSError, ValueError, KeyError) as e:
+            last_error = e
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}" + (f" (last error: {last_error})" if last_error else ""))
+
+
+def api(base, query=""):
+    _, body = http_get(f"{base}/api/v1/upgrades{query}")
+    return json.loads(body)
+
+
+def start_exporter(binary, workdir, config_text):
+    config = pathlib.Path(workdir) / "exporter.yml"
+    config.write_text(config_text)
+    exporter = Child("exporter", [binary, f"--config.file={config}", "--web.listen-address=127.0.0.1:0",
+                                  f"--web.stall-window={STALL_WINDOW_SECONDS}s"], workdir)
+    return exporter, f"http://127.0.0.1:{exporter.port(EXPORTER_PORT)}"
+
+
+def upgrades_by_name(document):
+    return {a.find(cls="name").text(): a for a in document.find_all("article", "upgrade") if a.find(cls="name")}
+
+
+def check(condition, message, failures):
+    if not condition:
+        failures.append(message)
+
+
+def check_self_contained(document, failures):
+    """Nothing is fetched from anywhere: no script, image, stylesheet link or frame."""
+    for node in document.walk():
+        check(node.tag not in {"script", "img", "iframe", "object", "embed", "link", "video", "audio", "source"},
+              f"the page holds a <{node.tag}> element", failures)
+        for attr in ("src", "srcset", "background", "poster"):
+            check(attr not in node.attrs, f"<{node.tag}> has a {attr} attribute", failures)
+        href = node.attrs.get("href") or ""
+        check(not re.match(r"^[a-z]+:", href), f"a link leaves the exporter: {href!r}", failures)
+
+
+# --- case 1: the simulator's scenario --------------------------------------------------------------
+
+def scenario_case(args, workdir, browser):
+    failures = []
+    simulator = Child("simulator", [args.simulator, "--web.listen-address=127.0.0.1:0", f"--scenario={SCENARIO}"],
+                      workdir)
+    children = [simulator]
+    try:
+        sim = f"http://127.0.0.1:{simulator.port(SIMULATOR_PORT)}"
+        exporter, base = start_exporter(args.exporter, workdir, f"""
+global: {{poll_interval: 1s, idle_poll_interval: 10s, timeout: 5s}}
+targets:
+  - {{name: sf-browser, type: service_fabric, url: "{sim}"}}
+  - {{name: qumulo-browser, type: qumulo, url: "{sim}"}}
+""")
+        children.append(exporter)
+
+        def held_is_stalled():
+            upgrades = api(base, "?kind=application")["upgrades"]
+            return any(u["name"] == "fabric:/web/orders" and u.get("stalled") for u in upgrades)
+        wait_for("fabric:/web/orders to be stalled in the API", held_is_stalled, timeout=STALL_WINDOW_SECONDS + 60)
+
+        status, _ = http_get(base + "/")
+        check(status == 200, f"/ answered {status}", failures)
+        with urllib.request.urlopen(base + "/", timeout=10) as response:
+            headers = response.headers
+        check(headers.get("Content-Security-Policy") == CSP, f"CSP is {headers.get('Content-Security-Policy')!r}",
+              failures)
+        check(headers.get("X-Content-Type-Options") == "nosniff", "no X-Content-Type-Options: nosniff", failures)
+        check(headers.get("Referrer-Policy") == "no-referrer", "no Referrer-Policy: no-referrer", failures)
+        check((headers.get("Content-Type") or "").startswith("text/html"), "the page is not text/html", failures)
+
+        artifacts = pathlib.Path(args.artifacts)
+        artifacts.mkdir(parents=True, exist_ok=True)
+        before = {u["name"]: u for u in api(base)["upgrades"]}
+        for javascript in (True, False):
+            mode = "in Chromium" if javascript else "as served (no JavaScript)"
+            document = (browser.dom(base + "/", save=artifacts / "scenario-dom.html") if javascript
+                        else parse_dom(http_get(base + "/")[1].decode("utf-8")))
+            after = {u["name"]: u for u in api(base)["upgrades"]}
+            shown = upgrades_by_name(document)
+            check_self_contained(document, failures)
+            check(len(document.find_all("section", "target")) == 2, f"{mode}: not one section per target", failures)
+
+            in_progress = [n for n, u in before.items() if u["phase"] in ("rolling_forward", "rolling_back")]
+            check("fabric:/web/orders" in in_progress and "fabric:/web/catalog" in in_progress,
+                  f"the API lists {sorted(in_progress)} in progress", failures)
+            for name in in_progress:
+                article = shown.get(name)
+                if article is None:
+                    failures.append(f"{mode}: {name} is in progress but not shown as an upgrade")
+                    continue
+                percent = article.find(cls="percent")
+                text = percent.text().strip() if percent else ""
+                expected = {f"{round(100 * u['progress_ratio'])}%" for u in (before.get(name), after.get(name))
+                            if u and "progress_ratio" in u}
+                if expected:
+                    check(text in expected, f"{mode}: {name} shows {text!r}, the API says {sorted(expected)}", failures)
+                else:
+                    check(percent is None, f"{mode}: {name} shows {text!r} but the API has no progress", failures)
+                badge = article.find(cls=("badge", "phase"))
+                check(badge is not None and badge.text().strip() == before[name]["phase"],
+                      f"{mode}: {name}'s phase badge is not {before[name]['phase']}", failures)
+
+            failed = shown.get("fabric:/web/payments")
+            check(failed is not None and "phase-failed" in failed.classes(), f"{mode}: the failed upgrade is not shown",
+                  failures)
+            reason = failed.find(cls="failure-reason") if failed is not None else None
+            check(reason is not None and "UpgradeDomainTimeout" in reason.text(),
+                  f"{mode}: the failed upgrade does not show its reason", failures)
+
+            stalled = [n for n, a in shown.items() if a.find(cls=("badge", "stalled"))]
+            check("fabric:/web/orders" in stalled, f"{mode}: the held upgrade has no stalled badge", failures)
+            api_stalled = {n for n, u in {**before, **after}.items() if u.get("stalled")}
+            check(set(stalled) <= api_stalled, f"{mode}: stalled badges on {stalled}, the API says {api_stalled}",
+                  failures)
+
+            settled = document.find_all("details", "settled")
+            folded = [d for d in settled if "fabric:/web/docs" in d.text() and "fabric:/web/help" in d.text()]
+            summary = folded[0].find("summary").text() if folded and folded[0].find("summary") else ""
+            check(re.search(r"\b(idle|completed): [2-9]\d*\b", summary),
+                  f"{mode}: the never-upgraded applications are not folded into a count per phase ({summary!r})",
+                  failures)
+            check("fabric:/web/docs" not in shown, f"{mode}: a settled application is listed as an upgrade", failures)
+            check(document.find("header", "page-header") is not None, f"{mode}: no page header", failures)
+
+        # A filter is a link: only the failed phase, only that upgrade.
+        filtered = upgrades_by_name(browser.dom(base + "/?phase=failed"))
+        check(set(filtered) == {"fabric:/web/payments"}, f"/?phase=failed shows {sorted(filtered)}", failures)
+
+        browser.screenshot(base + "/", artifacts / "status-page.png", 1280, 1500)
+        browser.screenshot(base + "/", artifacts / "status-page-dark.png", 1280, 1500, dark=True)
+        browser.screenshot(base + "/", artifacts / "status-page-phone.png", 390, 1500)
+        if args.screenshot:
+            shutil.copyfile(artifacts / "status-page.png", args.screenshot)
+        for child in children:
+            check(not SANITIZER.search(child.text()), f"a sanitizer report in the {child.name} log", failures)
+    finally:
+        for child in reversed(children):
+            child.stop()
+    if failures:
+        for child in children:
+            print(f"--- {child.name} log (tail)\n{child.text()[-2000:]}", file=sys.stderr)
+    return failures
+
+
+# --- case 2: hostile names from an in-test gateway -------------------------------------------------
+
+HOSTILE = [
+    "fabric:/<img src=x onerror=alert(1)>",
+    "fabric:/\"'><script>alert(2)</script>",
+    "fabric:/</style><marquee>moving</marquee>",
+    "fabric:/a&amp;b<!--comment-->",
+    "fabric:/ctl\u0001\u001b[31mred",
+    "fabric:/\u2028line\u0000nul",
+]
+INJECTED_TAGS = {"img", "script", "marquee", "style"}  # <style> only in <head>, once
+
+
+def as_shown(name):
+    """The forms a name may take as page text: verbatim, or with control characters as U+FFFD."""
+    c0 = re.sub(r"[\u0000-\u001f\u007f]", "\ufffd", name)
+    return {name, c0, re.sub(r"[\u0080-\u009f\u2028\u2029]", "\ufffd", c0)}
+
+
+def hostile_progress(name, index):
+    node = f"<b onclick=x>node{index}</b>"
+    return {
+        "Name": name, "TypeName": "<i>Type</i>", "TargetApplicationTypeVersion": f"1.0<svg onload=alert({index})>",
+        "UpgradeState": "RollingForwardInProgress", "RollingUpgradeMode": "Monitored",
+        "UpgradeDomains": [{"Name": "UD_0", "State": "Completed"}, {"Name": "<u>UD_1</u>", "State": "InProgress"}],
+        "NextUpgradeDomain": "<u>UD_1</u>",
+        "UpgradeDescription": {"MonitoringPolicy": {"FailureAction": "Rollback",
+                                                    "UpgradeTimeoutInMilliseconds": "PT2H0M0S",
+                                                    "UpgradeDomainTimeoutInMilliseconds": "PT1H0M0S"}},
+        "UpgradeDurationInMilliseconds": "PT0H10M0S", "UpgradeDomainDurationInMilliseconds": "PT0H2M0S",
+        "CurrentUpgradeDomainProgress": {"DomainName": "<u>UD_1</u>", "NodeUpgradeProgressList": [
+            {"NodeName": node, "UpgradePhase": "PreUpgradeSafetyCheck", "PendingSafetyChecks": [
+                {"SafetyCheck": {"Kind": "EnsurePartitionQuorum",
+                                 "PartitionId": f"<a href=javascript:alert({index})>p</a>"}}]}]},
+        "StartTimestampUtc": "2026-12-01T09:00:00.000Z", "FailureReason": "None",
+        "UpgradeStatusDetails": "<script>alert('details')</script>",
+    }
+
+
+def hostile_case(args, workdir, browser):
+    failures = []
+    apps = [{"Id": f"hostile~{i}", "Name": name, "TypeName": "<i>Type</i>", "TypeVersion": "1.0",
+             "Status": "Upgrading"} for i, name in enumerate(HOSTILE)]
+    routes = {"/Applications": json.dumps({"ContinuationToken": "", "Items": apps}).encode()}
+    for i, name in enumerate(HOSTILE):
+        routes[f"/Applications/hostile~{i}/$/GetUpgradeProgress"] = json.dumps(hostile_progress(name, i)).encode()
+    # One more application whose progress body is not UTF-8: counted and skipped, never shown broken.
+    routes["/Applications"] = json.dumps({"ContinuationToken": "", "Items": apps + [
+        {"Id": "hostile~bytes", "Name": "fabric:/bytes", "TypeName": "T", "TypeVersion": "1", "Status": "Upgrading"}
+    ]}).encode()
+    routes["/Applications/hostile~bytes/$/GetUpgradeProgress"] = (
+        b'{"Name": "fabric:/bytes\xff\xfe<img src=x>", "UpgradeState": "RollingForwardInProgress"}')
+
+    class Gateway(http.server.BaseHTTPRequestHandler):
+        disable_nagle_algorithm = True
+
+        def do_GET(self):
+            body = routes.get(urllib.parse.unquote(self.path.split("?", 1)[0]))
+            status = 200 if body is not None else 404
+            body = body if body is not None else b'{"Error": {"Code": "FABRIC_E_APPLICATION_NOT_FOUND"}}'
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *_):
+            pass
+
+    gateway = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Gateway)
+    threading.Thread(target=gateway.serve_forever, daemon=True).start()
+    children = []
+    try:
+        exporter, base = start_exporter(args.exporter, workdir, f"""
+global: {{poll_interval: 1s, timeout: 5s}}
+targets:
+  - name: hostile
+    type: service_fabric
+    url: http://127.0.0.1:{gateway.server_address[1]}
+    collect: [applications]
+""")
+        children.append(exporter)
+        wait_for("the exporter to read every hostile application",
+                 lambda: len(api(base)["upgrades"]) >= len(HOSTILE))
+
+        artifacts = pathlib.Path(args.artifacts)
+        artifacts.mkdir(parents=True, exist_ok=True)
+        for javascript in (True, False):
+            mode = "in Chromium" if javascript else "as served (no JavaScript)"
+            document = (browser.dom(base + "/", save=artifacts / "hostile-dom.html") if javascript
+                        else parse_dom(http_get(base + "/")[1].decode("utf-8")))
+            for node in document.walk():
+                inside_head = any(p.tag == "head" for p in ancestors(node))
+                if node.tag in INJECTED_TAGS and not (node.tag == "style" and inside_head):
+                    failures.append(f"{mode}: an injected <{node.tag}> exists in the DOM")
+                for attr in node.attrs:
+                    check(not attr.startswith("on"), f"{mode}: an injected {attr}= attribute on <{node.tag}>",
+                          failures)
+                href = node.attrs.get("href") or ""
+                check("javascript:" not in href.lower(), f"{mode}: a javascript: link {href!r}", failures)
+            check(len([n for n in document.walk() if n.tag == "style"]) == 1, f"{mode}: more than one <style>",
+                  failures)
+            check(document.find_all("svg") == [] and document.find_all("u") == [] and document.find_all("i") == [],
+                  f"{mode}: markup from a version, type, node or domain name became elements", failures)
+            text = document.text()
+            for name in HOSTILE:
+                check(any(v in text for v in as_shown(name)), f"{mode}: {name!r} does not appear as text", failures)
+            for fragment in ("<svg onload=alert(0)>", "<b onclick=x>node0</b>", "<u>UD_1</u>"):
+                check(fragment in text, f"{mode}: {fragment!r} does not appear as text", failures)
+            check("fabric:/bytes" not in text, f"{mode}: the object with a non-UTF-8 body is shown", failures)
+
+        # The API carries the same strings, JSON-escaped, and stays valid JSON.
+        names = {u["name"] for u in api(base)["upgrades"]}
+        for name in HOSTILE:
+            check(name in names,
+                  f"the API lost {name!r}: {sorted(names)}", failures)
+        for child in children:
+            check(not SANITIZER.search(child.text()), f"a sanitizer report in the {child.name} log", failures)
+    finally:
+        for child in children:
+            child.stop()
+        gateway.shutdown()
+    if failures:
+        for child in children:
+            print(f"--- {child.name} log (tail)\n{child.text()[-2000:]}", file=sys.stderr)
+    return failures
+
+
+def ancestors(node):
+    while node.parent is not None:
+        node = node.parent
+        yield node
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--exporter", required=True)
+    parser.add_argument("--simulator", required=True)
+    parser.add_argument("--chromium", default=shutil.which("chromium") or "/usr/bin/chromium")
+    parser.add_argument("--artifacts", default="status-page-artifacts")
+    parser.add_argument("--screenshot", help="also copy the 1280 px screenshot here (docs/status-page.png)")
+    parser.add_argument("--case", choices=["scenario", "hostile"], action="append")
+    parser.add_argument("--keep", action="store_true", help="keep the work directory")
+    args = parser.parse_args()
+    if not pathlib.Path(args.chromium).is_file():
+        sys.exit(f"chromium not found at {args.chromium}: run scripts/install-deps")
+
+    workdir = tempfile.mkdtemp(prefix="ue-browser-")
+    browser = Browser(args.chromium, workdir)
+    failures = []
+    try:
+        for name in args.case or ["scenario", "hostile"]:
+            case_failures = {"scenario": scenario_case, "hostile": hostile_case}[name](args, workdir, browser)
+            failures += [f"{name}: {f}" for f in case_failures]
+            print(f"{name}: {'FAIL' if case_failures else 'ok'}")
+    finally:
+        if args.keep:
+            print(f"work directory kept: {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+    for failure in failures:
+        print(f"FAIL {failure}", file=sys.stderr)
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()
