@@ -32,6 +32,7 @@ Exporter::~Exporter() { stop(); }
 void Exporter::start() {
   server_.start();
   fleet_.apply(config_);
+  pages_.invalidate();  // the status page lists the targets, waiting for their first poll, at once
 }
 
 std::string Exporter::reload() {

@@ -236,6 +236,27 @@ TEST(StatusApiPaths, TelemetryAtTheRootKeepsItAndTheApiStays) {
   EXPECT_EQ(exporter.get("/api/v1/upgrades").first, 200);
 }
 
+// A target is listed from the start, before its first poll ends: here the
+// gateway takes longer than the test to answer.
+TEST(StatusApiStart, ATargetIsListedWaitingBeforeItsFirstPollEnds) {
+  FakeUpstream slow;
+  slow.set_prefix("/", [](const std::string&) {
+    return FakeUpstream::Reply{.status = 200, .body = "{}", .delay = std::chrono::seconds(20)};
+  });
+  TempDir dir;
+  write_file(dir.file("config.yml"), "global:\n  timeout: 30s\n"
+                                     "targets:\n  - name: slow\n    type: service_fabric\n    url: " + slow.url() + "\n");
+  Exporter exporter(dir.file("config.yml"));
+  json doc;
+  ASSERT_TRUE(wait_until([&] {
+    doc = json::parse(exporter.get("/api/v1/upgrades").second, nullptr, false);
+    return doc.is_object() && doc["targets"].size() == 1;
+  })) << doc.dump();
+  EXPECT_EQ(doc["targets"][0]["name"], "slow");
+  EXPECT_FALSE(doc["targets"][0]["polled"].get<bool>());
+  EXPECT_TRUE(slow.requests().size() <= 1u);
+}
+
 TEST(StatusApiFlags, ABadStallWindowExitsOneWithOneLine) {
   for (const char* value : {"--web.stall-window=soon", "--web.stall-window=0s"}) {
     Process p(exporter_binary(), {value, "--web.listen-address=127.0.0.1:0"});
