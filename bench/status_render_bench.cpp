@@ -49,7 +49,8 @@ std::shared_ptr<const ObjectView> application(std::size_t i, std::size_t in_prog
     u.health_check_elapsed = 30;
     u.pending_safety_checks = 1;
     u.nodes = ue::NodePhaseCounts{1, 1, 0};
-    u.current_nodes = {{"_Node_4", "PreUpgradeSafetyCheck", {{"EnsurePartitionQuorum", "3f1c6a2e-0000-4000-8000-000000000001"}}},
+    const ue::SafetyCheck quorum{"EnsurePartitionQuorum", "3f1c6a2e-0000-4000-8000-000000000001"};
+    u.current_nodes = {{"_Node_4", "PreUpgradeSafetyCheck", {quorum}},
                        {"_Node_5", "Upgrading", {}}};
     view->last_transition = kNow - (i % 2 ? 3000 : 60);  // every other one stalled
   } else if (i < in_progress + failed) {

@@ -620,7 +620,8 @@ void PageWriter::upgrade(const Notable& item) {
   if ((up.blocked && (up.blocked->is_blocked || up.blocked->cluster_degraded)) || !blocked_reason.empty()) {
     raw("<dt>Blocked</dt><dd class=\"over-text\">");
     if (up.blocked && up.blocked->is_blocked) raw("blocked");
-    if (up.blocked && up.blocked->cluster_degraded) raw(up.blocked->is_blocked ? ", cluster degraded" : "cluster degraded");
+    if (up.blocked && up.blocked->cluster_degraded)
+      raw(up.blocked->is_blocked ? ", cluster degraded" : "cluster degraded");
     if (!blocked_reason.empty()) {
       if (up.blocked && (up.blocked->is_blocked || up.blocked->cluster_degraded)) raw(": ");
       text(blocked_reason);

@@ -14,6 +14,7 @@
 #include "render/target_samples.h"
 #include "snapshot/snapshot.h"
 #include "sources/parsers.h"
+#include "unit/golden_util.h"
 
 namespace ue {
 namespace {
@@ -58,12 +59,7 @@ const GoldenCase kCases[] = {
     {"qumulo/upgrade_status_future_state.json", Kind::qumulo, "nas", parse_qumulo_upgrade_status},
 };
 
-std::string read(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using test::read_text_file;
 
 std::string golden_path(const std::string& payload) {
   std::string stem = payload.substr(0, payload.rfind('.'));
@@ -76,12 +72,13 @@ class Golden : public ::testing::TestWithParam<GoldenCase> {};
 
 TEST_P(Golden, PageMatches) {
   const GoldenCase& c = GetParam();
-  Upgrade upgrade = c.parse(read(std::string(UE_TESTDATA) + "/payloads/" + c.payload));
+  Upgrade upgrade = c.parse(read_text_file(std::string(UE_TESTDATA) + "/payloads/" + c.payload));
   if (c.reboot_payload)
-    upgrade.reboot = parse_qumulo_reboot_status(read(std::string(UE_TESTDATA) + "/payloads/" + c.reboot_payload));
+    upgrade.reboot =
+        parse_qumulo_reboot_status(read_text_file(std::string(UE_TESTDATA) + "/payloads/" + c.reboot_payload));
   if (c.blocked_payload) {
     QumuloBlockedStatus blocked =
-        parse_qumulo_upgrade_blocked(read(std::string(UE_TESTDATA) + "/payloads/" + c.blocked_payload));
+        parse_qumulo_upgrade_blocked(read_text_file(std::string(UE_TESTDATA) + "/payloads/" + c.blocked_payload));
     upgrade.blocked = blocked.blocked;
     upgrade.info.emplace_back("blocked_reason", std::move(blocked.reason));
   }
@@ -90,14 +87,7 @@ TEST_P(Golden, PageMatches) {
   const std::string page =
       assemble_page({std::make_shared<TargetSamples>(render_target(c.kind == Kind::qumulo ? "nas" : "sf", snapshot))},
                     "");
-  const std::string path = golden_path(c.payload);
-  if (std::getenv("UE_UPDATE_GOLDEN")) {
-    std::ofstream(path, std::ios::binary) << page;
-    GTEST_SKIP() << "wrote " << path;
-  }
-  const std::string expected = read(path);
-  ASSERT_FALSE(expected.empty()) << path << " is missing; run with UE_UPDATE_GOLDEN=1";
-  EXPECT_EQ(page, expected) << "differs from " << path;
+  test::expect_golden_file(page, golden_path(c.payload));
 }
 
 std::string case_name(const ::testing::TestParamInfo<GoldenCase>& info) {

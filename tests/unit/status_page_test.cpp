@@ -13,6 +13,8 @@
 
 #include "render/html.h"
 #include "render/status_page.h"
+#include "unit/golden_util.h"
+#include "unit/view_util.h"
 
 namespace ue {
 namespace {
@@ -75,16 +77,7 @@ std::size_t count(std::string_view haystack, std::string_view needle) {
   return n;
 }
 
-std::shared_ptr<const ObjectView> object(Kind kind, std::string name, Upgrade upgrade, double last_transition,
-                                         std::optional<double> phase_changed = std::nullopt) {
-  auto view = std::make_shared<ObjectView>();
-  view->kind = kind;
-  view->name = std::move(name);
-  view->upgrade = std::move(upgrade);
-  view->last_transition = last_transition;
-  view->phase_changed = phase_changed;
-  return view;
-}
+using test::object_view;
 
 Upgrade idle_app(std::string version) {
   Upgrade up;
@@ -238,25 +231,25 @@ FleetView sample_fleet() {
 
   auto sf = target("prod-west", TargetType::service_fabric, 15, true);
   sf->objects = {
-      object(Kind::cluster, "prod-west", cluster_in_progress(), kNow - 40 * 60, kNow - 2 * 3600),
-      object(Kind::application, "fabric:/billing", app_rolled_back(), kNow - 4 * 3600, kNow - 4 * 3600),
-      object(Kind::application, "fabric:/shop/cart", app_rolling(0.4, 12 * 60), kNow - 3 * 60, kNow - 25 * 60),
-      object(Kind::application, "fabric:/shop/idle-a", idle_app("1.0.0"), kNow - 40 * 86400),
-      object(Kind::application, "fabric:/shop/idle-b", idle_app("1.0.1"), kNow - 3 * 86400, kNow - 3 * 86400),
-      object(Kind::application, "fabric:/shop/orders", app_rolling_back(), kNow - 5 * 60, kNow - 50 * 60),
-      object(Kind::application, "fabric:/shop/search", app_failed(), kNow - 2 * 3600, kNow - 2 * 3600),
-      object(Kind::application_resource, "inventory", resource_completed(), kNow - 6 * 3600, kNow - 6 * 3600),
+      object_view(Kind::cluster, "prod-west", cluster_in_progress(), kNow - 40 * 60, kNow - 2 * 3600),
+      object_view(Kind::application, "fabric:/billing", app_rolled_back(), kNow - 4 * 3600, kNow - 4 * 3600),
+      object_view(Kind::application, "fabric:/shop/cart", app_rolling(0.4, 12 * 60), kNow - 3 * 60, kNow - 25 * 60),
+      object_view(Kind::application, "fabric:/shop/idle-a", idle_app("1.0.0"), kNow - 40 * 86400),
+      object_view(Kind::application, "fabric:/shop/idle-b", idle_app("1.0.1"), kNow - 3 * 86400, kNow - 3 * 86400),
+      object_view(Kind::application, "fabric:/shop/orders", app_rolling_back(), kNow - 5 * 60, kNow - 50 * 60),
+      object_view(Kind::application, "fabric:/shop/search", app_failed(), kNow - 2 * 3600, kNow - 2 * 3600),
+      object_view(Kind::application_resource, "inventory", resource_completed(), kNow - 6 * 3600, kNow - 6 * 3600),
   };
   count_kinds(*sf);
 
   auto nas = target("nas-01", TargetType::qumulo, 30, true);
-  nas->objects = {object(Kind::qumulo, "nas-01", qumulo_rebooting(), kNow - 8 * 60, kNow - 3600)};
+  nas->objects = {object_view(Kind::qumulo, "nas-01", qumulo_rebooting(), kNow - 8 * 60, kNow - 3600)};
   count_kinds(*nas);
 
   auto east = target("prod-east", TargetType::service_fabric, 15, false);
   east->last_success = kNow - 47 * 60;
   east->last_error = LastError{"cluster_upgrade_progress", Reason::timeout, kNow - 20};
-  east->objects = {object(Kind::cluster, "prod-east", idle_app("10.0.2"), kNow - 9 * 86400)};
+  east->objects = {object_view(Kind::cluster, "prod-east", idle_app("10.0.2"), kNow - 9 * 86400)};
   count_kinds(*east);
 
   fleet.targets = {sf, nas, east};
@@ -274,21 +267,14 @@ FleetView large_fleet() {
   char name[32];
   for (int i = 0; i < 10000; ++i) {
     std::snprintf(name, sizeof name, "fabric:/app-%05d", i);
-    sf->objects.push_back(object(Kind::application, name, idle_app("1.0.0"), kNow - 30 * 86400));
+    sf->objects.push_back(object_view(Kind::application, name, idle_app("1.0.0"), kNow - 30 * 86400));
   }
-  sf->objects.push_back(object(Kind::application, "fabric:/x-rolling-1", app_rolling(0.2, 60), kNow - 60));
-  sf->objects.push_back(object(Kind::application, "fabric:/x-rolling-2", app_rolling(0.8, 600), kNow - 600));
-  sf->objects.push_back(object(Kind::application, "fabric:/x-failed", app_failed(), kNow - 7200, kNow - 7200));
+  sf->objects.push_back(object_view(Kind::application, "fabric:/x-rolling-1", app_rolling(0.2, 60), kNow - 60));
+  sf->objects.push_back(object_view(Kind::application, "fabric:/x-rolling-2", app_rolling(0.8, 600), kNow - 600));
+  sf->objects.push_back(object_view(Kind::application, "fabric:/x-failed", app_failed(), kNow - 7200, kNow - 7200));
   count_kinds(*sf);
   fleet.targets = {sf};
   return fleet;
-}
-
-std::string read(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 // The revision changes with every commit; goldens hold a placeholder.
@@ -317,21 +303,7 @@ void expect_balanced(const std::string& page) {
 
 void expect_golden(const std::string& page, const std::string& name) {
   expect_balanced(page);
-  const std::string path = std::string(UE_TESTDATA) + "/status/" + name + ".html";
-  const std::string normalised = without_revision(page);
-  if (std::getenv("UE_UPDATE_GOLDEN")) {
-    std::ofstream(path, std::ios::binary) << normalised;
-    GTEST_SKIP() << "wrote " << path;
-  }
-  const std::string expected = read(path);
-  ASSERT_FALSE(expected.empty()) << path << " is missing; run with UE_UPDATE_GOLDEN=1";
-  if (normalised == expected) return;
-  // The pages are long: show where they part, not both of them.
-  std::size_t at = 0;
-  while (at < normalised.size() && at < expected.size() && normalised[at] == expected[at]) ++at;
-  const std::size_t from = at < 200 ? 0 : at - 200;
-  ADD_FAILURE() << "differs from " << path << " at byte " << at << "\n--- expected ---\n"
-                << expected.substr(from, 400) << "\n--- rendered ---\n" << normalised.substr(from, 400);
+  test::expect_golden_file(without_revision(page), std::string(UE_TESTDATA) + "/status/" + name + ".html");
 }
 
 // ---- goldens ----
@@ -418,7 +390,7 @@ TEST(StatusPage, FailureReasonNoneIsNoFailure) {
   auto sf = target("prod-west", TargetType::service_fabric, 15, true);
   Upgrade rolling = app_rolling(0.4, 60);
   rolling.info.emplace_back("failure_reason", "None");  // what Service Fabric sends while nothing failed
-  sf->objects = {object(Kind::application, "fabric:/shop/cart", rolling, kNow - 60, kNow - 600)};
+  sf->objects = {object_view(Kind::application, "fabric:/shop/cart", rolling, kNow - 60, kNow - 600)};
   count_kinds(*sf);
   fleet.targets = {sf};
   EXPECT_EQ(count(render_status_page(fleet, {}, {}), "class=\"failure-reason\""), 0u);
@@ -459,7 +431,8 @@ TEST(StatusPage, SettledListsCapAtFiveHundredRowsAndLinkTheRestToTheApi) {
 TEST(StatusPage, AtMostAThousandUpgradesInFull) {
   FleetView fleet = large_fleet();
   auto& objects = std::const_pointer_cast<TargetView>(fleet.targets[0])->objects;
-  for (std::size_t i = 0; i < 1200; ++i) objects[i] = object(Kind::application, objects[i]->name, app_failed(), kNow);
+  for (std::size_t i = 0; i < 1200; ++i)
+    objects[i] = object_view(Kind::application, objects[i]->name, app_failed(), kNow);
   const std::string page = render_status_page(fleet, {}, {});
   EXPECT_EQ(count(page, "<article class=\"upgrade"), 1000u);
   EXPECT_NE(page.find("203 more not shown; <a href=\"/api/v1/upgrades\">"), std::string::npos);
@@ -507,7 +480,8 @@ TEST(StatusPage, HostileStringsAreShownAsTextNeverAsMarkup) {
     failed.reboot = RebootProgress{h, 1, 2};
     Upgrade idle = idle_app(h);
     idle.state = h;
-    view->objects = {object(Kind::application, h, failed, kNow - 60), object(Kind::application, h + "idle", idle, 0)};
+    view->objects = {object_view(Kind::application, h, failed, kNow - 60),
+                     object_view(Kind::application, h + "idle", idle, 0)};
     count_kinds(*view);
     fleet.targets.push_back(view);
   }

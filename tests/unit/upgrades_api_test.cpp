@@ -11,6 +11,8 @@
 #include <sstream>
 
 #include "render/upgrades_api.h"
+#include "unit/golden_util.h"
+#include "unit/view_util.h"
 
 namespace ue {
 namespace {
@@ -19,16 +21,7 @@ using nlohmann::ordered_json;
 
 constexpr double kNow = 1'796'184'245;  // 2026-12-02T04:04:05Z
 
-std::shared_ptr<const ObjectView> view(Kind kind, std::string name, Upgrade u, double last_transition,
-                                       std::optional<double> phase_changed = {}) {
-  auto v = std::make_shared<ObjectView>();
-  v->kind = kind;
-  v->name = std::move(name);
-  v->upgrade = std::move(u);
-  v->last_transition = last_transition;
-  v->phase_changed = phase_changed;
-  return v;
-}
+using test::object_view;
 
 // An application upgrade with every field a Service Fabric read can fill.
 Upgrade full_application() {
@@ -106,13 +99,14 @@ FleetView golden_fleet() {
   failed.failure_time = kNow - 7200;
   failed.info = {{"failure_reason", "HealthCheck"}};
   sf->objects = {
-      view(Kind::cluster, "prod-west", cluster, kNow - 86400, kNow - 3600),
-      view(Kind::application, "fabric:/shop/cart", full_application(), kNow - 2400),
-      view(Kind::application, "fabric:/shop/legacy", settled("RollingForwardCompleted", Phase::completed),
+      object_view(Kind::cluster, "prod-west", cluster, kNow - 86400, kNow - 3600),
+      object_view(Kind::application, "fabric:/shop/cart", full_application(), kNow - 2400),
+      object_view(Kind::application, "fabric:/shop/legacy", settled("RollingForwardCompleted", Phase::completed),
            kNow - 10 * 86400),
-      view(Kind::application, "fabric:/shop/pay", failed, kNow - 7200, kNow - 7200),
-      view(Kind::application, "fabric:/shop/search", settled("RollingBackCompleted", Phase::rolled_back), kNow - 900),
-      view(Kind::application_resource, "web-app", resource, kNow - 30),
+      object_view(Kind::application, "fabric:/shop/pay", failed, kNow - 7200, kNow - 7200),
+      object_view(Kind::application, "fabric:/shop/search", settled("RollingBackCompleted", Phase::rolled_back),
+                  kNow - 900),
+      object_view(Kind::application_resource, "web-app", resource, kNow - 30),
   };
 
   auto nas = std::make_shared<TargetView>();
@@ -124,7 +118,7 @@ FleetView golden_fleet() {
   nas->last_success = kNow - 10;
   nas->last_poll_duration = 0.04;
   nas->objects_per_kind = {{Kind::qumulo, 1}};
-  nas->objects = {view(Kind::qumulo, "nas", qumulo_rebooting(), kNow - 120, kNow - 1800)};
+  nas->objects = {object_view(Kind::qumulo, "nas", qumulo_rebooting(), kNow - 120, kNow - 1800)};
 
   auto fresh = std::make_shared<TargetView>();  // added by a reload, not polled yet
   fresh->name = "new-site";
@@ -135,12 +129,6 @@ FleetView golden_fleet() {
   return fleet;
 }
 
-std::string read(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 ordered_json render(const FleetView& fleet, const StatusQuery& query = {}) {
   return ordered_json::parse(render_upgrades_json(fleet, query, StatusOptions{}));
@@ -158,14 +146,7 @@ TEST(UpgradesApi, MatchesTheGoldenDocument) {
   ASSERT_EQ(text.back(), '\n');
   EXPECT_EQ(text.find('\n'), text.size() - 1) << "one line";
   const std::string pretty = ordered_json::parse(text).dump(2) + "\n";
-  const std::string path = UE_TESTDATA "/status/upgrades.json";
-  if (std::getenv("UE_UPDATE_GOLDEN")) {
-    std::ofstream(path, std::ios::binary) << pretty;
-    GTEST_SKIP() << "wrote " << path;
-  }
-  const std::string expected = read(path);
-  ASSERT_FALSE(expected.empty()) << path << " is missing; run with UE_UPDATE_GOLDEN=1";
-  EXPECT_EQ(pretty, expected) << "differs from " << path;
+  test::expect_golden_file(pretty, UE_TESTDATA "/status/upgrades.json");
 }
 
 TEST(UpgradesApi, TimestampsComeAsRfc3339AndUnixSeconds) {
@@ -192,7 +173,7 @@ TEST(UpgradesApi, HostileUpstreamStringsAreEscapedAndInvalidUtf8Replaced) {
   u.current_nodes[0].name = hostile;
   u.current_nodes[0].pending[0].partition_id = hostile;
   u.info = {{"target_version", hostile}};
-  target->objects = {view(Kind::application, hostile, u, kNow)};
+  target->objects = {object_view(Kind::application, hostile, u, kNow)};
   fleet.targets = {target};
 
   const std::string text = render_upgrades_json(fleet, {}, StatusOptions{});
