@@ -59,4 +59,11 @@ std::string escape_path_segment(std::string_view raw) {
   });
 }
 
+std::string form_urlencode(std::string_view raw) {
+  return percent_encode_unless(raw, [](std::string_view text, std::size_t i) {
+    constexpr std::string_view kUnreservedPunctuation = "-._~";
+    return is_alpha_or_digit(text[i]) || kUnreservedPunctuation.find(text[i]) != std::string_view::npos;
+  });
+}
+
 }  // namespace ue

@@ -1,4 +1,4 @@
-// Upstream text placed into request URLs. Two rules: a continuation token goes
+// Upstream text placed into request URLs (and form bodies). Two rules: a continuation token goes
 // back as received (only what would break the request line is encoded); an
 // object's Id or name becomes exactly one RFC 3986 path segment.
 #pragma once
@@ -21,5 +21,9 @@ std::string request_safe(std::string_view raw);
 // and must not be escaped twice. Any other '%' becomes "%25". Resource and
 // compose names follow the same rule, so a name holding "%41" is sent as that escape.
 std::string escape_path_segment(std::string_view raw);
+
+// `raw` as one name or value of an application/x-www-form-urlencoded body
+// (token requests): every byte outside RFC 3986 unreserved is percent-encoded.
+std::string form_urlencode(std::string_view raw);
 
 }  // namespace ue
