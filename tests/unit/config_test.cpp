@@ -331,7 +331,7 @@ TEST(ConfigTest, GlobalQumuloLoginReachesQumuloTargetsOnly) {
       "targets:\n  - name: sf\n    type: service_fabric\n    url: https://sf.example.com\n"
       "  - name: q\n    type: qumulo\n    url: https://q.example.com\n",
       kConfigDir + "/inline.yml");
-  ASSERT_EQ(config.targets.size(), 4u);
+  ASSERT_EQ(config.targets.size(), 2u);
   EXPECT_FALSE(config.targets[0].qumulo_login.has_value());
   ASSERT_TRUE(config.targets[1].qumulo_login.has_value());
   EXPECT_EQ(config.targets[1].qumulo_login->username, "monitoring");
