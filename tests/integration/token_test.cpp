@@ -163,13 +163,15 @@ class TokenTest : public ::testing::Test {
   }
 
   TempDir dir_;
-  FakeUpstream upstream_;
+  // What the handlers read: declared before upstream_, which stops first.
   TokenAuthority authority_;
   std::atomic<int> expires_in_{3600};
   std::atomic<bool> token_endpoint_refuses_{false};
-  std::chrono::milliseconds token_endpoint_delay_{0};
+  std::atomic<bool> login_refuses_{false};
+  std::chrono::milliseconds token_endpoint_delay_{0};  // set before the exporter starts
   std::string secret_storage_[2] = {kSecret, kRotatedSecret};
   std::atomic<const std::string*> expected_secret_{&secret_storage_[0]};
+  FakeUpstream upstream_;
   std::unique_ptr<Exporter> exporter_;
   std::string pages_;
 };
@@ -318,8 +320,6 @@ class QumuloLoginTest : public TokenTest {
            "targets:\n  - name: nas\n    type: qumulo\n    url: " + upstream_.url() + "\n"
            "    qumulo_login:\n      username: monitoring\n      password_file: password\n";
   }
-
-  std::atomic<bool> login_refuses_{false};
 };
 
 TEST_F(QumuloLoginTest, LogsInOnceRetriesAfterA401AndNeverShowsThePassword) {
@@ -329,8 +329,9 @@ TEST_F(QumuloLoginTest, LogsInOnceRetriesAfterA401AndNeverShowsThePassword) {
       << exporter_->process().output();
   EXPECT_EQ(authority_.issued_count(), 1);
   EXPECT_EQ(requests("nas", "qumulo_login"), 1.0);
-  for (const Request& r : upstream_.received())
+  for (const Request& r : upstream_.received()) {
     if (r.target == kLoginPath) EXPECT_EQ(r.header("Content-Type"), "application/json");
+  }
 
   // The session ended early (a restarted node): one new login, and the request goes through.
   authority_.revoke_all();
