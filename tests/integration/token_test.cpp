@@ -330,7 +330,9 @@ TEST_F(QumuloLoginTest, LogsInOnceRetriesAfterA401AndNeverShowsThePassword) {
   EXPECT_EQ(authority_.issued_count(), 1);
   EXPECT_EQ(requests("nas", "qumulo_login"), 1.0);
   for (const Request& r : upstream_.received()) {
-    if (r.target == kLoginPath) EXPECT_EQ(r.header("Content-Type"), "application/json");
+    if (r.target == kLoginPath) {
+      EXPECT_EQ(r.header("Content-Type"), "application/json");
+    }
   }
 
   // The session ended early (a restarted node): one new login, and the request goes through.
