@@ -104,11 +104,133 @@ TlsConfig read_tls(const Value& v) {
   return tls;
 }
 
+// A key whose value belongs in a file: refused without quoting the value back.
+decode::KeyReader inline_secret_key(std::string_view key, std::string_view file_key) {
+  return {key, [file_key](const Value& v) {
+            decode::fail(v, "secrets are read from files, never written in the configuration (use " +
+                                std::string(file_key) + ")");
+          }};
+}
+
+void require_key(const Value& block, const std::optional<Value>& at, std::string_view key) {
+  if (!at) decode::fail(block, "missing required key " + in_quotes(key));
+}
+
+std::string read_non_empty_string(const Value& v) {
+  std::string text = decode::read_string(v);
+  if (text.empty()) decode::fail(v, "must not be empty");
+  return text;
+}
+
+// The form fields the exporter sets itself, which endpoint_params must not replace.
+constexpr std::string_view kOwnFormFields[] = {"grant_type", "client_id", "client_secret", "scope"};
+
+OAuth2Config read_oauth2(const Value& v) {
+  OAuth2Config oauth2;
+  std::optional<Value> client_id_at, secret_at, token_url_at, tls_at;
+  const decode::KeyTable keys = {
+      {"client_id",
+       [&](const Value& f) {
+         oauth2.client_id = read_non_empty_string(f);
+         client_id_at = f;
+       }},
+      decode::file_key("client_secret_file", oauth2.client_secret_file, &secret_at),
+      inline_secret_key("client_secret", "client_secret_file"),
+      {"token_url",
+       [&](const Value& f) {
+         oauth2.token_endpoint = decode::read_scalar(f, "a URL", parse_url);
+         oauth2.token_url = f.node.Scalar();
+         token_url_at = f;
+       }},
+      {"scopes",
+       [&](const Value& f) {
+         for (const Value& item : decode::elements(f)) {
+           std::string scope = read_non_empty_string(item);
+           // Scopes go out joined by spaces (RFC 6749 section 3.3).
+           if (scope.find(' ') != std::string::npos) decode::fail(item, "a scope must not contain spaces");
+           oauth2.scopes.push_back(std::move(scope));
+         }
+       }},
+      {"endpoint_params",
+       [&](const Value& f) {
+         decode::for_each_data_entry(f, [&](std::string_view key, const Value& param) {
+           for (std::string_view own : kOwnFormFields) {
+             if (key == own)
+               decode::fail(param, "set by the exporter; not allowed in endpoint_params" +
+                                       std::string(key == "scope" ? " (use scopes)" : ""));
+           }
+           oauth2.endpoint_params.emplace_back(std::string(key), decode::read_string(param));
+         });
+       }},
+      {"tls",
+       [&](const Value& f) {
+         oauth2.tls = read_tls(f);
+         tls_at = f;
+       }},
+  };
+  decode::for_each_entry(v, keys);
+  require_key(v, client_id_at, "client_id");
+  require_key(v, secret_at, "client_secret_file");
+  require_key(v, token_url_at, "token_url");
+  // The path as written: a token endpoint's trailing slash is kept.
+  const std::string& url = oauth2.token_url;
+  const std::size_t path_start = url.find('/', url.find("://") + 3);
+  oauth2.token_endpoint.base_path = path_start == std::string::npos ? "/" : url.substr(path_start);
+  if (tls_at && oauth2.token_endpoint.scheme != "https")
+    decode::fail(*tls_at, "set on a plain http:// token_url (use https://)");
+  return oauth2;
+}
+
+QumuloLoginConfig read_qumulo_login(const Value& v) {
+  QumuloLoginConfig login;
+  std::optional<Value> username_at, password_at;
+  const decode::KeyTable keys = {
+      {"username",
+       [&](const Value& f) {
+         login.username = read_non_empty_string(f);
+         username_at = f;
+       }},
+      decode::file_key("password_file", login.password_file, &password_at),
+      inline_secret_key("password", "password_file"),
+  };
+  decode::for_each_entry(v, keys);
+  require_key(v, username_at, "username");
+  require_key(v, password_at, "password_file");
+  return login;
+}
+
+// Where each way of authenticating was written in one block, so that only
+// one of them is, and the second one written is the one named.
+struct AuthKeys {
+  std::optional<Value> bearer_token_file, oauth2, qumulo_login;
+
+  void check_exclusive() const {
+    std::vector<std::pair<std::string_view, const Value*>> set;
+    if (bearer_token_file) set.emplace_back("bearer_token_file", &*bearer_token_file);
+    if (oauth2) set.emplace_back("oauth2", &*oauth2);
+    if (qumulo_login) set.emplace_back("qumulo_login", &*qumulo_login);
+    if (set.size() < 2) return;
+    std::sort(set.begin(), set.end(), [](const auto& a, const auto& b) { return a.second->line < b.second->line; });
+    decode::fail(*set[1].second, "mutually exclusive with " + std::string(set[0].first) +
+                                     " (a target authenticates one way)");
+  }
+  bool any() const { return bearer_token_file || oauth2 || qumulo_login; }
+};
+
+// `global`'s token block goes to every target that names no way of its own:
+// a target's block replaces global's whole, and qumulo_login reaches qumulo targets only.
+void inherit_auth(TargetConfig& target, const TokenAuth& global) {
+  if (global.oauth2) target.oauth2 = global.oauth2;
+  if (global.qumulo_login && target.type == TargetType::qumulo) target.qumulo_login = global.qumulo_login;
+}
+
 // `taken_names` holds the names of the targets before this one.
-TargetConfig read_target(const Value& v, const PollSettings& global, std::set<std::string>& taken_names) {
+TargetConfig read_target(const Value& v, const PollSettings& global, const TokenAuth& global_auth,
+                         std::set<std::string>& taken_names) {
   TargetConfig target;
   PollSettingsReader poll(global);
   std::optional<Value> name_at, type_at, url_at, collect_at, tls_at;
+  AuthKeys auth;
   decode::KeyTable keys = {
       {"name",
        [&](const Value& f) {
@@ -140,7 +262,17 @@ TargetConfig read_target(const Value& v, const PollSettings& global, std::set<st
          target.tls = read_tls(f);
          tls_at = f;
        }},
-      decode::file_key("bearer_token_file", target.bearer_token_file),
+      decode::file_key("bearer_token_file", target.bearer_token_file, &auth.bearer_token_file),
+      {"oauth2",
+       [&](const Value& f) {
+         target.oauth2 = read_oauth2(f);
+         auth.oauth2 = f;
+       }},
+      {"qumulo_login",
+       [&](const Value& f) {
+         target.qumulo_login = read_qumulo_login(f);
+         auth.qumulo_login = f;
+       }},
   };
   decode::KeyTable poll_keys = poll.keys();
   keys.insert(keys.end(), poll_keys.begin(), poll_keys.end());
@@ -158,6 +290,10 @@ TargetConfig read_target(const Value& v, const PollSettings& global, std::set<st
     for (const Source* source : collectable_sources()) target.collect.push_back(source->kind);
   }
   if (tls_at && target.scheme != "https") decode::fail(*tls_at, "set on a plain http:// url (use https://)");
+  auth.check_exclusive();
+  if (auth.qumulo_login && target.type != TargetType::qumulo)
+    decode::fail(*auth.qumulo_login, "only allowed on qumulo targets");
+  if (!auth.any()) inherit_auth(target, global_auth);
   return target;
 }
 
@@ -176,13 +312,24 @@ Config decode_config(std::string_view yaml, const std::string& file) {
   decode::for_each_entry(root, keys);
   if (global_at) {
     PollSettingsReader poll(config.global);
-    decode::for_each_entry(*global_at, poll.keys());
+    AuthKeys auth;
+    decode::KeyTable global_keys = poll.keys();
+    global_keys.push_back({"oauth2", [&](const Value& f) {
+                             config.global_auth.oauth2 = read_oauth2(f);
+                             auth.oauth2 = f;
+                           }});
+    global_keys.push_back({"qumulo_login", [&](const Value& f) {
+                             config.global_auth.qumulo_login = read_qumulo_login(f);
+                             auth.qumulo_login = f;
+                           }});
+    decode::for_each_entry(*global_at, global_keys);
     config.global = poll.finish(*global_at);
+    auth.check_exclusive();
   }
   if (targets_at) {
     std::set<std::string> names;
     for (const Value& item : decode::elements(*targets_at)) {
-      config.targets.push_back(read_target(item, config.global, names));
+      config.targets.push_back(read_target(item, config.global, config.global_auth, names));
     }
   }
   return config;

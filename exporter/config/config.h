@@ -9,10 +9,12 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "config/errors.h"
 #include "config/units.h"
+#include "config/url.h"
 #include "model/upgrade.h"
 
 namespace re2 {
@@ -41,6 +43,32 @@ struct TlsConfig {
   bool insecure_skip_verify = false;
 };
 
+// The `oauth2` block, spelled as Prometheus' block of that name: an OAuth 2.0
+// client credentials grant (e.g. Microsoft Entra ID) whose access token is
+// sent as the bearer token.
+struct OAuth2Config {
+  std::string client_id;
+  std::string client_secret_file;  // re-read at every token fetch, so a rotated secret applies
+  std::string token_url;           // as written
+  ParsedUrl token_endpoint;        // `token_url`, split; its base_path is the whole path
+  std::vector<std::string> scopes;
+  std::vector<std::pair<std::string, std::string>> endpoint_params;  // extra form fields, in file order
+  std::optional<TlsConfig> tls;  // for the token endpoint
+};
+
+// The `qumulo_login` block: a Qumulo service account that logs in with
+// POST /v1/session/login for a session token.
+struct QumuloLoginConfig {
+  std::string username;
+  std::string password_file;  // re-read at every login
+};
+
+// How a target obtains the tokens it sends; at most one of these is set.
+struct TokenAuth {
+  std::optional<OAuth2Config> oauth2;
+  std::optional<QumuloLoginConfig> qumulo_login;
+};
+
 struct TargetConfig {
   std::string name;
   TargetType type = TargetType::service_fabric;
@@ -57,6 +85,10 @@ struct TargetConfig {
   std::vector<std::string> include_patterns, exclude_patterns;  // as written, for logs and comparisons
   std::optional<TlsConfig> tls;
   std::string bearer_token_file;  // re-read at every poll so rotated tokens apply
+  // Set at most one of bearer_token_file and these; a target that sets none
+  // of them inherits global's block (qumulo_login only on qumulo targets).
+  std::optional<OAuth2Config> oauth2;
+  std::optional<QumuloLoginConfig> qumulo_login;
 
   // True when `name` passes include (any, or none configured) and no exclude.
   bool selects(std::string_view object_name) const;
@@ -65,6 +97,7 @@ struct TargetConfig {
 struct Config {
   std::string file;  // where it was read from
   PollSettings global;
+  TokenAuth global_auth;  // `global.oauth2` or `global.qumulo_login`, already applied to the targets
   std::vector<TargetConfig> targets;
 };
 

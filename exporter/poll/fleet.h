@@ -39,5 +39,7 @@ class Fleet {
 
 // True when two target configurations would poll identically.
 bool same_target_config(const TargetConfig& a, const TargetConfig& b);
+// True when two targets obtain their tokens the same way (`oauth2`, `qumulo_login`), so a cached token still holds.
+bool same_token_auth(const TargetConfig& a, const TargetConfig& b);
 
 }  // namespace ue

@@ -31,7 +31,7 @@ RoundResult PollRound::run() {
   }
   RoundResult result;
   try {
-    transports_ = tools_.upstream.open(target_, tools_.workers.size());
+    transports_ = tools_.upstream.open(target_, tools_.workers.size(), tools_.metrics);
   } catch (const SourceError& e) {
     Log::error("cannot prepare connection", {{"target", target_.name}, {"err", e.message}});
     result.up = false;

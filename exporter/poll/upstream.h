@@ -14,6 +14,8 @@
 
 namespace ue {
 
+class TargetMetrics;
+
 // An upstream's answer, before anyone makes sense of its status.
 struct Answer {
   int status = 0;
@@ -41,8 +43,10 @@ class Upstream {
   virtual ~Upstream() = default;
   // The transports of one poll of `target`, `count` of them. Secrets and
   // names are read now, so rotated tokens, certificates and DNS apply
-  // without a restart. Throws SourceError (Reason::connect).
-  virtual std::vector<std::unique_ptr<Transport>> open(const TargetConfig& target, std::size_t count) = 0;
+  // without a restart. Requests to a token endpoint are counted in
+  // `metrics`, which outlives the transports. Throws SourceError (Reason::connect).
+  virtual std::vector<std::unique_ptr<Transport>> open(const TargetConfig& target, std::size_t count,
+                                                       TargetMetrics& metrics) = 0;
 };
 
 }  // namespace ue

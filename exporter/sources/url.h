@@ -1,4 +1,4 @@
-// Text placed into URLs. Two rules for upstream requests: a continuation token
+// Text placed into URLs and form bodies. Two rules for upstream requests: a continuation token
 // goes back as received (only what would break the request line is encoded);
 // an object's Id or name becomes exactly one RFC 3986 path segment. And one
 // for the status page's own links: a query value is fully encoded.
@@ -25,7 +25,8 @@ std::string escape_path_segment(std::string_view raw);
 
 // `raw` as one value of a URL query: every byte but RFC 3986 unreserved
 // (letters, digits, "-._~") is percent-encoded, '%', '&', '=', '+' and ','
-// included, so any text decodes back to itself.
+// included, so any text decodes back to itself. Also one name or value of an
+// application/x-www-form-urlencoded body (token requests).
 std::string escape_query_value(std::string_view raw);
 
 }  // namespace ue

@@ -211,19 +211,8 @@ FakeUpstream::FakeUpstream(const std::string& cert, const std::string& key, cons
   } else {
     server_ = std::make_unique<httplib::Server>();
   }
-  server_->Get(".*", [this](const httplib::Request& req, httplib::Response& res) {
-    Reply reply{404, R"({"Error":{"Code":"FABRIC_E_NAME_DOES_NOT_EXIST","Message":"not served by this fake"}})"};
-    std::function<Reply(const std::string&)> make_reply;
-    {
-      std::lock_guard lock(mutex_);
-      requests_.push_back(req.target);
-      for (const auto& [name, value] : req.headers) headers_.emplace(name, value);
-      make_reply = reply_maker(req.target);
-    }
-    if (make_reply) reply = make_reply(req.target);
-    if (reply.delay.count() > 0 && !pause(reply.delay)) return;  // simulates upstream latency
-    respond(std::move(reply), res);
-  });
+  server_->Get(".*", [this](const httplib::Request& req, httplib::Response& res) { handle(req, res); });
+  server_->Post(".*", [this](const httplib::Request& req, httplib::Response& res) { handle(req, res); });
   // Headers and body go out in two writes: without this, Nagle's algorithm and
   // the client's delayed ACK add tens of milliseconds to every request.
   server_->set_tcp_nodelay(true);
@@ -239,6 +228,40 @@ FakeUpstream::~FakeUpstream() {
   stop_.notify_all();
   server_->stop();
   thread_.join();
+}
+
+void FakeUpstream::handle(const httplib::Request& req, httplib::Response& res) {
+  Reply reply{404, R"({"Error":{"Code":"FABRIC_E_NAME_DOES_NOT_EXIST","Message":"not served by this fake"}})"};
+  Request request{req.method, req.target, req.body, {req.headers.begin(), req.headers.end()}};
+  std::function<Reply(const std::string&)> make_reply;
+  std::function<Reply(const Request&)> handler;
+  {
+    std::lock_guard lock(mutex_);
+    requests_.push_back(req.target);
+    received_.push_back(request);
+    for (const auto& [name, value] : req.headers) headers_.emplace(name, value);
+    if (auto it = handlers_.find(req.target); it != handlers_.end()) handler = it->second;
+    if (!handler) make_reply = reply_maker(req.target);
+  }
+  if (handler) reply = handler(request);
+  if (make_reply) reply = make_reply(req.target);
+  if (reply.delay.count() > 0 && !pause(reply.delay)) return;  // simulates upstream latency
+  respond(std::move(reply), res);
+}
+
+std::string FakeUpstream::Request::header(const std::string& name) const {
+  auto it = headers.find(name);
+  return it == headers.end() ? std::string() : it->second;
+}
+
+void FakeUpstream::set_handler(const std::string& target, std::function<Reply(const Request&)> make_reply) {
+  std::lock_guard lock(mutex_);
+  handlers_[target] = std::move(make_reply);
+}
+
+std::vector<FakeUpstream::Request> FakeUpstream::received() const {
+  std::lock_guard lock(mutex_);
+  return received_;
 }
 
 std::function<FakeUpstream::Reply(const std::string&)> FakeUpstream::reply_maker(const std::string& target) const {

@@ -16,6 +16,7 @@
 
 namespace httplib {
 class Server;
+struct Request;
 struct Response;
 }
 
@@ -121,6 +122,14 @@ class FakeUpstream {
     std::string content_type = "application/json";
     std::map<std::string, std::string> headers = {};  // extra response headers
   };
+  // A request as received, for handlers whose answer depends on more than the target.
+  struct Request {
+    std::string method;
+    std::string target;
+    std::string body;
+    std::multimap<std::string, std::string> headers;  // names as sent
+    std::string header(const std::string& name) const;  // the first, or ""
+  };
   // TLS when cert/key are given; client certificates are then required and checked against client_ca.
   FakeUpstream(const std::string& cert = "", const std::string& key = "", const std::string& client_ca = "");
   ~FakeUpstream();
@@ -131,7 +140,12 @@ class FakeUpstream {
   // Answers targets that start with `prefix` and have no reply of their own
   // with `make_reply(target)`: for upstreams whose answers depend on the request.
   void set_prefix(const std::string& prefix, std::function<Reply(const std::string& target)> make_reply);
+  // Answers every request (GET or POST) for exactly `target` with `make_reply(request)`,
+  // before any reply set() for it: token endpoints, and gateways that check the token.
+  void set_handler(const std::string& target, std::function<Reply(const Request& request)> make_reply);
   std::vector<std::string> requests() const;
+  // Every request so far with its method, headers and body.
+  std::vector<Request> received() const;
   std::vector<std::string> request_headers(const std::string& name) const;
   std::size_t count(const std::string& target_prefix) const;
 
@@ -143,7 +157,9 @@ class FakeUpstream {
   mutable std::mutex mutex_;
   std::map<std::string, Reply> replies_;
   std::vector<std::pair<std::string, std::function<Reply(const std::string&)>>> prefix_replies_;
+  std::map<std::string, std::function<Reply(const Request&)>> handlers_;
   std::vector<std::string> requests_;
+  std::vector<Request> received_;
   std::multimap<std::string, std::string> headers_;
   bool stopping_ = false;  // ends drips at once
   std::condition_variable stop_;
@@ -152,6 +168,7 @@ class FakeUpstream {
   std::function<Reply(const std::string&)> reply_maker(const std::string& target) const;
   bool pause(std::chrono::milliseconds interval);  // false when stopping
   void respond(Reply reply, httplib::Response& res);
+  void handle(const httplib::Request& req, httplib::Response& res);
 };
 
 // A bare TCP upstream on 127.0.0.1 for answers no HTTP library would give,

@@ -104,6 +104,42 @@ const InvalidCase kInvalidCases[] = {
     {"invalid-targets-map.yml", "2: targets: expected a list, got a map"},
     {"invalid-global-scalar.yml", "1: global: expected a map, got a string"},
     {"invalid-two-documents.yml", "4: only one YAML document is allowed"},
+    {"invalid-oauth2-unknown-key.yml", "9: targets[0].oauth2: unknown key \"scope\""},
+    // The secret written inline is not quoted back.
+    {"invalid-oauth2-client-secret-inline.yml",
+     "7: targets[0].oauth2.client_secret: secrets are read from files, never written in the configuration (use "
+     "client_secret_file)"},
+    {"invalid-oauth2-missing-client-id.yml", "6: targets[0].oauth2: missing required key \"client_id\""},
+    {"invalid-oauth2-missing-client-secret-file.yml", "3: global.oauth2: missing required key \"client_secret_file\""},
+    {"invalid-oauth2-missing-token-url.yml", "6: targets[0].oauth2: missing required key \"token_url\""},
+    {"invalid-oauth2-empty-client-id.yml", "6: targets[0].oauth2.client_id: must not be empty"},
+    {"invalid-oauth2-missing-secret-file.yml",
+     "7: targets[0].oauth2.client_secret_file: cannot read \"/nonexistent/upgrade_exporter/secret\": No such file or "
+     "directory"},
+    {"invalid-oauth2-token-url.yml",
+     "8: targets[0].oauth2.token_url: invalid URL \"login.example.com/tenant/oauth2/v2.0/token\": missing scheme "
+     "(use http:// or https://)"},
+    {"invalid-oauth2-scope-space.yml", "11: targets[0].oauth2.scopes[1]: a scope must not contain spaces"},
+    {"invalid-oauth2-endpoint-param-reserved.yml",
+     "11: targets[0].oauth2.endpoint_params.grant_type: set by the exporter; not allowed in endpoint_params"},
+    {"invalid-oauth2-tls-http.yml", "10: targets[0].oauth2.tls: set on a plain http:// token_url (use https://)"},
+    // This project's TLS block is `tls` everywhere, Prometheus' `tls_config` included.
+    {"invalid-oauth2-tls-unknown-key.yml", "9: targets[0].oauth2: unknown key \"tls_config\""},
+    {"invalid-oauth2-and-bearer-token-file.yml",
+     "7: targets[0].oauth2: mutually exclusive with bearer_token_file (a target authenticates one way)"},
+    {"invalid-oauth2-and-qumulo-login.yml",
+     "9: targets[0].oauth2: mutually exclusive with qumulo_login (a target authenticates one way)"},
+    {"invalid-global-oauth2-and-qumulo-login.yml",
+     "7: global.qumulo_login: mutually exclusive with oauth2 (a target authenticates one way)"},
+    {"invalid-qumulo-login-service-fabric.yml", "6: targets[0].qumulo_login: only allowed on qumulo targets"},
+    {"invalid-qumulo-login-missing-username.yml", "6: targets[0].qumulo_login: missing required key \"username\""},
+    {"invalid-qumulo-login-missing-password-file.yml",
+     "6: targets[0].qumulo_login: missing required key \"password_file\""},
+    {"invalid-qumulo-login-password-inline.yml",
+     "7: targets[0].qumulo_login.password: secrets are read from files, never written in the configuration (use "
+     "password_file)"},
+    {"invalid-qumulo-login-unknown-key.yml", "6: targets[0].qumulo_login: unknown key \"user\""},
+    {"invalid-qumulo-login-scalar.yml", "5: targets[0].qumulo_login: expected a map, got a string"},
 };
 
 TEST(ConfigTest, InvalidFilesFailWithExactErrors) {
@@ -244,6 +280,72 @@ TEST(ConfigTest, ValidFullSetsEveryKey) {
   EXPECT_EQ(storage.bearer_token_file, kConfigDir + "/token");
 }
 
+TEST(ConfigTest, TokenBlocksAreReadAndInherited) {
+  Config config = load_config_file(kConfigDir + "/valid-token-auth.yml");
+  ASSERT_TRUE(config.global_auth.oauth2.has_value());
+  EXPECT_FALSE(config.global_auth.qumulo_login.has_value());
+  ASSERT_EQ(config.targets.size(), 4u);
+
+  const TargetConfig& inherits = config.targets[0];
+  ASSERT_TRUE(inherits.oauth2.has_value());
+  const OAuth2Config& oauth2 = *inherits.oauth2;
+  EXPECT_EQ(oauth2.client_id, "00000000-0000-0000-0000-000000000000");
+  EXPECT_EQ(oauth2.client_secret_file, kConfigDir + "/token");
+  EXPECT_EQ(oauth2.token_url, "https://login.example.com/tenant/oauth2/v2.0/token/");
+  EXPECT_EQ(oauth2.token_endpoint.scheme, "https");
+  EXPECT_EQ(oauth2.token_endpoint.host, "login.example.com");
+  EXPECT_EQ(oauth2.token_endpoint.port, 443);
+  EXPECT_EQ(oauth2.token_endpoint.base_path, "/tenant/oauth2/v2.0/token/");  // as written, trailing slash kept
+  EXPECT_EQ(oauth2.scopes,
+            (std::vector<std::string>{"api://11111111-1111-1111-1111-111111111111/.default", "offline"}));
+  EXPECT_EQ(oauth2.endpoint_params, (std::vector<std::pair<std::string, std::string>>{
+                                        {"resource", "11111111-1111-1111-1111-111111111111"}, {"audience", "cluster"}}));
+  ASSERT_TRUE(oauth2.tls.has_value());
+  EXPECT_EQ(oauth2.tls->ca_file, kConfigDir + "/ca.pem");
+  EXPECT_TRUE(oauth2.tls->insecure_skip_verify);
+  EXPECT_FALSE(inherits.qumulo_login.has_value());
+
+  // A target's own block replaces global's whole: nothing of it is merged in.
+  const TargetConfig& own = config.targets[1];
+  ASSERT_TRUE(own.oauth2.has_value());
+  EXPECT_EQ(own.oauth2->client_id, "22222222-2222-2222-2222-222222222222");
+  EXPECT_EQ(own.oauth2->token_endpoint.port, 8080);
+  EXPECT_EQ(own.oauth2->token_endpoint.base_path, "/token");
+  EXPECT_TRUE(own.oauth2->scopes.empty());
+  EXPECT_TRUE(own.oauth2->endpoint_params.empty());
+  EXPECT_FALSE(own.oauth2->tls.has_value());
+
+  // So does another way of authenticating.
+  EXPECT_FALSE(config.targets[2].oauth2.has_value());
+  EXPECT_EQ(config.targets[2].bearer_token_file, kConfigDir + "/token");
+  const TargetConfig& storage = config.targets[3];
+  EXPECT_FALSE(storage.oauth2.has_value());
+  ASSERT_TRUE(storage.qumulo_login.has_value());
+  EXPECT_EQ(storage.qumulo_login->username, "monitoring");
+  EXPECT_EQ(storage.qumulo_login->password_file, kConfigDir + "/token");
+}
+
+TEST(ConfigTest, GlobalQumuloLoginReachesQumuloTargetsOnly) {
+  Config config = parse_config(
+      "global:\n  qumulo_login:\n    username: monitoring\n    password_file: token\n"
+      "targets:\n  - name: sf\n    type: service_fabric\n    url: https://sf.example.com\n"
+      "  - name: q\n    type: qumulo\n    url: https://q.example.com\n",
+      kConfigDir + "/inline.yml");
+  ASSERT_EQ(config.targets.size(), 2u);
+  EXPECT_FALSE(config.targets[0].qumulo_login.has_value());
+  ASSERT_TRUE(config.targets[1].qumulo_login.has_value());
+  EXPECT_EQ(config.targets[1].qumulo_login->username, "monitoring");
+}
+
+TEST(ConfigTest, EndpointParamsCannotReplaceTheScope) {
+  EXPECT_EQ(parse_error("targets:\n  - name: sf\n    type: service_fabric\n    url: https://sf.example.com\n"
+                        "    oauth2:\n      client_id: a\n      client_secret_file: token\n"
+                        "      token_url: https://login.example.com/t\n      endpoint_params: {scope: x}\n",
+                        kConfigDir + "/inline.yml"),
+            kConfigDir + "/inline.yml:9: targets[0].oauth2.endpoint_params.scope: set by the exporter; not allowed in "
+                         "endpoint_params (use scopes)");
+}
+
 TEST(ConfigTest, SelectsWithIncludeAndExclude) {
   Config config = load_config_file(kConfigDir + "/valid-full.yml");
   const TargetConfig& prod = config.targets[0];
@@ -355,7 +457,16 @@ TEST(ConfigTest, ShippedExampleLoads) {
                                "key_file:",
                                "server_name:",
                                "insecure_skip_verify:",
-                               "bearer_token_file:"}) {
+                               "bearer_token_file:",
+                               "oauth2:",
+                               "client_id:",
+                               "client_secret_file:",
+                               "token_url:",
+                               "scopes:",
+                               "endpoint_params:",
+                               "qumulo_login:",
+                               "username:",
+                               "password_file:"}) {
     EXPECT_NE(text.find(key), std::string::npos) << key;
   }
 
@@ -376,11 +487,11 @@ TEST(ConfigTest, ShippedExampleLoads) {
     text.replace(at, prefix.size(), scratch.string() + "/");
     ++moved;
   }
-  EXPECT_EQ(moved, 4u);  // ca, client certificate, client key, token
+  EXPECT_EQ(moved, 6u);  // ca, client certificate, client key, token, client secret, password
 
   Config config = parse_config(text, (scratch / "upgrade_exporter.yml").string());
 
-  ASSERT_EQ(config.targets.size(), 2u);
+  ASSERT_EQ(config.targets.size(), 4u);
   const TargetConfig& sf = config.targets[0];
   EXPECT_EQ(sf.type, TargetType::service_fabric);
   EXPECT_EQ(sf.scheme, "https");
@@ -391,6 +502,10 @@ TEST(ConfigTest, ShippedExampleLoads) {
   EXPECT_EQ(qumulo.type, TargetType::qumulo);
   EXPECT_EQ(qumulo.collect, std::vector<Kind>{Kind::qumulo});
   EXPECT_FALSE(qumulo.bearer_token_file.empty());
+  ASSERT_TRUE(config.targets[2].oauth2.has_value());
+  EXPECT_EQ(config.targets[2].oauth2->token_endpoint.host, "login.microsoftonline.com");
+  ASSERT_TRUE(config.targets[3].qumulo_login.has_value());
+  EXPECT_EQ(config.targets[3].qumulo_login->username, "monitoring");
 }
 
 }  // namespace

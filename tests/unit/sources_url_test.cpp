@@ -110,5 +110,16 @@ TEST(SourcesPathSegment, EveryTwoByteTextStaysOneSegmentAndRoundTrips) {
   }
 }
 
+// Query values and form bodies (status links, token requests): only unreserved bytes pass; a pct-encoding is not kept.
+TEST(SourcesQueryValue, EncodesAllButUnreserved) {
+  EXPECT_EQ(escape_query_value("AZaz09-._~"), "AZaz09-._~");
+  EXPECT_EQ(escape_query_value("a b&c=d+e/f%20"), "a%20b%26c%3Dd%2Be%2Ff%2520");
+  EXPECT_EQ(escape_query_value(std::string("\0\xff", 2)), "%00%FF");
+  for (int byte = 0; byte <= 255; ++byte) {
+    const std::string raw(1, static_cast<char>(byte));
+    ASSERT_EQ(percent_decoded(escape_query_value(raw)), raw) << byte;
+  }
+}
+
 }  // namespace
 }  // namespace ue

@@ -1,0 +1,139 @@
+// Token requests over HTTP; see token_source.h.
+#include "poll/token_source.h"
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+
+#include "log/log.h"
+
+namespace ue {
+namespace {
+
+// A secret file's content, without the trailing newline editors add. Only
+// the key is named in the error, not the content.
+std::string read_secret(std::string_view key, const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw SourceError{Reason::connect, "cannot read " + std::string(key) + " " + path};
+  std::ostringstream text;
+  text << in.rdbuf();
+  std::string secret = std::move(text).str();
+  while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r' || secret.back() == ' ')) secret.pop_back();
+  if (secret.empty()) throw SourceError{Reason::connect, std::string(key) + " " + path + " is empty"};
+  return secret;
+}
+
+}  // namespace
+
+TokenSource::TokenSource(const TargetConfig& target, const Clock& clock)
+    : target_(target), endpoint_(target.oauth2 ? kOAuth2TokenEndpoint : kQumuloLoginEndpoint),
+      clock_(clock),
+      cache_(clock) {}
+
+std::shared_ptr<TokenSource> TokenSource::for_target(const TargetConfig& target, const Clock& clock) {
+  if (!target.oauth2 && !target.qumulo_login) return nullptr;
+  return std::make_shared<TokenSource>(target, clock);
+}
+
+TokenCache::Token TokenSource::token(TargetMetrics& metrics) {
+  return cache_.get([&] { return fetch(metrics); });
+}
+
+void TokenSource::abort() {
+  std::lock_guard lock(in_flight_mutex_);
+  if (in_flight_) in_flight_->abort();
+}
+
+void TokenSource::abort_if_overdue(std::chrono::steady_clock::time_point now) {
+  std::lock_guard lock(in_flight_mutex_);
+  if (in_flight_) in_flight_->abort_if_overdue(now);
+}
+
+Answer TokenSource::post(TargetMetrics& metrics, const HttpEndpoint& endpoint, const std::string& path,
+                         const std::string& body, const std::string& content_type) {
+  const auto started = std::chrono::steady_clock::now();
+  const auto count_request = [&] {
+    metrics.request(endpoint_, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  };
+  try {
+    HttpEndpoint resolved = endpoint;
+    resolved.connect_ip = resolve_connect_ip(endpoint.url, endpoint.tls);
+    HttpClient client(resolved);
+    {
+      std::lock_guard lock(in_flight_mutex_);
+      in_flight_ = &client;
+    }
+    struct NotInFlight {
+      TokenSource& source;
+      ~NotInFlight() {
+        std::lock_guard lock(source.in_flight_mutex_);
+        source.in_flight_ = nullptr;
+      }
+    } not_in_flight_when_done{*this};
+    Answer answer = client.send("POST", path, {{"Accept", "application/json"}}, body, content_type);
+    count_request();
+    return answer;
+  } catch (const SourceError& e) {
+    count_request();
+    metrics.error(endpoint_, e.reason, clock_.unix_now());
+    throw;
+  }
+}
+
+TokenGrant TokenSource::fetch(TargetMetrics& metrics) {
+  std::string secret;  // for redact(): never in a message
+  try {
+    TokenGrant grant;
+    if (target_.oauth2) {
+      const OAuth2Config& oauth2 = *target_.oauth2;
+      secret = read_secret("client_secret_file", oauth2.client_secret_file);
+      const HttpEndpoint endpoint{.url = oauth2.token_endpoint,
+                                  .tls = oauth2.tls,
+                                  .connect_ip = {},
+                                  .timeout = target_.settings.timeout,
+                                  .max_response_bytes = target_.settings.max_response_bytes};
+      Answer answer = post(metrics, endpoint, "", client_credentials_form(oauth2, secret),
+                           "application/x-www-form-urlencoded");
+      if (answer.status < 200 || answer.status >= 300) {
+        metrics.error(endpoint_, Reason::http_status, clock_.unix_now());
+        throw SourceError{Reason::http_status, "token endpoint answered " + describe_token_error(answer.status, answer.body),
+                          answer.status};
+      }
+      try {
+        grant = parse_token_response(answer.body);
+      } catch (const SourceError& e) {
+        metrics.error(endpoint_, e.reason, clock_.unix_now());
+        throw SourceError{e.reason, "token endpoint answer unusable: " + e.message};
+      }
+    } else {
+      const QumuloLoginConfig& login = *target_.qumulo_login;
+      secret = read_secret("password_file", login.password_file);
+      Answer answer =
+          post(metrics, target_endpoint(target_), "/v1/session/login", qumulo_login_body(login.username, secret),
+               "application/json");
+      if (answer.status < 200 || answer.status >= 300) {
+        metrics.error(endpoint_, Reason::http_status, clock_.unix_now());
+        throw SourceError{Reason::http_status,
+                          "session login answered " + describe_qumulo_login_error(answer.status, answer.body),
+                          answer.status};
+      }
+      try {
+        grant = parse_qumulo_login(answer.body);
+      } catch (const SourceError& e) {
+        metrics.error(endpoint_, e.reason, clock_.unix_now());
+        throw SourceError{e.reason, "session login answer unusable: " + e.message};
+      }
+    }
+    Log::debug("token obtained", {{"target", target_.name},
+                                  {"endpoint", endpoint_},
+                                  {"refresh_in", format_duration(grant.refresh_after)}});
+    return grant;
+  } catch (const SourceError& e) {
+    // The endpoint might echo what it was sent: the secret is cut out of whatever is shown.
+    SourceError safe{e.reason, redact(e.message, secret), e.http_status};
+    Log::error("cannot obtain a token", {{"target", target_.name}, {"endpoint", endpoint_}, {"err", safe.message}});
+    throw safe;
+  }
+}
+
+}  // namespace ue
