@@ -116,12 +116,15 @@ std::optional<Flags> parse_flags(int argc, char** argv) {
 }
 
 // The bundled scenario: next to the sources this binary was built from, or installed beside it.
+// __FILE__ is relative when ccache's base_dir rewrote the compile, so a build directory at the top
+// of the source tree (build/upgrade_simulator) is tried too.
 std::string default_scenario_path() {
   namespace fs = std::filesystem;
   std::error_code ec;
   fs::path exe = fs::read_symlink("/proc/self/exe", ec);
   const fs::path candidates[] = {
       fs::path(__FILE__).parent_path() / "scenarios" / "default.yml",
+      exe.parent_path().parent_path() / "simulator" / "scenarios" / "default.yml",
       exe.parent_path() / "scenarios" / "default.yml",
       exe.parent_path() / ".." / "share" / "upgrade_simulator" / "default.yml",
   };
