@@ -7,6 +7,12 @@
 #include "sf_format.h"
 
 namespace sim {
+
+Json qumulo_error_body(std::string_view error_class, std::string_view description) {
+  return {{"module", "qfsd"}, {"error_class", error_class}, {"description", description}, {"stack", Json::array()},
+          {"user_visible", true}};
+}
+
 namespace {
 
 using namespace std::chrono_literals;

@@ -3,12 +3,17 @@
 // prepare and commit do. Not thread-safe: World holds the lock. The calls are World's; see world.h.
 #pragma once
 
+#include <string_view>
+
 #include "json.h"
 #include "requests.h"
 #include "scenario.h"
 #include "timeline.h"
 
 namespace sim {
+
+// Qumulo's error body. Its exact shape is unverified (reference §9); this is the common one.
+Json qumulo_error_body(std::string_view error_class, std::string_view description);
 
 class QumuloCluster {
  public:

@@ -37,6 +37,29 @@ std::optional<std::string> bad_percentage(const nlohmann::json& v) {
   return std::nullopt;
 }
 
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string form_decode(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '+') {
+      out += ' ';
+    } else if (text[i] == '%' && i + 2 < text.size() && hex_digit(text[i + 1]) >= 0 && hex_digit(text[i + 2]) >= 0) {
+      out += static_cast<char>(hex_digit(text[i + 1]) * 16 + hex_digit(text[i + 2]));
+      i += 2;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 std::optional<PageSlice> paginate(const std::vector<std::string>& names, std::string_view token,
@@ -112,6 +135,32 @@ std::variant<PrepareRequest, std::string> parse_prepare(std::string_view body, i
     if (!v->is_number_integer() || v->get<long long>() < 1 || v->get<long long>() > max_nodes)
       return "num_nodes_to_reboot must be between 1 and " + std::to_string(max_nodes);
     request.num_nodes_to_reboot = v->get<int>();
+  }
+  return request;
+}
+
+std::map<std::string, std::string> parse_form(std::string_view body) {
+  std::map<std::string, std::string> form;
+  while (!body.empty()) {
+    auto amp = body.find('&');
+    std::string_view pair = body.substr(0, amp);
+    body = amp == std::string_view::npos ? std::string_view() : body.substr(amp + 1);
+    if (pair.empty()) continue;
+    auto eq = pair.find('=');
+    std::string_view value = eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
+    form.emplace(form_decode(pair.substr(0, eq)), form_decode(value));  // emplace keeps the first
+  }
+  return form;
+}
+
+std::variant<LoginRequest, std::string> parse_login(std::string_view body) {
+  auto json = nlohmann::json::parse(body, nullptr, false);
+  if (!json.is_object()) return "the request body must be a JSON object";
+  LoginRequest request;
+  for (auto [key, target] : {std::pair{"username", &request.username}, std::pair{"password", &request.password}}) {
+    auto v = json.find(key);
+    if (v == json.end() || !v->is_string()) return std::string(key) + " is required (a string)";
+    *target = v->get<std::string>();
   }
   return request;
 }

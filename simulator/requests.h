@@ -1,8 +1,9 @@
 // What clients send, validated like the real APIs do: a listing's paging
-// arguments and the bodies of the POSTs that start upgrades.
+// arguments, the bodies of the POSTs that start upgrades, token requests and logins.
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -37,5 +38,17 @@ struct PrepareRequest {
   int num_nodes_to_reboot = 1;
 };
 std::variant<PrepareRequest, std::string> parse_prepare(std::string_view body, int cluster_nodes);
+
+// An application/x-www-form-urlencoded body (an OAuth2 token request): '+' is a
+// space, %XX decoded, the first occurrence of a name wins. A malformed %XX is kept as it is.
+std::map<std::string, std::string> parse_form(std::string_view body);
+
+// A validated POST /v1/session/login body.
+struct LoginRequest {
+  std::string username;
+  std::string password;
+};
+// The request, or a message for a 400.
+std::variant<LoginRequest, std::string> parse_login(std::string_view body);
 
 }  // namespace sim

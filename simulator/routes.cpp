@@ -28,12 +28,8 @@ void fabric_error(httplib::Response& res, int status, std::string_view code, std
   send_json(res, status, {{"Error", {{"Code", code}, {"Message", message}}}}, Api::service_fabric);
 }
 
-// Qumulo's error body. Its exact shape is unverified (reference §9); this is the common one.
 void qumulo_error(httplib::Response& res, int status, std::string_view error_class, std::string_view description) {
-  send_json(res, status,
-            {{"module", "qfsd"}, {"error_class", error_class}, {"description", description}, {"stack", Json::array()},
-             {"user_visible", true}},
-            Api::qumulo);
+  send_json(res, status, qumulo_error_body(error_class, description), Api::qumulo);
 }
 
 void error_for(Api api, httplib::Response& res, int status, std::string_view code, std::string_view message) {
@@ -44,10 +40,28 @@ void error_for(Api api, httplib::Response& res, int status, std::string_view cod
   }
 }
 
+// GET /$/GetAadMetadata. Secured: where the token endpoint is (this simulator) and the cluster
+// application (the scope's resource). Unsecured: an empty type (inferred; the spec shows only "aad").
+Json aad_metadata(const std::optional<OAuth2Client>& oauth2, const std::string& host) {
+  if (!oauth2) return {{"type", ""}, {"metadata", nullptr}};
+  std::string login = "http://" + (host.empty() ? std::string("127.0.0.1") : host);
+  std::string cluster = oauth2->scope.substr(0, oauth2->scope.size() - std::string_view("/.default").size());
+  return {{"type", "aad"},
+          {"metadata", {{"authority", login + "/" + oauth2->tenant}, {"client", stable_guid("sfx client " + cluster)},
+                        {"cluster", cluster}, {"login", login}, {"redirect", login + "/Explorer/index.html"},
+                        {"tenant", oauth2->tenant}}}};
+}
+
 class Routes {
  public:
   Routes(World& world, RouteOptions options)
-      : world_(world), options_(std::move(options)), faults_(options_.faults, options_.seed) {}
+      : world_(world), options_(std::move(options)), faults_(options_.faults, options_.seed) {
+    if (!options_.token_clock) {
+      options_.token_clock = [origin = std::chrono::steady_clock::now()] {
+        return std::chrono::duration_cast<Micros>(std::chrono::steady_clock::now() - origin);
+      };
+    }
+  }
 
   void install(httplib::Server& server, const std::shared_ptr<Routes>& self);
 
@@ -55,8 +69,13 @@ class Routes {
   using Query = std::map<std::string, std::string>;
   using SfHandler = std::function<void(const httplib::Request&, httplib::Response&, const Query&, double api)>;
 
-  // Checks api-version like the gateway (400 E_INVALIDARG), then runs `handler`.
-  httplib::Server::Handler service_fabric(SfHandler handler) const;
+  // Checks the access token when the scenario has oauth2 (401) unless `anonymous`, then
+  // api-version like the gateway (400 E_INVALIDARG), then runs `handler`.
+  httplib::Server::Handler service_fabric(SfHandler handler, bool anonymous = false) const;
+  // The access token of a Service Fabric request: true when the scenario has no oauth2, or it is live.
+  bool service_fabric_gate(const httplib::Request& req, httplib::Response& res) const;
+  // The token endpoint's answer (auth.h), counted.
+  void token_request(const httplib::Request& req, httplib::Response& res, TokenEndpoint endpoint);
   // Answers a progress request with `body()`, unless the fault injector picks it.
   void progress(const httplib::Request& req, httplib::Response& res, Api api, const std::function<Json()>& body);
   // Qumulo's gate: the simulated outage first (503), then the bearer token (401).
@@ -69,10 +88,13 @@ class Routes {
   World& world_;
   RouteOptions options_;
   FaultInjector faults_;
+  mutable TokenStore access_tokens_{"sim-access-"};  // issued by the token endpoint, for Service Fabric
+  mutable TokenStore sessions_{"session-v1:"};       // issued by Qumulo's login
 };
 
-httplib::Server::Handler Routes::service_fabric(SfHandler handler) const {
-  return [handler = std::move(handler)](const httplib::Request& req, httplib::Response& res) {
+httplib::Server::Handler Routes::service_fabric(SfHandler handler, bool anonymous) const {
+  return [this, handler = std::move(handler), anonymous](const httplib::Request& req, httplib::Response& res) {
+    if (!anonymous && !service_fabric_gate(req, res)) return;
     Query query = raw_query(req.target);
     auto version = query.find("api-version");
     if (version == query.end()) return fabric_error(res, 400, "E_INVALIDARG", "The api-version query parameter is required.");
@@ -106,6 +128,30 @@ void Routes::progress(const httplib::Request& req, httplib::Response& res, Api a
   res.set_content(text, api == Api::service_fabric ? kSfContentType : kQumuloContentType);
 }
 
+bool Routes::service_fabric_gate(const httplib::Request& req, httplib::Response& res) const {
+  if (!world_.scenario().oauth2) return true;
+  std::string authorization = req.get_header_value("Authorization");  // owns what the token views
+  std::string_view token = bearer_token_of(authorization);
+  auto check = token.empty() ? TokenStore::Check::unknown : access_tokens_.check(token, options_.token_clock());
+  if (check == TokenStore::Check::live) return true;
+  ++options_.stats->unauthorized;
+  res.set_header("WWW-Authenticate", "Bearer");
+  const char* why = "The access token was not issued for this cluster.";
+  if (token.empty()) why = "This cluster is secured with Microsoft Entra ID: send Authorization: Bearer <access token>.";
+  if (check == TokenStore::Check::expired) why = "The access token has expired; get a new one.";
+  fabric_error(res, 401, "FABRIC_E_SERVER_AUTHENTICATION_FAILED", why);
+  return false;
+}
+
+void Routes::token_request(const httplib::Request& req, httplib::Response& res, TokenEndpoint endpoint) {
+  ++options_.stats->oauth2_token_requests;
+  AuthAnswer answer = answer_token_request(world_.scenario().oauth2, endpoint, req.get_header_value("Content-Type"),
+                                           req.body, access_tokens_, options_.token_clock(), WallClock::now());
+  res.set_header("Cache-Control", "no-store, no-cache");  // RFC 6749 5.1
+  res.set_header("Pragma", "no-cache");
+  send_json(res, answer.status, answer.body, Api::service_fabric);
+}
+
 bool Routes::qumulo_gate(const httplib::Request& req, httplib::Response& res, bool needs_auth) const {
   // The reboot outage is simulated with 503 on every Qumulo route (not a closed
   // connection): deterministic for tests, and clients already count it as "API unreachable".
@@ -113,8 +159,15 @@ bool Routes::qumulo_gate(const httplib::Request& req, httplib::Response& res, bo
     qumulo_error(res, 503, "service_unavailable", "The cluster is rebooting; the REST API is unavailable.");
     return false;
   }
-  const std::string& token = world_.scenario().qumulo.bearer_token;
-  if (needs_auth && !token.empty() && req.get_header_value("Authorization") != "Bearer " + token) {
+  // The scenario's long-lived token (an access token) or a live session from /v1/session/login.
+  const Qumulo& qumulo = world_.scenario().qumulo;
+  if (!needs_auth || (qumulo.bearer_token.empty() && !qumulo.login)) return true;
+  std::string authorization = req.get_header_value("Authorization");  // owns what the token views
+  std::string_view token = bearer_token_of(authorization);
+  bool authorized = !token.empty() && (token == qumulo.bearer_token ||
+                                       sessions_.check(token, options_.token_clock()) == TokenStore::Check::live);
+  if (!authorized) {
+    ++options_.stats->unauthorized;
     res.set_header("WWW-Authenticate", "Bearer");
     qumulo_error(res, 401, "http_unauthorized_error", "Need a valid bearer token in the Authorization header.");
     return false;
@@ -170,7 +223,10 @@ void Routes::install(httplib::Server& server, const std::shared_ptr<Routes>& sel
   server.Get("/-/stats", [self](const httplib::Request&, httplib::Response& res) {
     const RequestStats& stats = *self->options_.stats;
     Json body = {{"requests", stats.requests.load()}, {"in_flight", stats.in_flight.load()},
-                 {"max_in_flight", stats.max_in_flight.load()}};
+                 {"max_in_flight", stats.max_in_flight.load()},
+                 {"oauth2_token_requests", stats.oauth2_token_requests.load()},
+                 {"qumulo_login_requests", stats.qumulo_login_requests.load()},
+                 {"unauthorized", stats.unauthorized.load()}};
     res.set_content(body.dump() + "\n", "application/json");
   });
 
@@ -182,8 +238,11 @@ void Routes::install(httplib::Server& server, const std::shared_ptr<Routes>& sel
         "  POST /$/StartClusterConfigurationUpgrade\n  GET  /Applications[?MaxResults=N&ContinuationToken=T]\n"
         "  GET  /Applications/{Id}/$/GetUpgradeProgress\n  GET  /Resources/Applications\n"
         "  GET  /Resources/Applications/{name}/$/GetUpgradeProgress\n  GET  /ComposeDeployments\n"
-        "  GET  /ComposeDeployments/{name}/$/GetUpgradeProgress\n\n"
-        "Qumulo:\n  GET  /v3/upgrade/status\n  POST /v2/upgrade/prepare\n  POST /v2/upgrade/commit\n"
+        "  GET  /ComposeDeployments/{name}/$/GetUpgradeProgress\n  GET  /$/GetAadMetadata (anonymous)\n\n"
+        "Token endpoint (scenario service_fabric.oauth2):\n  POST /{tenant}/oauth2/v2.0/token\n"
+        "  POST /{tenant}/oauth2/token (v1)\n\n"
+        "Qumulo:\n  POST /v1/session/login\n  GET  /v3/upgrade/status\n"
+        "  POST /v2/upgrade/prepare\n  POST /v2/upgrade/commit\n"
         "  GET  /v1/shutdown/reboot/status\n  GET  /v2/upgrade/blocked\n  GET  /v1/version\n",
         "text/plain; charset=utf-8");
   });
@@ -256,7 +315,31 @@ void Routes::install(httplib::Server& server, const std::shared_ptr<Routes>& sel
                self->progress(req, res, Api::service_fabric, [&] { return *body; });
              }));
 
+  // Anonymous, like the runtime's: where to get a token for this cluster.
+  server.Get(R"(/\$/GetAadMetadata)",
+             service_fabric([world](const httplib::Request& req, httplib::Response& res, const Query&, double) {
+               send_json(res, 200, aad_metadata(world->scenario().oauth2, req.get_header_value("Host")),
+                         Api::service_fabric);
+             }, /*anonymous=*/true));
+
+  // --- The token endpoint (Entra ID-like); the tenant is not checked.
+  for (const char* path : {"/oauth2/v2.0/token", R"(/[^/]+/oauth2/v2\.0/token)"}) {
+    server.Post(path, [self](const httplib::Request& req, httplib::Response& res) {
+      self->token_request(req, res, TokenEndpoint::v2);
+    });
+  }
+  server.Post(R"(/[^/]+/oauth2/token)", [self](const httplib::Request& req, httplib::Response& res) {
+    self->token_request(req, res, TokenEndpoint::v1);
+  });
+
   // --- Qumulo
+  server.Post("/v1/session/login", [self, world](const httplib::Request& req, httplib::Response& res) {
+    ++self->options_.stats->qumulo_login_requests;
+    if (!self->qumulo_gate(req, res, /*needs_auth=*/false)) return;
+    AuthAnswer answer = answer_login(world->scenario().qumulo.login, req.body, self->sessions_,
+                                     self->options_.token_clock());
+    send_json(res, answer.status, answer.body, Api::qumulo);
+  });
   // The read-only progress routes: the outage and token gate, then the body (or an injected fault).
   auto qumulo_progress = [self, now, world](Json (World::*body)(SimTime) const) {
     return [self, now, world, body](const httplib::Request& req, httplib::Response& res) {

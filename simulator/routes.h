@@ -1,6 +1,7 @@
 // The HTTP face of the world: cpp-httplib handlers for the Service Fabric
 // gateway and Qumulo REST routes, plus the gateway's quirks (raw query
-// parsing, api-version checks) and the latency and fault injection.
+// parsing, api-version checks), the token checks, the token endpoint and
+// Qumulo login, and the latency and fault injection.
 #pragma once
 
 #include <httplib.h>
@@ -15,6 +16,7 @@
 #include <string>
 #include <string_view>
 
+#include "auth.h"
 #include "world.h"
 
 namespace sim {
@@ -55,15 +57,20 @@ std::map<std::string, std::string> raw_query(std::string_view target);
 inline constexpr double kMaxApiVersion = 10.1;
 std::optional<double> parse_api_version(std::string_view text);
 
-// What the gateway was asked, for benchmarks: GET /-/stats.
+// What the gateway was asked, for benchmarks and the demo: GET /-/stats.
 struct RequestStats {
   std::atomic<std::uint64_t> requests{0};
   std::atomic<int> in_flight{0};
   std::atomic<int> max_in_flight{0};
+  std::atomic<std::uint64_t> oauth2_token_requests{0};  // token endpoint calls, answered or refused
+  std::atomic<std::uint64_t> qumulo_login_requests{0};  // POST /v1/session/login calls, answered or refused
+  std::atomic<std::uint64_t> unauthorized{0};           // 401s for a missing, unknown or expired token
 };
 
 struct RouteOptions {
   std::function<SimTime()> now;  // the simulated clock
+  // Real time since start-up, whatever --speed says: token and session lifetimes (see auth.h). Unset: steady clock.
+  std::function<Micros()> token_clock;
   Micros latency{0};             // real time added before every response
   Faults faults;
   std::uint64_t seed = 1;

@@ -378,12 +378,56 @@ SfObject read_object(const Reader& r, const YAML::Node& n, const SfDefaults& def
   return o;
 }
 
+// A credential the clients must send: present and not empty.
+std::string required_text(const Reader& r, const YAML::Node& owner, std::string_view key, std::string_view what) {
+  const YAML::Node& n = owner[std::string(key)];
+  if (!n) r.fail(owner, std::string(what) + " needs " + std::string(key));
+  std::string value = r.text(n, key);
+  if (value.empty()) r.fail(n, std::string(key) + " must not be empty");
+  return value;
+}
+
+QumuloLogin read_login(const Reader& r, const YAML::Node& n) {
+  r.only_keys(n, {"username", "password", "session_lifetime"}, "qumulo login");
+  QumuloLogin login;
+  login.username = required_text(r, n, "username", "login");
+  login.password = required_text(r, n, "password", "login");
+  if (n["session_lifetime"]) {
+    login.session_lifetime = r.duration(n["session_lifetime"], "session_lifetime");
+    if (login.session_lifetime.count() <= 0) r.fail(n["session_lifetime"], "session_lifetime must be positive");
+  }
+  return login;
+}
+
+OAuth2Client read_oauth2(const Reader& r, const YAML::Node& n) {
+  r.only_keys(n, {"client_id", "client_secret", "scope", "expires_in", "tenant"}, "oauth2");
+  OAuth2Client client;
+  client.client_id = required_text(r, n, "client_id", "oauth2");
+  client.client_secret = required_text(r, n, "client_secret", "oauth2");
+  client.scope = required_text(r, n, "scope", "oauth2");
+  if (!client.scope.ends_with("/.default") || client.scope.size() == 9 || client.scope.find(' ') != std::string::npos)
+    r.fail(n["scope"], "scope must be one resource's \"<application id or URI>/.default\"");
+  if (n["expires_in"]) {
+    client.expires_in = r.duration(n["expires_in"], "expires_in");
+    if (client.expires_in < std::chrono::seconds(1)) r.fail(n["expires_in"], "expires_in must be at least 1s");
+  }
+  if (n["tenant"]) client.tenant = required_text(r, n, "tenant", "oauth2");
+  return client;
+}
+
+void read_service_fabric(const Reader& r, const YAML::Node& n, Scenario& s) {
+  r.only_keys(n, {"oauth2"}, "service_fabric");
+  if (n["oauth2"]) s.oauth2 = read_oauth2(r, n["oauth2"]);
+}
+
 Qumulo read_qumulo(const Reader& r, const YAML::Node& n) {
-  r.only_keys(n, {"bearer_token", "nodes", "version", "from_version", "install_path", "upgrade_type", "auto_commit",
+  r.only_keys(n, {"bearer_token", "login", "nodes", "version", "from_version", "install_path", "upgrade_type",
+                  "auto_commit",
                   "rolling_reboot", "nodes_per_reboot", "repeat", "start", "steps"},
               "qumulo");
   Qumulo q;
   if (n["bearer_token"]) q.bearer_token = r.text(n["bearer_token"], "bearer_token");
+  if (n["login"]) q.login = read_login(r, n["login"]);
   if (n["nodes"]) q.nodes = r.integer(n["nodes"], "nodes", 1, 1000);
   if (n["version"]) q.version = r.text(n["version"], "version");
   if (n["from_version"]) q.from_version = r.text(n["from_version"], "from_version");
@@ -442,7 +486,8 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& source_
     throw ScenarioError(source_name + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
   }
   if (root.IsNull()) root = YAML::Node(YAML::NodeType::Map);
-  r.only_keys(root, {"seed", "latency", "faults", "domains", "nodes_per_domain", "objects", "qumulo"}, "the scenario");
+  r.only_keys(root, {"seed", "latency", "faults", "domains", "nodes_per_domain", "objects", "qumulo", "service_fabric"},
+              "the scenario");
 
   Scenario s;
   SfDefaults defaults;
@@ -453,6 +498,7 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& source_
   if (root["nodes_per_domain"])
     defaults.nodes_per_domain = r.integer(root["nodes_per_domain"], "nodes_per_domain", 1, 50);
   if (root["qumulo"]) s.qumulo = read_qumulo(r, root["qumulo"]);
+  if (root["service_fabric"]) read_service_fabric(r, root["service_fabric"], s);
 
   if (const auto& objects = root["objects"]) {
     if (!objects.IsSequence()) r.fail(objects, "objects must be a list");

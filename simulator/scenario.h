@@ -87,8 +87,16 @@ struct SfObject {
   Script script;                  // no steps: never upgraded
 };
 
+// Qumulo's POST /v1/session/login: the one account it accepts and how long a session lasts.
+struct QumuloLogin {
+  std::string username;
+  std::string password;
+  Micros session_lifetime = std::chrono::hours(10);  // real time
+};
+
 struct Qumulo {
-  std::string bearer_token;  // empty: no authentication
+  std::string bearer_token;  // empty, and no login: no authentication
+  std::optional<QumuloLogin> login;
   int nodes = 4;
   std::string version = "7.2.0";
   std::string from_version = "7.1.3";
@@ -109,8 +117,19 @@ struct Faults {
   Micros slow_delay = std::chrono::seconds(3);  // real time
 };
 
+// The Entra ID-like token endpoint's one registered client (client credentials
+// grant). When set, every Service Fabric route needs a live access token it issued.
+struct OAuth2Client {
+  std::string client_id;
+  std::string client_secret;
+  std::string scope;                               // "<cluster application id or URI>/.default"
+  Micros expires_in = std::chrono::seconds(3599);  // real time, as Entra answers it
+  std::string tenant = "5f3c2b1a-0d9e-4c8b-a7f6-e5d4c3b2a190";  // only named by GET /$/GetAadMetadata
+};
+
 struct Scenario {
   std::vector<SfObject> objects;  // always holds exactly one cluster and one cluster_config
+  std::optional<OAuth2Client> oauth2;  // service_fabric.oauth2
   Qumulo qumulo;
   Micros latency{0};  // real time added to every response
   Faults faults;

@@ -20,6 +20,7 @@ class SimServer {
  public:
   explicit SimServer(Scenario scenario, RouteOptions options = {}) : world_(std::move(scenario), kEpoch) {
     options.now = [this] { return SimTime(now_.load()); };
+    options.token_clock = [this] { return token_now_.load(); };
     options.faults = world_.scenario().faults;
     options.seed = world_.scenario().seed;
     install_routes(server_, world_, std::move(options));
@@ -39,11 +40,13 @@ class SimServer {
     return c;
   }
   void set_time(SimTime t) { now_ = t; }
+  void set_token_time(Micros t) { token_now_ = t; }  // the real-time clock token lifetimes run on
   bool running() const { return port_ > 0 && server_.is_running(); }
 
  private:
   World world_;
   std::atomic<Micros> now_{Micros(0)};
+  std::atomic<Micros> token_now_{Micros(0)};
   httplib::Server server_;
   int port_ = -1;
   std::thread thread_;
@@ -218,6 +221,171 @@ TEST(Routes, QumuloChecksTheBearerToken) {
   }
   EXPECT_EQ(cli.Post("/v2/upgrade/commit", "", "application/json")->status, 401);
   EXPECT_EQ(cli.Get("/v1/version")->status, 200);  // no authentication
+}
+
+Scenario secured_scenario() {
+  Scenario scenario = default_scenario();
+  scenario.oauth2 = OAuth2Client{"demo-client", "demo-secret", "api://sf-cluster/.default", 2min, "demo-tenant"};
+  scenario.qumulo.login = QumuloLogin{"monitoring", "demo-password", 10h};
+  return scenario;
+}
+
+constexpr const char* kTokenForm =
+    "grant_type=client_credentials&client_id=demo-client&client_secret=demo-secret"
+    "&scope=api%3A%2F%2Fsf-cluster%2F.default";
+
+// A fresh access token from the token endpoint, as an Authorization header.
+httplib::Headers access_token(httplib::Client& cli) {
+  auto answer = cli.Post("/t/oauth2/v2.0/token", kTokenForm, "application/x-www-form-urlencoded");
+  return {{"Authorization", "Bearer " + json::parse(answer->body)["access_token"].get<std::string>()}};
+}
+
+TEST(Routes, TokenEndpointIssuesTokensEveryServiceFabricRouteNeeds) {
+  SimServer s(secured_scenario());
+  auto cli = s.client();
+  const std::vector<std::string> routes = {
+      "/$/GetUpgradeProgress", "/$/GetClusterConfigurationUpgradeStatus", "/Applications",
+      "/Applications/shop~cart/$/GetUpgradeProgress", "/Resources/Applications",
+      "/Resources/Applications/storefront/$/GetUpgradeProgress", "/ComposeDeployments",
+      "/ComposeDeployments/storefront-compose/$/GetUpgradeProgress"};
+  for (const auto& route : routes) {
+    auto path = route + "?api-version=6.0";
+    auto none = cli.Get(path.c_str());
+    ASSERT_TRUE(none);
+    EXPECT_EQ(none->status, 401) << path;
+    EXPECT_EQ(error_code(none), "FABRIC_E_SERVER_AUTHENTICATION_FAILED") << path;
+    EXPECT_EQ(none->get_header_value("WWW-Authenticate"), "Bearer");
+    EXPECT_EQ(cli.Get(path.c_str(), {{"Authorization", "Bearer sim-access-forged"}})->status, 401) << path;
+  }
+  auto post = cli.Post("/$/StartClusterConfigurationUpgrade?api-version=6.0", R"({"ClusterConfig": "{}"})",
+                       "application/json");
+  EXPECT_EQ(post->status, 401);
+
+  // With or without the tenant in the path.
+  for (const char* endpoint : {"/demo-tenant/oauth2/v2.0/token", "/oauth2/v2.0/token"}) {
+    auto answer = cli.Post(endpoint, kTokenForm, "application/x-www-form-urlencoded");
+    ASSERT_EQ(answer->status, 200) << endpoint << " " << answer->body;
+    EXPECT_EQ(answer->get_header_value("Cache-Control"), "no-store, no-cache");
+    auto body = json::parse(answer->body);
+    EXPECT_EQ(body["expires_in"], 120);
+    httplib::Headers bearer = {{"Authorization", "Bearer " + body["access_token"].get<std::string>()}};
+    for (const auto& route : routes) {
+      auto path = route + "?api-version=6.0";
+      EXPECT_EQ(cli.Get(path.c_str(), bearer)->status, 200) << path;
+    }
+  }
+  // A bad api-version is still a 400, once authenticated.
+  auto bearer = access_token(cli);
+  EXPECT_EQ(cli.Get("/Applications?api-version=99.0", bearer)->status, 400);
+  // Qumulo's routes do not take Service Fabric's tokens.
+  EXPECT_EQ(cli.Get("/v3/upgrade/status", bearer)->status, 401);
+}
+
+TEST(Routes, AccessTokensExpireOnTheRealClockNotTheSimulatedOne) {
+  SimServer s(secured_scenario());
+  auto cli = s.client();
+  auto bearer = access_token(cli);
+  s.set_time(1h);  // simulated time races ahead (--speed): the token stays good
+  EXPECT_EQ(cli.Get("/$/GetUpgradeProgress?api-version=6.0", bearer)->status, 200);
+  s.set_token_time(119s);
+  EXPECT_EQ(cli.Get("/$/GetUpgradeProgress?api-version=6.0", bearer)->status, 200);
+  s.set_token_time(120s);
+  auto expired = cli.Get("/$/GetUpgradeProgress?api-version=6.0", bearer);
+  EXPECT_EQ(expired->status, 401);
+  EXPECT_NE(json::parse(expired->body)["Error"]["Message"].get<std::string>().find("expired"), std::string::npos);
+}
+
+TEST(Routes, TokenEndpointErrorsAreRfc6749Bodies) {
+  SimServer s(secured_scenario());
+  auto cli = s.client();
+  // `first` overrides the good form's field of the same name (the first occurrence wins).
+  auto refused = [&](const std::string& first) {
+    auto res = cli.Post("/t/oauth2/v2.0/token", first + "&" + kTokenForm, "application/x-www-form-urlencoded");
+    EXPECT_EQ(res->status, 400) << first;
+    return json::parse(res->body);
+  };
+  auto secret = refused("client_secret=wrong");
+  EXPECT_EQ(secret["error"], "invalid_client");
+  std::string description = secret["error_description"];
+  EXPECT_TRUE(description.starts_with("AADSTS7000215: Invalid client secret provided.")) << description;
+  EXPECT_EQ(refused("scope=api://other/.default")["error"], "invalid_resource");
+  EXPECT_EQ(refused("scope=api://sf-cluster")["error"], "invalid_scope");
+  EXPECT_EQ(refused("grant_type=password")["error"], "unsupported_grant_type");
+  // The v1 endpoint wants a resource.
+  auto v1 = cli.Post("/t/oauth2/token",
+                     "grant_type=client_credentials&client_id=demo-client&client_secret=demo-secret"
+                     "&resource=api://sf-cluster",
+                     "application/x-www-form-urlencoded");
+  EXPECT_EQ(v1->status, 200) << v1->body;
+  EXPECT_EQ(cli.Get("/$/GetUpgradeProgress?api-version=6.0",
+                    {{"Authorization", "Bearer " + json::parse(v1->body)["access_token"].get<std::string>()}})->status,
+            200);
+}
+
+TEST(Routes, AadMetadataIsAnonymousAndPointsAtTheTokenEndpoint) {
+  SimServer secured(secured_scenario());
+  auto res = secured.client().Get("/$/GetAadMetadata?api-version=6.0");
+  ASSERT_EQ(res->status, 200);
+  auto body = json::parse(res->body);
+  EXPECT_EQ(body["type"], "aad");
+  EXPECT_EQ(body["metadata"]["cluster"], "api://sf-cluster");
+  EXPECT_EQ(body["metadata"]["tenant"], "demo-tenant");
+  EXPECT_TRUE(body["metadata"]["authority"].get<std::string>().ends_with("/demo-tenant"));
+  EXPECT_EQ(secured.client().Get("/$/GetAadMetadata")->status, 400);  // still needs an api-version
+  SimServer open(default_scenario());
+  EXPECT_EQ(json::parse(open.client().Get("/$/GetAadMetadata?api-version=6.0")->body)["type"], "");
+}
+
+TEST(Routes, QumuloLoginIssuesSessionTokensBesideTheAccessToken) {
+  Scenario scenario = secured_scenario();
+  scenario.qumulo.bearer_token = "access-v1:t0ken";
+  SimServer s(scenario);
+  auto cli = s.client();
+  EXPECT_EQ(cli.Get("/v3/upgrade/status")->status, 401);
+  auto refused = cli.Post("/v1/session/login", R"({"username": "monitoring", "password": "nope"})", "application/json");
+  EXPECT_EQ(refused->status, 401);
+  EXPECT_EQ(json::parse(refused->body)["error_class"], "http_unauthorized_error");
+  EXPECT_EQ(cli.Post("/v1/session/login", "{}", "application/json")->status, 400);
+
+  s.set_token_time(1min);
+  auto login = cli.Post("/v1/session/login", R"({"username": "monitoring", "password": "demo-password"})",
+                        "application/json");
+  ASSERT_EQ(login->status, 200) << login->body;
+  std::string session = json::parse(login->body)["bearer_token"];
+  EXPECT_TRUE(session.starts_with("session-v1:"));
+  for (const char* path : {"/v3/upgrade/status", "/v1/shutdown/reboot/status", "/v2/upgrade/blocked"})
+    EXPECT_EQ(cli.Get(path, {{"Authorization", "Bearer " + session}})->status, 200) << path;
+  EXPECT_EQ(cli.Get("/v3/upgrade/status", {{"Authorization", "Bearer access-v1:t0ken"}})->status, 200);
+  // Service Fabric does not take Qumulo sessions.
+  EXPECT_EQ(cli.Get("/$/GetUpgradeProgress?api-version=6.0", {{"Authorization", "Bearer " + session}})->status, 401);
+
+  s.set_token_time(1min + 10h);  // sessions last 10 hours
+  EXPECT_EQ(cli.Get("/v3/upgrade/status", {{"Authorization", "Bearer " + session}})->status, 401);
+  EXPECT_EQ(cli.Get("/v3/upgrade/status", {{"Authorization", "Bearer access-v1:t0ken"}})->status, 200);
+}
+
+TEST(Routes, QumuloLoginIsDownDuringTheRebootToo) {
+  SimServer s(secured_scenario());
+  s.set_time(160s);
+  auto cli = s.client();
+  EXPECT_EQ(cli.Post("/v1/session/login", R"({"username": "monitoring", "password": "demo-password"})",
+                     "application/json")->status,
+            503);
+}
+
+TEST(Routes, StatsCountTokenRequestsLoginsAndRefusals) {
+  SimServer s(secured_scenario());
+  auto cli = s.client();
+  cli.Post("/t/oauth2/v2.0/token", kTokenForm, "application/x-www-form-urlencoded");
+  cli.Post("/t/oauth2/v2.0/token", "grant_type=password", "application/x-www-form-urlencoded");
+  cli.Post("/v1/session/login", R"({"username": "monitoring", "password": "demo-password"})", "application/json");
+  cli.Get("/$/GetUpgradeProgress?api-version=6.0");
+  cli.Get("/v3/upgrade/status");
+  auto stats = json::parse(cli.Get("/-/stats")->body);
+  EXPECT_EQ(stats["requests"], 5);
+  EXPECT_EQ(stats["oauth2_token_requests"], 2);
+  EXPECT_EQ(stats["qumulo_login_requests"], 1);
+  EXPECT_EQ(stats["unauthorized"], 2);
 }
 
 TEST(Routes, QumuloApiIsDownDuringTheReboot) {

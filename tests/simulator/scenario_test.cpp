@@ -163,6 +163,56 @@ TEST(Scenario, ErrorsNameTheFileLineAndProblem) {
             std::string::npos);
 }
 
+TEST(Scenario, ReadsTheTokenEndpointAndQumuloLogin) {
+  Scenario open = load_scenario_file(UE_SIM_DEFAULT_SCENARIO);
+  EXPECT_FALSE(open.oauth2);  // the bundled scenario needs no tokens
+  EXPECT_FALSE(open.qumulo.login);
+
+  Scenario s = parse_scenario(R"(
+service_fabric:
+  oauth2: {client_id: c1, client_secret: "s e", scope: "api://cluster/.default", expires_in: 5m, tenant: t1}
+qumulo:
+  login: {username: monitoring, password: pw, session_lifetime: 1h}
+)",
+                              "test.yml");
+  ASSERT_TRUE(s.oauth2);
+  EXPECT_EQ(s.oauth2->client_id, "c1");
+  EXPECT_EQ(s.oauth2->client_secret, "s e");
+  EXPECT_EQ(s.oauth2->scope, "api://cluster/.default");
+  EXPECT_EQ(s.oauth2->expires_in, 5min);
+  EXPECT_EQ(s.oauth2->tenant, "t1");
+  ASSERT_TRUE(s.qumulo.login);
+  EXPECT_EQ(s.qumulo.login->username, "monitoring");
+  EXPECT_EQ(s.qumulo.login->password, "pw");
+  EXPECT_EQ(s.qumulo.login->session_lifetime, 1h);
+
+  Scenario defaults = parse_scenario(
+      "service_fabric: {oauth2: {client_id: c, client_secret: s, scope: x/.default}}\n"
+      "qumulo: {login: {username: u, password: p}}\n",
+      "test.yml");
+  EXPECT_EQ(defaults.oauth2->expires_in, 3599s);  // what Entra answers
+  EXPECT_EQ(defaults.qumulo.login->session_lifetime, 10h);
+}
+
+TEST(Scenario, TokenKeysAreValidated) {
+  EXPECT_EQ(error_of("service_fabric: {oauth2: {client_id: c, client_secret: s}}"),
+            "test.yml:1: oauth2 needs scope");
+  EXPECT_EQ(error_of("service_fabric: {oauth2: {client_id: c, client_secret: s, scope: api://x}}"),
+            "test.yml:1: scope must be one resource's \"<application id or URI>/.default\"");
+  EXPECT_EQ(error_of("service_fabric: {oauth2: {client_id: c, client_secret: \"\", scope: x/.default}}"),
+            "test.yml:1: client_secret must not be empty");
+  EXPECT_EQ(error_of("service_fabric: {oauth2: {client_id: c, client_secret: s, scope: x/.default, expires_in: 0s}}"),
+            "test.yml:1: expires_in must be at least 1s");
+  EXPECT_EQ(error_of("service_fabric: {oauth2: {client_id: c, client_secret: s, scope: x/.default, scopes: [y]}}"),
+            "test.yml:1: unknown key \"scopes\" in oauth2");
+  EXPECT_EQ(error_of("service_fabric: {bearer_token: x}"),
+            "test.yml:1: unknown key \"bearer_token\" in service_fabric");
+  EXPECT_EQ(error_of("qumulo: {login: {username: u}}"), "test.yml:1: login needs password");
+  EXPECT_EQ(error_of("qumulo: {login: {username: u, password: p, session_lifetime: 0s}}"),
+            "test.yml:1: session_lifetime must be positive");
+  EXPECT_EQ(error_of("qumulo: {login: {user: u, password: p}}"), "test.yml:1: unknown key \"user\" in qumulo login");
+}
+
 TEST(Scenario, MissingFileIsOneLine) {
   try {
     load_scenario_file("/nonexistent/scenario.yml");
