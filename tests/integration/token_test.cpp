@@ -148,10 +148,11 @@ class TokenTest : public ::testing::Test {
   }
   std::size_t gateway_requests(const std::string& path) const { return upstream_.count(path); }
 
-  // No secret, password or token in the logs, on /metrics or on /. Stops the
+  // No secret, password or token in the logs, on /metrics, / or the API. Stops the
   // exporter first, so every log line is in.
   void expect_no_secrets() {
     pages_ += exporter_->get("/").second;
+    pages_ += exporter_->get("/api/v1/upgrades").second;
     metrics();
     exporter_->process().signal(SIGTERM);
     ASSERT_TRUE(exporter_->process().wait_exit(10s));
