@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """End to end: upgrade_simulator -> upgrade_exporter -> a real Prometheus.
 
-Plays what scripts/demo shows: the default scenario at real speed and the
+Plays what scripts/demo shows: the default scenario at real speed, secured
+as the demo secures it (the Service Fabric targets get Entra ID-like tokens
+from the simulator's token endpoint, renewed every 30 s here; the Qumulo
+target logs in with a service account), and the
 bundled rules rendered with the demo's 2m stall window, so what fires here
 fires in the demo (which polls, scrapes and evaluates every 5s, so up to about
 15s later). The exporter polls twice a second, Prometheus scrapes and
@@ -19,7 +22,9 @@ condition, until:
      target/kind/name) tried with every exported object;
   4. every recording and alerting rule evaluates without error;
 
-then checks that UpgradeStalled was never even pending for the manual wait,
+then checks that tokens were renewed and logins made with no request ever
+refused (401) and no secret in the exporter's log, that UpgradeStalled was
+never even pending for the manual wait,
 never fired for anything the scenario does not hold still on purpose, and that
 every URL scripts/demo prints (`scripts/demo --urls`) answers 200.
 
@@ -49,7 +54,14 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "dashboards"))
 sys.path.insert(0, str(ROOT / "bench"))
 import check_dashboards  # noqa: E402  (variable substitution and panel walking)
-from common import Child, http_get  # noqa: E402  (child processes and HTTP, shared with bench/)
+from common import Child, http_get, metric_sum  # noqa: E402  (child processes and HTTP, shared with bench/)
+
+# The demo's secured clusters (scripts/demo makes random secrets; these are this test's).
+CLIENT_ID = "6d1f0a52-3c1e-4b7a-9f00-0de30de30de3"
+TENANT = "5f3c2b1a-0d9e-4c8b-a7f6-e5d4c3b2a190"
+SCOPE = "api://upgrade-simulator-cluster/.default"
+CLIENT_SECRET = "e2e-client-secret-" + os.urandom(8).hex()
+PASSWORD = "e2e-password-" + os.urandom(8).hex()
 
 # The slowest case, the Qumulo rolling reboot, fires about 170s after start-up.
 DEADLINE_SECONDS = 250
@@ -163,7 +175,20 @@ def main():
     workdir = pathlib.Path(tempfile.mkdtemp(prefix="ue-e2e-"))
     children = []
     try:
-        simulator = Child("simulator", [args.simulator, "--web.listen-address=127.0.0.1:0"], workdir)
+        # Secured like the demo: Service Fabric behind Entra ID-like tokens
+        # that expire every 30 s (so they are renewed during the run), Qumulo
+        # behind a session login. Secrets are made for this run.
+        scenario = (ROOT / "simulator" / "scenarios" / "default.yml").read_text()
+        assert "\nqumulo:\n" in scenario, "the default scenario has no top-level qumulo block"
+        login = f"  login: {{username: monitoring, password: \"{PASSWORD}\"}}\n"
+        scenario = scenario.replace("\nqumulo:\n", "\nqumulo:\n" + login, 1)
+        scenario += (f"\nservice_fabric:\n  oauth2: {{client_id: {CLIENT_ID}, client_secret: \"{CLIENT_SECRET}\", "
+                     f"scope: \"{SCOPE}\", expires_in: 30s}}\n")
+        (workdir / "scenario.yml").write_text(scenario)
+        (workdir / "sf-client-secret").write_text(CLIENT_SECRET)
+        (workdir / "qumulo-password").write_text(PASSWORD)
+        simulator = Child("simulator", [args.simulator, "--web.listen-address=127.0.0.1:0",
+                                        f"--scenario={workdir / 'scenario.yml'}"], workdir)
         children.append(simulator)
         sim_port = simulator.port(r"listening.* address=127\.0\.0\.1:(\d+)")
         sim_url = f"http://127.0.0.1:{sim_port}"
@@ -172,6 +197,11 @@ def main():
   poll_interval: 500ms
   idle_poll_interval: 5s
   timeout: 2s
+  oauth2:
+    client_id: {CLIENT_ID}
+    client_secret_file: {workdir / "sf-client-secret"}
+    token_url: {sim_url}/{TENANT}/oauth2/v2.0/token
+    scopes: ['{SCOPE}']
 targets:
   - name: sf
     type: service_fabric
@@ -185,6 +215,9 @@ targets:
   - name: qumulo
     type: qumulo
     url: {sim_url}
+    qumulo_login:
+      username: monitoring
+      password_file: {workdir / "qumulo-password"}
 """)
         exporter = Child("exporter", [args.exporter, f"--config.file={workdir / 'exporter.yml'}",
                                       "--web.listen-address=127.0.0.1:0"], workdir)
@@ -266,7 +299,20 @@ scrape_configs:
             base, f'count_over_time(ALERTS{{alertname="UpgradeStalled",name="{MANUAL_APP}"}}[{run}])')
         bad_urls = unreachable_demo_urls(demo_urls(sim_port, exporter_port, prometheus_port))
 
+        stats = json.loads(http_get(f"{sim_url}/-/stats")[1])
+        metrics_page = http_get(f"http://127.0.0.1:{exporter_port}/metrics")[1].decode()
+        token_requests = metric_sum(metrics_page, "upgrade_exporter_requests_total", endpoint="oauth2_token") or 0
+
         problems = [f"never true: {name}: {expr}" for name, expr in unmet.items()]
+        # Two Service Fabric targets, each renewing its 30 s token about every 27 s.
+        problems += [f"the exporter asked for {token_requests:.0f} tokens; renewals would make at least 4"] \
+            if token_requests < 4 else []
+        problems += ["the Qumulo target never logged in"] if not stats.get("qumulo_login_requests") else []
+        problems += [f"the simulator refused {stats['unauthorized']} requests with 401"] \
+            if stats.get("unauthorized") else []
+        for child in children:
+            if any(secret in child.text() for secret in (CLIENT_SECRET, PASSWORD)) and child.name == "exporter":
+                problems.append("a secret is in the exporter's log")
         problems += [f"never returned data: {queries[i][0]}: {queries[i][1]}" for i in sorted(pending)]
         problems += [f"UpgradeStalled fired for moving upgrades: {', '.join(wrongly)}"] if wrongly else []
         problems += [f"UpgradeStalled was pending or firing for {MANUAL_APP}"] if manual_stalled else []
