@@ -83,6 +83,20 @@ Answer TokenSource::post(TargetMetrics& metrics, const HttpEndpoint& endpoint, c
 TokenGrant TokenSource::fetch(TargetMetrics& metrics) {
   std::string secret;  // for redact(): never in a message
   try {
+    // The answer's status, then its body: either failing is counted and says which endpoint answered what.
+    const auto grant_from = [&](const Answer& answer, const std::string& what, auto describe, auto parse) {
+      if (answer.status < 200 || answer.status >= 300) {
+        metrics.error(endpoint_, Reason::http_status, clock_.unix_now());
+        throw SourceError{Reason::http_status, what + " answered " + describe(answer.status, answer.body),
+                          answer.status};
+      }
+      try {
+        return parse(answer.body);
+      } catch (const SourceError& e) {
+        metrics.error(endpoint_, e.reason, clock_.unix_now());
+        throw SourceError{e.reason, what + " answer unusable: " + e.message};
+      }
+    };
     TokenGrant grant;
     if (target_.oauth2) {
       const OAuth2Config& oauth2 = *target_.oauth2;
@@ -92,37 +106,15 @@ TokenGrant TokenSource::fetch(TargetMetrics& metrics) {
                                   .connect_ip = {},
                                   .timeout = target_.settings.timeout,
                                   .max_response_bytes = target_.settings.max_response_bytes};
-      Answer answer = post(metrics, endpoint, "", client_credentials_form(oauth2, secret),
-                           "application/x-www-form-urlencoded");
-      if (answer.status < 200 || answer.status >= 300) {
-        metrics.error(endpoint_, Reason::http_status, clock_.unix_now());
-        throw SourceError{Reason::http_status, "token endpoint answered " + describe_token_error(answer.status, answer.body),
-                          answer.status};
-      }
-      try {
-        grant = parse_token_response(answer.body);
-      } catch (const SourceError& e) {
-        metrics.error(endpoint_, e.reason, clock_.unix_now());
-        throw SourceError{e.reason, "token endpoint answer unusable: " + e.message};
-      }
+      grant = grant_from(post(metrics, endpoint, "", client_credentials_form(oauth2, secret),
+                              "application/x-www-form-urlencoded"),
+                         "token endpoint", describe_token_error, parse_token_response);
     } else {
       const QumuloLoginConfig& login = *target_.qumulo_login;
       secret = read_secret("password_file", login.password_file);
-      Answer answer =
-          post(metrics, target_endpoint(target_), "/v1/session/login", qumulo_login_body(login.username, secret),
-               "application/json");
-      if (answer.status < 200 || answer.status >= 300) {
-        metrics.error(endpoint_, Reason::http_status, clock_.unix_now());
-        throw SourceError{Reason::http_status,
-                          "session login answered " + describe_qumulo_login_error(answer.status, answer.body),
-                          answer.status};
-      }
-      try {
-        grant = parse_qumulo_login(answer.body);
-      } catch (const SourceError& e) {
-        metrics.error(endpoint_, e.reason, clock_.unix_now());
-        throw SourceError{e.reason, "session login answer unusable: " + e.message};
-      }
+      grant = grant_from(post(metrics, target_endpoint(target_), "/v1/session/login",
+                              qumulo_login_body(login.username, secret), "application/json"),
+                         "session login", describe_qumulo_login_error, parse_qumulo_login);
     }
     Log::debug("token obtained", {{"target", target_.name},
                                   {"endpoint", endpoint_},
