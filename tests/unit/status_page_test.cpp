@@ -303,7 +303,7 @@ void expect_balanced(const std::string& page) {
 
 void expect_golden(const std::string& page, const std::string& name) {
   expect_balanced(page);
-  test::expect_golden_file(without_revision(page), std::string(UE_TESTDATA) + "/status/" + name + ".html");
+  test::expect_golden_file(without_revision(page), std::string(UE_TESTDATA) + "/golden/" + name + ".html");
 }
 
 // ---- goldens ----

@@ -1,5 +1,5 @@
 // /api/v1/upgrades on a fixed FleetView: the whole document against
-// tests/testdata/status/upgrades.json (regenerate with
+// tests/testdata/golden/upgrades.json (regenerate with
 //   UE_UPDATE_GOLDEN=1 build/tests/unit_tests --gtest_filter='UpgradesApi.*'
 // and review the diff: field names are a public contract), hostile upstream
 // strings, and the filters.
@@ -146,7 +146,7 @@ TEST(UpgradesApi, MatchesTheGoldenDocument) {
   ASSERT_EQ(text.back(), '\n');
   EXPECT_EQ(text.find('\n'), text.size() - 1) << "one line";
   const std::string pretty = ordered_json::parse(text).dump(2) + "\n";
-  test::expect_golden_file(pretty, UE_TESTDATA "/status/upgrades.json");
+  test::expect_golden_file(pretty, UE_TESTDATA "/golden/upgrades.json");
 }
 
 TEST(UpgradesApi, TimestampsComeAsRfc3339AndUnixSeconds) {
