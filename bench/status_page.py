@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The status page's cost at fleet scale (issue 13).
+"""The status page's cost at fleet scale.
 
 1. Rendering: build/status_render_bench renders the page and the API for a
    synthetic fleet of --objects applications (10 in progress, 3 failed, the

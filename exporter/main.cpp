@@ -12,7 +12,7 @@
 
 #include "app/exporter.h"
 #include "config/errors.h"
-#include "config/quoting.h"
+#include "base/quoting.h"
 #include "config/units.h"
 #include "log/log.h"
 

@@ -1,7 +1,7 @@
 #include "app/exporter.h"
 
 #include "log/log.h"
-#include "poll/clock.h"
+#include "base/clock.h"
 
 namespace ue {
 namespace {

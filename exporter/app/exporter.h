@@ -12,7 +12,7 @@
 #include "config/config.h"
 #include "http/server.h"
 #include "poll/fleet.h"
-#include "poll/http_transport.h"
+#include "poll/http_upstream.h"
 #include "poll/self_metrics.h"
 #include "render/page_cache.h"
 #include "render/status_query.h"

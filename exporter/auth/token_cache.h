@@ -12,8 +12,8 @@
 #include <string>
 
 #include "auth/token_grant.h"
-#include "model/upgrade.h"
-#include "poll/clock.h"
+#include "base/clock.h"
+#include "net/upstream.h"  // BearerToken
 
 namespace ue {
 
@@ -28,10 +28,7 @@ class TokenCache {
 
   explicit TokenCache(const Clock& clock) : clock_(clock) {}
 
-  struct Token {
-    std::string value;
-    bool fetched = false;  // fetched by this call, not taken from the cache
-  };
+  using Token = BearerToken;
   // The token to send now. Runs `fetch` when none is cached or the cached
   // one is due (now >= obtained + refresh_after), holding the cache so that
   // concurrent callers wait and then share its result. When the fetch fails,

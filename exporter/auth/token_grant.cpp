@@ -4,9 +4,9 @@
 #include <algorithm>
 #include <cctype>
 
-#include "config/quoting.h"
-#include "sources/json_fields.h"
-#include "sources/url.h"
+#include "base/quoting.h"
+#include "base/json_fields.h"
+#include "base/url_escape.h"
 
 namespace ue {
 namespace {

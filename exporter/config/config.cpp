@@ -8,7 +8,7 @@
 #include <set>
 
 #include "config/poll_settings_reader.h"
-#include "config/quoting.h"
+#include "base/quoting.h"
 #include "config/url.h"
 #include "config/yaml_decode.h"
 #include "sources/source.h"

@@ -2,7 +2,7 @@
 // web configuration file is a ConfigError whose message is one line.
 #pragma once
 
-#include "model/error.h"
+#include "base/error.h"
 
 namespace ue {
 

@@ -6,7 +6,7 @@
 #include <iterator>
 
 #include "config/errors.h"
-#include "config/quoting.h"
+#include "base/quoting.h"
 
 namespace ue {
 namespace {

@@ -7,9 +7,9 @@
 #include <string>
 #include <string_view>
 
-namespace ue {
+#include "base/clock.h"  // Duration
 
-using Duration = std::chrono::milliseconds;
+namespace ue {
 
 // Prometheus duration syntax: 1y 2w 3d 4h 5m 6s 7ms, combined in that order ("1h30m"). Throws ConfigError.
 Duration parse_duration(std::string_view text);

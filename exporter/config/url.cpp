@@ -6,7 +6,7 @@
 #include <cstdint>
 
 #include "config/errors.h"
-#include "config/quoting.h"
+#include "base/quoting.h"
 #include "config/units.h"
 
 namespace ue {

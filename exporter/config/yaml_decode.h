@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "config/errors.h"
-#include "config/quoting.h"
+#include "base/quoting.h"
 #include "config/units.h"
 
 namespace ue::decode {

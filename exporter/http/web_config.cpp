@@ -6,7 +6,7 @@
 
 #include <utility>
 
-#include "config/quoting.h"
+#include "base/quoting.h"
 #include "config/yaml_decode.h"
 #include "http/basic_auth.h"
 

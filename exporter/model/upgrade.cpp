@@ -4,12 +4,10 @@ namespace ue {
 
 std::string_view kind_name(Kind kind) {
   switch (kind) {
-    case Kind::cluster: return "cluster";
-    case Kind::cluster_config: return "cluster_config";
-    case Kind::application: return "application";
-    case Kind::application_resource: return "application_resource";
-    case Kind::compose_deployment: return "compose_deployment";
-    case Kind::qumulo: return "qumulo";
+#define UE_KIND_CASE(kind, source) \
+  case Kind::kind: return #kind;
+    UE_FOR_EACH_KIND(UE_KIND_CASE)
+#undef UE_KIND_CASE
   }
   return "unknown";
 }
@@ -32,19 +30,6 @@ std::string_view phase_name(Phase phase) {
     case Phase::failed: return "failed";
   }
   return "idle";
-}
-
-std::string_view reason_name(Reason reason) {
-  switch (reason) {
-    case Reason::connect: return "connect";
-    case Reason::timeout: return "timeout";
-    case Reason::tls: return "tls";
-    case Reason::http_status: return "http_status";
-    case Reason::parse: return "parse";
-    case Reason::schema: return "schema";
-    case Reason::too_large: return "too_large";
-  }
-  return "connect";
 }
 
 std::optional<double> estimated_completion(const Upgrade& u) {

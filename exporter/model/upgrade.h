@@ -10,21 +10,36 @@
 #include <utility>
 #include <vector>
 
-#include "model/error.h"
+#include "base/error.h"  // Reason, SourceError
 
 namespace ue {
 
-enum class Kind { cluster, cluster_config, application, application_resource, compose_deployment, qumulo };
-inline constexpr std::array<Kind, 6> kAllKinds = {Kind::cluster,           Kind::cluster_config,
-                                                  Kind::application,       Kind::application_resource,
-                                                  Kind::compose_deployment, Kind::qumulo};
+// Every kind the exporter reads, in export order: X(kind, source), where
+// `kind` is the Kind value and its `kind` label, and `source` the function
+// of sources/<kind>.cpp that describes it. A new kind is one line here and
+// its source file; the enum, kAllKinds, kind_name and the table of sources
+// (sources/registry.cpp) all follow from this list.
+#define UE_FOR_EACH_KIND(X)                               \
+  X(cluster, cluster_source)                              \
+  X(cluster_config, cluster_config_source)                \
+  X(application, applications_source)                     \
+  X(application_resource, application_resources_source)   \
+  X(compose_deployment, compose_deployments_source)       \
+  X(qumulo, qumulo_source)
+
+#define UE_KIND_ENUMERATOR(kind, source) kind,
+enum class Kind { UE_FOR_EACH_KIND(UE_KIND_ENUMERATOR) };
+#undef UE_KIND_ENUMERATOR
+#define UE_KIND_VALUE(kind, source) Kind::kind,
+inline constexpr auto kAllKinds = std::to_array<Kind>({UE_FOR_EACH_KIND(UE_KIND_VALUE)});
+#undef UE_KIND_VALUE
 std::string_view kind_name(Kind kind);  // the `kind` label value
 
 // What a target is: which upstream API its url serves.
 enum class TargetType { service_fabric, qumulo };
 std::string_view target_type_name(TargetType type);  // the config's `type` value
 
-// The normalized phases of the contract, in the order they are exported.
+// The normalized phases (README, metrics reference), in the order they are exported.
 enum class Phase { idle, rolling_forward, rolling_back, completed, rolled_back, failed };
 inline constexpr std::array<Phase, 6> kAllPhases = {Phase::idle,      Phase::rolling_forward, Phase::rolling_back,
                                                     Phase::completed, Phase::rolled_back,     Phase::failed};
@@ -128,22 +143,5 @@ struct Upgrade {
 // The naive linear forecast of when an upgrade in progress ends: start time +
 // elapsed duration ÷ progress ratio, while 0 < progress < 1; absent otherwise.
 std::optional<double> estimated_completion(const Upgrade& u);
-
-// Why an upstream request failed: the `reason` label of request_errors_total.
-enum class Reason { connect, timeout, tls, http_status, parse, schema, too_large };
-inline constexpr std::array<Reason, 7> kAllReasons = {Reason::connect, Reason::timeout, Reason::tls,
-                                                      Reason::http_status, Reason::parse, Reason::schema,
-                                                      Reason::too_large};
-std::string_view reason_name(Reason reason);
-
-// Thrown by fetches and parsers; caught by the poller, which counts it.
-struct SourceError : Error {
-  SourceError(Reason why, std::string text, int status = 0)
-      : Error(text), reason(why), message(std::move(text)), http_status(status) {}
-
-  Reason reason;
-  std::string message;  // the same as what()
-  int http_status = 0;  // set when reason == http_status
-};
 
 }  // namespace ue

@@ -8,11 +8,11 @@
 #include <vector>
 
 #include "config/config.h"
-#include "poll/clock.h"
+#include "base/clock.h"
 #include "poll/request_watch.h"
 #include "poll/self_metrics.h"
 #include "poll/target_state.h"
-#include "poll/upstream.h"
+#include "net/upstream.h"
 #include "poll/upstream_fetcher.h"
 #include "poll/worker_pool.h"
 

@@ -10,7 +10,7 @@
 #include <thread>
 #include <vector>
 
-#include "poll/upstream.h"
+#include "net/upstream.h"
 
 namespace ue {
 

@@ -16,6 +16,7 @@
 #include <prometheus/registry.h>
 
 #include "model/upgrade.h"
+#include "net/upstream.h"  // RequestCounter
 #include "snapshot/fleet_view.h"  // LastError
 
 namespace ue {
@@ -23,11 +24,11 @@ namespace ue {
 class SelfMetrics;
 
 // Handles for one target; obtained from SelfMetrics, valid until remove_target.
-class TargetMetrics {
+class TargetMetrics final : public RequestCounter {
  public:
-  void request(std::string_view endpoint, double seconds);
+  void request(std::string_view endpoint, double seconds) override;
   // Counts a failed request and remembers it as the last error, as of `now_unix`.
-  void error(std::string_view endpoint, Reason reason, double now_unix);
+  void error(std::string_view endpoint, Reason reason, double now_unix) override;
   void set_up(bool up);
   void poll_finished(double seconds, bool success, double now_unix);
   void set_objects(Kind kind, double count);

@@ -14,11 +14,11 @@
 
 #include "config/config.h"
 #include "poll/backoff.h"
-#include "poll/clock.h"
+#include "base/clock.h"
 #include "poll/request_watch.h"
 #include "poll/self_metrics.h"
 #include "poll/target_state.h"
-#include "poll/upstream.h"
+#include "net/upstream.h"
 #include "poll/worker_pool.h"
 #include "render/target_samples.h"
 #include "snapshot/fleet_view.h"

@@ -7,9 +7,9 @@
 #include <map>
 #include <string>
 
-#include "poll/clock.h"
+#include "base/clock.h"
 #include "poll/self_metrics.h"
-#include "poll/upstream.h"
+#include "net/upstream.h"
 #include "sources/source.h"
 
 namespace ue {

@@ -30,7 +30,7 @@ struct FamilyInfo {
 };
 
 // HELP texts name the upstream field; "As of the last poll" because scrapes
-// never wait for an upstream (CONTRACT.md, behaviour rules). In the header, so
+// never wait for an upstream (README, "How it works"). In the header, so
 // the sample writer's name lookups are constants.
 inline constexpr std::array<FamilyInfo, kFamilyCount> kFamilies = {{
     {"upgrade_state", "Upstream upgrade state (UpgradeState, state): one series per value of the kind's enum, 1 for the current one. As of the last poll."},

@@ -1,5 +1,5 @@
 // The model -> series mapping: which samples describe one object's upgrade
-// (CONTRACT.md, metrics), written family after family.
+// (README, metrics reference), written family after family.
 #pragma once
 
 #include "model/upgrade.h"

@@ -5,10 +5,10 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
-#include <ctime>
 #include <string_view>
 #include <vector>
 
+#include "base/time_formats.h"
 #include "render/html.h"
 
 namespace ue {
@@ -260,16 +260,11 @@ void PageWriter::duration(double seconds) {
 }
 
 void PageWriter::rfc3339(double unix_seconds) {
-  std::tm tm{};
-  const std::time_t secs = static_cast<std::time_t>(std::floor(std::clamp(unix_seconds, -6e10, 2.5e11)));
-  if (!std::isfinite(unix_seconds) || !gmtime_r(&secs, &tm)) {
+  if (!std::isfinite(unix_seconds)) {
     out_ += "unknown";
     return;
   }
-  char buffer[48];
-  std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                tm.tm_hour, tm.tm_min, tm.tm_sec);
-  out_ += buffer;
+  out_ += format_rfc3339(std::clamp(unix_seconds, -6e10, 2.5e11), SecondFraction::none);
 }
 
 void PageWriter::time_ago(double unix_seconds) {

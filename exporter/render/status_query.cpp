@@ -4,8 +4,8 @@
 
 #include <algorithm>
 
-#include "config/quoting.h"
-#include "sources/url.h"
+#include "base/quoting.h"
+#include "base/url_escape.h"
 
 namespace ue {
 namespace {

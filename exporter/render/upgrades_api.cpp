@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <nlohmann/json.hpp>
 
-#include "sources/time_formats.h"
+#include "base/time_formats.h"
 
 namespace ue {
 namespace {
@@ -24,7 +24,7 @@ json number(double value) {
 
 // A timestamp as two fields: `key` in RFC 3339 UTC and `key_unix` in Unix seconds.
 void put_time(json& out, const std::string& key, double unix_seconds) {
-  out[key] = format_utc_timestamp(unix_seconds);
+  out[key] = format_rfc3339(unix_seconds);
   out[key + "_unix"] = number(unix_seconds);
 }
 

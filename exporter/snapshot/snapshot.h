@@ -11,11 +11,10 @@
 #include <string>
 #include <utility>
 
+#include "base/clock.h"
 #include "model/upgrade.h"
 
 namespace ue {
-
-using SteadyTime = std::chrono::steady_clock::time_point;
 
 struct ObjectState {
   Upgrade upgrade;

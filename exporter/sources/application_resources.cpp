@@ -5,12 +5,12 @@
 #include <array>
 #include <map>
 
-#include "sources/json_fields.h"
+#include "base/json_fields.h"
 #include "sources/parsers.h"
-#include "sources/schema_error.h"
+#include "base/schema_error.h"
 #include "sources/sf_listing.h"
 #include "sources/sf_progress.h"
-#include "sources/url.h"
+#include "base/url_escape.h"
 
 namespace ue {
 

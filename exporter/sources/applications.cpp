@@ -2,11 +2,11 @@
 // GET /Applications/{Id}/$/GetUpgradeProgress per application.
 #include <algorithm>
 
-#include "sources/json_fields.h"
+#include "base/json_fields.h"
 #include "sources/parsers.h"
 #include "sources/sf_listing.h"
 #include "sources/sf_progress.h"
-#include "sources/url.h"
+#include "base/url_escape.h"
 
 namespace ue {
 

@@ -1,5 +1,5 @@
 // Kind `cluster`: GET /$/GetUpgradeProgress, one object named after the target.
-#include "sources/json_fields.h"
+#include "base/json_fields.h"
 #include "sources/parsers.h"
 #include "sources/sf_progress.h"
 

@@ -1,7 +1,7 @@
 // Kind `cluster_config`: GET /$/GetClusterConfigurationUpgradeStatus, one
 // object named after the target. Standalone clusters serve it; others may
 // answer 4xx, which the poller treats as "feature absent".
-#include "sources/json_fields.h"
+#include "base/json_fields.h"
 #include "sources/parsers.h"
 #include "sources/sf_progress.h"
 

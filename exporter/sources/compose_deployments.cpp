@@ -3,11 +3,11 @@
 // no domain list and names several fields differently from applications.
 #include <array>
 
-#include "sources/json_fields.h"
+#include "base/json_fields.h"
 #include "sources/parsers.h"
 #include "sources/sf_listing.h"
 #include "sources/sf_progress.h"
-#include "sources/url.h"
+#include "base/url_escape.h"
 
 namespace ue {
 

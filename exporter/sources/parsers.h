@@ -42,12 +42,9 @@ struct QumuloBlockedStatus {
 };
 QumuloBlockedStatus parse_qumulo_upgrade_blocked(std::string_view body);
 
-// Source descriptors, one per kind file; registry.cpp lists them.
-Source cluster_source();
-Source cluster_config_source();
-Source applications_source();
-Source application_resources_source();
-Source compose_deployments_source();
-Source qumulo_source();
+// Source descriptors, one per kind file (UE_FOR_EACH_KIND names them).
+#define UE_DECLARE_SOURCE(kind, source) Source source();
+UE_FOR_EACH_KIND(UE_DECLARE_SOURCE)
+#undef UE_DECLARE_SOURCE
 
 }  // namespace ue

@@ -7,9 +7,9 @@
 #include <string>
 
 #include "log/log.h"
-#include "sources/json_fields.h"
+#include "base/json_fields.h"
 #include "sources/parsers.h"
-#include "sources/schema_error.h"
+#include "base/schema_error.h"
 #include "sources/state_table.h"
 
 namespace ue {

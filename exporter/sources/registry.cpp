@@ -1,7 +1,6 @@
-// The table of kinds. Adding a kind: one new file defining its Source (its
-// `collect:` name, endpoints and parsers), its declaration in parsers.h, one
-// line below, and its Kind in model/upgrade.h (enum, kAllKinds, kind_name),
-// the `kind` label value the contract names. Config and poller read this table.
+// The table of kinds, made from UE_FOR_EACH_KIND (model/upgrade.h). Adding a
+// kind: one new file defining its Source (its `collect:` name, endpoints and
+// parsers), and one line in that list. Config and poller read this table.
 #include <stdexcept>
 
 #include "sources/parsers.h"
@@ -9,14 +8,9 @@
 namespace ue {
 
 const std::vector<Source>& all_sources() {
-  static const std::vector<Source> sources = {
-      cluster_source(),
-      cluster_config_source(),
-      applications_source(),
-      application_resources_source(),
-      compose_deployments_source(),
-      qumulo_source(),
-  };
+#define UE_SOURCE_ENTRY(kind, source) source(),
+  static const std::vector<Source> sources = {UE_FOR_EACH_KIND(UE_SOURCE_ENTRY)};
+#undef UE_SOURCE_ENTRY
   return sources;
 }
 

@@ -2,7 +2,7 @@
 #include "sources/sf_error.h"
 
 #include "model/upgrade.h"
-#include "sources/json_fields.h"
+#include "base/json_fields.h"
 
 namespace ue {
 

@@ -4,8 +4,8 @@
 #include <array>
 #include <vector>
 
-#include "sources/schema_error.h"
-#include "sources/url.h"
+#include "base/schema_error.h"
+#include "base/url_escape.h"
 
 namespace ue {
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "sources/json_fields.h"
+#include "base/json_fields.h"
 #include "sources/source.h"
 
 namespace ue {

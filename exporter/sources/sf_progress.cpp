@@ -11,8 +11,8 @@
 #include <optional>
 #include <string>
 
-#include "sources/schema_error.h"
-#include "sources/time_formats.h"
+#include "base/schema_error.h"
+#include "base/time_formats.h"
 
 namespace ue {
 

@@ -8,7 +8,7 @@
 #include <string_view>
 
 #include "model/upgrade.h"
-#include "sources/json_fields.h"
+#include "base/json_fields.h"
 #include "sources/state_table.h"
 
 namespace ue {

@@ -3,7 +3,7 @@
 // out) and the configuration's durations and sizes (only ConfigError).
 #include "config/config.h"
 #include "fuzz/fuzz_util.h"
-#include "sources/time_formats.h"
+#include "base/time_formats.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace ue;

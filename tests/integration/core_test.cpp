@@ -1,5 +1,5 @@
 // The built exporter against recorded payloads served over loopback: every
-// contract metric for the cluster, cluster_config and qumulo kinds.
+// metric of the README's reference for the cluster, cluster_config and qumulo kinds.
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <signal.h>

@@ -37,7 +37,7 @@ size_t pending_safety_checks(const Json& body) {
   return n;
 }
 
-// The contract's normalized phase (CONTRACT.md), to check the scenario covers them all.
+// The normalized phase (README, metrics reference), to check the scenario covers them all.
 std::string phase_of(Kind kind, const std::string& state, bool error = false) {
   if (kind == Kind::qumulo) return error ? "failed" : state == "UPGRADE_STATE_IDLE" ? "idle" : "rolling_forward";
   if (state == "Invalid") return "idle";

@@ -434,7 +434,7 @@ TEST(ConfigTest, ShippedExampleLoads) {
   std::string text = read_text(example_path);
   ASSERT_FALSE(text.empty()) << example_path;
 
-  // Every key of the contract appears in the example.
+  // Every key of the README's configuration reference appears in the example.
   for (std::string_view key : {"global:",
                                "poll_interval:",
                                "timeout:",

@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "poll/clock.h"
-#include "poll/upstream.h"
+#include "base/clock.h"
+#include "net/upstream.h"
 
 namespace ue::test {
 
@@ -80,7 +80,7 @@ class ScriptedUpstream final : public Upstream {
   bool fail_open = false;  // open() throws, as when the token file cannot be read
   std::size_t opened = 0;  // transports handed out so far
 
-  std::vector<std::unique_ptr<Transport>> open(const TargetConfig&, std::size_t count, TargetMetrics&) override {
+  std::vector<std::unique_ptr<Transport>> open(const TargetConfig&, std::size_t count, RequestCounter&) override {
     if (fail_open) throw SourceError{Reason::connect, "cannot read bearer_token_file /nowhere"};
     std::vector<std::unique_ptr<Transport>> transports;
     for (std::size_t i = 0; i < count; ++i) transports.push_back(std::make_unique<ScriptedTransport>(*this));

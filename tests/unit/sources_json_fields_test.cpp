@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "sources/json_fields.h"
+#include "base/json_fields.h"
 #include "unit/sources_test_util.h"
 
 namespace ue {

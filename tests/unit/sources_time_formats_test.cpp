@@ -4,7 +4,7 @@
 #include <optional>
 #include <string>
 
-#include "sources/time_formats.h"
+#include "base/time_formats.h"
 #include "unit/sources_test_util.h"
 
 namespace ue {
@@ -116,14 +116,14 @@ namespace ue {
 namespace {
 
 TEST(UtcTimestamp, FormatsRfc3339InUtcAndReadsBack) {
-  EXPECT_EQ(format_utc_timestamp(0), "1970-01-01T00:00:00Z");
-  EXPECT_EQ(format_utc_timestamp(1'796'184'245), "2026-12-02T04:04:05Z");
-  EXPECT_EQ(format_utc_timestamp(951'782'400), "2000-02-29T00:00:00Z") << "a leap day";
-  EXPECT_EQ(format_utc_timestamp(1'667'242'119.781), "2022-10-31T18:48:39.781Z");
-  EXPECT_EQ(format_utc_timestamp(-1), "1969-12-31T23:59:59Z");
-  EXPECT_EQ(format_utc_timestamp(59.9999), "1970-01-01T00:01:00Z") << "rounded to the millisecond";
+  EXPECT_EQ(format_rfc3339(0), "1970-01-01T00:00:00Z");
+  EXPECT_EQ(format_rfc3339(1'796'184'245), "2026-12-02T04:04:05Z");
+  EXPECT_EQ(format_rfc3339(951'782'400), "2000-02-29T00:00:00Z") << "a leap day";
+  EXPECT_EQ(format_rfc3339(1'667'242'119.781), "2022-10-31T18:48:39.781Z");
+  EXPECT_EQ(format_rfc3339(-1), "1969-12-31T23:59:59Z");
+  EXPECT_EQ(format_rfc3339(59.9999), "1970-01-01T00:01:00Z") << "rounded to the millisecond";
   for (double t : {0.0, 1'796'184'245.0, 1'667'242'119.781, 4'102'444'800.5})
-    EXPECT_NEAR(parse_utc_timestamp(format_utc_timestamp(t)).value(), t, 1e-6);
+    EXPECT_NEAR(parse_utc_timestamp(format_rfc3339(t)).value(), t, 1e-6);
 }
 
 }  // namespace

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "sources/url.h"
+#include "base/url_escape.h"
 
 namespace ue {
 namespace {

@@ -1,5 +1,5 @@
 // cpp-httplib behind HttpClient; see http_client.h.
-#include "poll/http_client.h"
+#include "net/http_client.h"
 
 #include <httplib.h>
 #include <netdb.h>

@@ -5,7 +5,7 @@
 
 #include <string_view>
 
-#include "model/upgrade.h"
+#include "base/error.h"
 
 namespace ue {
 

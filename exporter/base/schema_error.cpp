@@ -1,5 +1,5 @@
 // Schema errors and strict number text; see schema_error.h.
-#include "sources/schema_error.h"
+#include "base/schema_error.h"
 
 #include <charconv>
 #include <cmath>

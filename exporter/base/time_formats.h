@@ -1,5 +1,5 @@
-// The upstream's time formats as plain text: ISO-8601 durations and UTC
-// timestamps (read, and written for the status API). Malformed text throws
+// Time as text: the upstream's ISO-8601 durations and UTC timestamps, and
+// RFC 3339 as the exporter writes it (status API, status page, logs). Malformed text throws
 // SourceError{Reason::schema}.
 #pragma once
 
@@ -22,8 +22,15 @@ inline bool is_infinite_duration(double seconds) { return seconds > kInfiniteDur
 // Years ≤ 1 (the "not set" sentinel) → nullopt; malformed → schema error.
 std::optional<double> parse_utc_timestamp(std::string_view text);
 
-// Unix seconds → RFC 3339 in UTC: "2026-12-02T03:04:05Z", with ".781" when
-// the time has milliseconds. The inverse of parse_utc_timestamp.
-std::string format_utc_timestamp(double unix_seconds);
+// How an RFC 3339 time shows the fraction of its second.
+enum class SecondFraction {
+  millis_when_set,  // ".781" only when the time has milliseconds (the status API)
+  millis,           // always ".781" (log lines, as the Go exporters print them)
+  none,             // whole seconds, rounded down (the status page)
+};
+
+// Unix seconds → RFC 3339 in UTC: "2026-12-02T03:04:05Z". With the default
+// fraction, the inverse of parse_utc_timestamp. The exporter's one formatter.
+std::string format_rfc3339(double unix_seconds, SecondFraction fraction = SecondFraction::millis_when_set);
 
 }  // namespace ue

@@ -1,5 +1,5 @@
 // Percent-encoding of upstream text for request URLs; see url.h.
-#include "sources/url.h"
+#include "base/url_escape.h"
 
 #include <cstddef>
 

@@ -13,15 +13,15 @@
 
 #include "auth/token_cache.h"
 #include "config/config.h"
-#include "poll/http_client.h"
-#include "poll/self_metrics.h"
+#include "net/http_client.h"
+#include "net/upstream.h"
 
 namespace ue {
 
 inline constexpr std::string_view kOAuth2TokenEndpoint = "oauth2_token";
 inline constexpr std::string_view kQumuloLoginEndpoint = "qumulo_login";
 
-class TokenSource {
+class TokenSource final : public BearerTokens {
  public:
   // Needs `target.oauth2` or `target.qumulo_login`; `clock` outlives it.
   TokenSource(const TargetConfig& target, const Clock& clock);
@@ -31,18 +31,17 @@ class TokenSource {
   const TargetConfig& config() const { return target_; }
 
   // The token to send now, fetched when due (see TokenCache::get). Throws SourceError.
-  TokenCache::Token token(TargetMetrics& metrics);
-  bool refused(const std::string& token) { return cache_.refused(token); }
-  void accepted(const std::string& token) { cache_.accepted(token); }
+  BearerToken token(RequestCounter& counter) override;
+  bool refused(const std::string& token) override { return cache_.refused(token); }
+  void accepted(const std::string& token) override { cache_.accepted(token); }
   void new_poll() { cache_.new_poll(); }
-  // Abort a token request in flight (shutdown, or its own deadline passed).
-  void abort();
-  void abort_if_overdue(std::chrono::steady_clock::time_point now);
+  void abort() override;
+  void abort_if_overdue(std::chrono::steady_clock::time_point now) override;
 
  private:
-  TokenGrant fetch(TargetMetrics& metrics);
+  TokenGrant fetch(RequestCounter& counter);
   // The answer of one request to the token endpoint, counted under `endpoint_`.
-  Answer post(TargetMetrics& metrics, const HttpEndpoint& endpoint, const std::string& path, const std::string& body,
+  Answer post(RequestCounter& counter, const HttpEndpoint& endpoint, const std::string& path, const std::string& body,
               const std::string& content_type);
 
   const TargetConfig target_;

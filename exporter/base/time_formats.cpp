@@ -1,12 +1,12 @@
 // ISO-8601 durations and UTC timestamps, with the proleptic Gregorian
 // calendar math the timestamps need; see time_formats.h.
-#include "sources/time_formats.h"
+#include "base/time_formats.h"
 
 #include <cmath>
 #include <cstddef>
 #include <cstdio>
 
-#include "sources/schema_error.h"
+#include "base/schema_error.h"
 
 namespace ue {
 
@@ -137,8 +137,10 @@ std::optional<double> parse_utc_timestamp(std::string_view text) {
   return static_cast<double>(whole) + seconds;
 }
 
-std::string format_utc_timestamp(double unix_seconds) {
-  const auto millis = static_cast<long long>(std::llround(unix_seconds * 1000));
+std::string format_rfc3339(double unix_seconds, SecondFraction fraction) {
+  const auto millis = fraction == SecondFraction::none
+                          ? static_cast<long long>(std::floor(unix_seconds)) * 1000
+                          : static_cast<long long>(std::llround(unix_seconds * 1000));
   long long seconds = millis / 1000, ms = millis % 1000;
   if (ms < 0) {
     ms += 1000;
@@ -155,7 +157,7 @@ std::string format_utc_timestamp(double unix_seconds) {
   char text[48];
   int n = std::snprintf(text, sizeof text, "%04lld-%02u-%02uT%02lld:%02lld:%02lld", year, month, day, in_day / 3600,
                         in_day / 60 % 60, in_day % 60);
-  if (ms != 0) n += std::snprintf(text + n, sizeof text - n, ".%03lld", ms);
+  if (ms != 0 || fraction == SecondFraction::millis) n += std::snprintf(text + n, sizeof text - n, ".%03lld", ms);
   std::snprintf(text + n, sizeof text - n, "Z");
   return text;
 }

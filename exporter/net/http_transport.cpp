@@ -1,10 +1,9 @@
-#include "poll/http_transport.h"
+#include "net/http_transport.h"
 
 #include <fstream>
 #include <sstream>
 
 #include "log/log.h"
-#include "poll/fleet.h"
 
 namespace ue {
 namespace {
@@ -34,35 +33,13 @@ ConnectionSettings prepare_connection(const TargetConfig& target) {
   return settings;
 }
 
-std::shared_ptr<TokenSource> HttpUpstream::token_source(const TargetConfig& target) {
-  std::lock_guard lock(mutex_);
-  auto it = token_sources_.find(target.name);
-  if (it != token_sources_.end() && same_target_config(it->second->config(), target)) return it->second;
-  std::shared_ptr<TokenSource> source = TokenSource::for_target(target, clock_);
-  if (source)
-    token_sources_[target.name] = source;
-  else if (it != token_sources_.end())
-    token_sources_.erase(it);
-  return source;
-}
-
-std::vector<std::unique_ptr<Transport>> HttpUpstream::open(const TargetConfig& target, std::size_t count,
-                                                           TargetMetrics& metrics) {
-  const ConnectionSettings settings = prepare_connection(target);
-  std::shared_ptr<TokenSource> tokens = token_source(target);
-  if (tokens) tokens->new_poll();
-  std::vector<std::unique_ptr<Transport>> transports;
-  for (std::size_t i = 0; i < count; ++i)
-    transports.push_back(std::make_unique<HttpTransport>(target, settings, tokens, &metrics));
-  return transports;
-}
-
 HttpTransport::HttpTransport(const TargetConfig& target, const ConnectionSettings& settings,
-                             std::shared_ptr<TokenSource> tokens, TargetMetrics* metrics)
+                             std::shared_ptr<BearerTokens> tokens, RequestCounter* counter)
     : client_(endpoint_with(target, settings)),
+      target_name_(target.name),
       bearer_token_(settings.bearer_token),
       tokens_(std::move(tokens)),
-      metrics_(metrics) {}
+      counter_(counter) {}
 
 void HttpTransport::abort() {
   client_.abort();
@@ -80,9 +57,9 @@ Answer HttpTransport::send(const std::string& path_and_query, const std::string&
   return client_.send("GET", path_and_query, headers);
 }
 
-TokenCache::Token HttpTransport::token() {
+BearerToken HttpTransport::token() {
   try {
-    return tokens_->token(*metrics_);
+    return tokens_->token(*counter_);
   } catch (const SourceError& e) {
     // Without a token the API cannot be asked: the poll ends as if it could not connect.
     throw SourceError{Reason::connect, "no token: " + e.message};
@@ -91,11 +68,11 @@ TokenCache::Token HttpTransport::token() {
 
 Answer HttpTransport::get(const std::string& path_and_query) {
   if (!tokens_) return send(path_and_query, bearer_token_);
-  TokenCache::Token token = this->token();
+  BearerToken token = this->token();
   Answer answer = send(path_and_query, token.value);
   if (answer.status == 401 && !token.fetched && tokens_->refused(token.value)) {
     Log::debug("upstream refused the cached token; asking for a new one",
-               {{"target", tokens_->config().name}, {"path", path_and_query}});
+               {{"target", target_name_}, {"path", path_and_query}});
     token = this->token();
     answer = send(path_and_query, token.value);
   }

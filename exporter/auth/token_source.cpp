@@ -1,5 +1,5 @@
 // Token requests over HTTP; see token_source.h.
-#include "poll/token_source.h"
+#include "auth/token_source.h"
 
 #include <chrono>
 #include <fstream>
@@ -35,8 +35,8 @@ std::shared_ptr<TokenSource> TokenSource::for_target(const TargetConfig& target,
   return std::make_shared<TokenSource>(target, clock);
 }
 
-TokenCache::Token TokenSource::token(TargetMetrics& metrics) {
-  return cache_.get([&] { return fetch(metrics); });
+BearerToken TokenSource::token(RequestCounter& counter) {
+  return cache_.get([&] { return fetch(counter); });
 }
 
 void TokenSource::abort() {
@@ -49,11 +49,11 @@ void TokenSource::abort_if_overdue(std::chrono::steady_clock::time_point now) {
   if (in_flight_) in_flight_->abort_if_overdue(now);
 }
 
-Answer TokenSource::post(TargetMetrics& metrics, const HttpEndpoint& endpoint, const std::string& path,
+Answer TokenSource::post(RequestCounter& counter, const HttpEndpoint& endpoint, const std::string& path,
                          const std::string& body, const std::string& content_type) {
   const auto started = std::chrono::steady_clock::now();
   const auto count_request = [&] {
-    metrics.request(endpoint_, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    counter.request(endpoint_, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   };
   try {
     HttpEndpoint resolved = endpoint;
@@ -75,25 +75,25 @@ Answer TokenSource::post(TargetMetrics& metrics, const HttpEndpoint& endpoint, c
     return answer;
   } catch (const SourceError& e) {
     count_request();
-    metrics.error(endpoint_, e.reason, clock_.unix_now());
+    counter.error(endpoint_, e.reason, clock_.unix_now());
     throw;
   }
 }
 
-TokenGrant TokenSource::fetch(TargetMetrics& metrics) {
+TokenGrant TokenSource::fetch(RequestCounter& counter) {
   std::string secret;  // for redact(): never in a message
   try {
     // The answer's status, then its body: either failing is counted and says which endpoint answered what.
     const auto grant_from = [&](const Answer& answer, const std::string& what, auto describe, auto parse) {
       if (answer.status < 200 || answer.status >= 300) {
-        metrics.error(endpoint_, Reason::http_status, clock_.unix_now());
+        counter.error(endpoint_, Reason::http_status, clock_.unix_now());
         throw SourceError{Reason::http_status, what + " answered " + describe(answer.status, answer.body),
                           answer.status};
       }
       try {
         return parse(answer.body);
       } catch (const SourceError& e) {
-        metrics.error(endpoint_, e.reason, clock_.unix_now());
+        counter.error(endpoint_, e.reason, clock_.unix_now());
         throw SourceError{e.reason, what + " answer unusable: " + e.message};
       }
     };
@@ -106,13 +106,13 @@ TokenGrant TokenSource::fetch(TargetMetrics& metrics) {
                                   .connect_ip = {},
                                   .timeout = target_.settings.timeout,
                                   .max_response_bytes = target_.settings.max_response_bytes};
-      grant = grant_from(post(metrics, endpoint, "", client_credentials_form(oauth2, secret),
+      grant = grant_from(post(counter, endpoint, "", client_credentials_form(oauth2, secret),
                               "application/x-www-form-urlencoded"),
                          "token endpoint", describe_token_error, parse_token_response);
     } else {
       const QumuloLoginConfig& login = *target_.qumulo_login;
       secret = read_secret("password_file", login.password_file);
-      grant = grant_from(post(metrics, target_endpoint(target_), "/v1/session/login",
+      grant = grant_from(post(counter, target_endpoint(target_), "/v1/session/login",
                               qumulo_login_body(login.username, secret), "application/json"),
                          "session login", describe_qumulo_login_error, parse_qumulo_login);
     }

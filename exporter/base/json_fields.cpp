@@ -1,11 +1,11 @@
 // Bounded JSON parsing and the lenient field readers; see json_fields.h.
-#include "sources/json_fields.h"
+#include "base/json_fields.h"
 
 #include <cmath>
 #include <string>
 
-#include "sources/schema_error.h"
-#include "sources/time_formats.h"
+#include "base/schema_error.h"
+#include "base/time_formats.h"
 
 namespace ue {
 

@@ -13,7 +13,7 @@
 #include <utility>
 #include <vector>
 
-#include "model/upgrade.h"
+#include "base/error.h"
 
 namespace ue {
 

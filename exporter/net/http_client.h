@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "config/config.h"
-#include "poll/upstream.h"
+#include "net/upstream.h"
 
 namespace httplib {
 class Client;

@@ -1,5 +1,5 @@
 // Quoting and one-lining of text shown in configuration errors.
-#include "config/quoting.h"
+#include "base/quoting.h"
 
 namespace ue {
 

@@ -1,4 +1,4 @@
-#include "poll/clock.h"
+#include "base/clock.h"
 
 namespace ue {
 namespace {
