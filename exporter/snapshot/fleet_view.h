@@ -37,6 +37,7 @@ struct TargetView {
   std::string name;
   TargetType type = TargetType::service_fabric;
   double poll_interval = 0;              // seconds, from the configuration
+  double stall_window = 30 * 60;         // seconds, from the configuration (is_stalled)
   bool polled = false;                   // a poll has finished since the target was added
   bool up = false;                       // the last poll reached the API
   std::optional<double> last_success;    // Unix seconds of the last fully successful poll
