@@ -59,6 +59,7 @@ struct FleetView {
   double generated = 0;   // Unix seconds: when this view was assembled
   double started = 0;     // Unix seconds: when the exporter started
   std::optional<ReloadResult> last_reload;
+  double stall_window = 30 * 60;  // seconds: `global`'s, which a target inherits unless it sets its own
   std::vector<std::shared_ptr<const TargetView>> targets;  // configuration order
 };
 
