@@ -11,9 +11,6 @@
 #include <string>
 
 #include "app/exporter.h"
-#include "config/errors.h"
-#include "config/quoting.h"
-#include "config/units.h"
 #include "log/log.h"
 
 namespace {
@@ -21,7 +18,6 @@ namespace {
 struct Flags {
   std::string config_file = "upgrade_exporter.yml";
   ue::ServerOptions server;
-  ue::StatusOptions status;
   ue::LogLevel log_level = ue::LogLevel::info;
   ue::LogFormat log_format = ue::LogFormat::logfmt;
 };
@@ -38,8 +34,6 @@ constexpr const char* kUsage =
     "  --web.telemetry-path=/metrics       Path under which to expose metrics.\n"
     "  --web.config.file=\"\"                Web configuration file enabling TLS and/or basic auth\n"
     "                                      (exporter-toolkit format).\n"
-    "  --web.stall-window=30m              How long an upgrade in progress may go without a transition\n"
-    "                                      before the status page and the API call it stalled.\n"
     "  --log.level=info                    Only log messages with the given severity or above:\n"
     "                                      debug, info, warn, error.\n"
     "  --log.format=logfmt                 Output format of log messages: logfmt, json.\n"
@@ -70,17 +64,6 @@ const std::map<std::string, ApplyFlag, std::less<>> kValueFlags = {
        f.server.telemetry_path = value;
      }},
     {"web.config.file", [](Flags& f, const std::string& value) { f.server.web_config_file = value; }},
-    {"web.stall-window",
-     [](Flags& f, const std::string& value) {
-       ue::Duration window{};
-       try {
-         window = ue::parse_duration(value);
-       } catch (const ue::ConfigError& e) {
-         usage_error("--web.stall-window: " + std::string(e.what()));
-       }
-       if (window.count() <= 0) usage_error("--web.stall-window must be longer than 0s, got " + ue::in_quotes(value));
-       f.status.stall_window = std::chrono::duration<double>(window).count();
-     }},
     {"log.level",
      [](Flags& f, const std::string& value) {
        if (!ue::parse_log_level(value, f.log_level))
@@ -149,7 +132,7 @@ int main(int argc, char** argv) {
 
   std::unique_ptr<ue::Exporter> exporter;
   try {
-    exporter = std::make_unique<ue::Exporter>(ue::ExporterOptions{flags.config_file, flags.server, flags.status});
+    exporter = std::make_unique<ue::Exporter>(ue::ExporterOptions{flags.config_file, flags.server});
     exporter->start();
   } catch (const std::exception& e) {  // ConfigError, or the address cannot be listened on
     std::fprintf(stderr, "upgrade_exporter: error: %s\n", e.what());

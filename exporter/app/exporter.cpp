@@ -1,5 +1,7 @@
 #include "app/exporter.h"
 
+#include <chrono>
+
 #include "log/log.h"
 #include "poll/clock.h"
 
@@ -7,7 +9,7 @@ namespace ue {
 namespace {
 
 StatusOptions status_options(const ExporterOptions& options) {
-  StatusOptions status = options.status;
+  StatusOptions status;
   status.telemetry_path = options.server.telemetry_path;
   return status;
 }
@@ -22,6 +24,7 @@ Exporter::Exporter(ExporterOptions options)
       pages_([this] { return fleet_.samples(); }, [this] { return self_metrics_.render(); },
              [this] { return fleet_view(); }, status_options(options_)),
       server_(options_.server, pages_, [this] { return reload(); }) {
+  set_global_stall_window(config_);
   Log::info("starting upgrade_exporter", {{"version", UE_VERSION}, {"revision", UE_REVISION},
                                           {"config", options_.config_file},
                                           {"targets", std::to_string(config_.targets.size())}});
@@ -41,6 +44,7 @@ std::string Exporter::reload() {
     Config fresh = load_config_file(options_.config_file);
     if (std::string error = server_.reload_web_config(); !error.empty()) throw ConfigError(error);
     fleet_.apply(fresh);
+    set_global_stall_window(fresh);
     config_ = std::move(fresh);
     reload_finished(true, {});
     pages_.render_now();  // a scrape after the answer sees the reload
@@ -60,6 +64,11 @@ void Exporter::reload_finished(bool success, std::string error) {
   last_reload_ = ReloadResult{success, Clock::system().unix_now(), std::move(error)};
 }
 
+void Exporter::set_global_stall_window(const Config& config) {
+  std::lock_guard lock(reload_result_mutex_);
+  global_stall_window_ = std::chrono::duration<double>(config.global.stall_window).count();
+}
+
 std::shared_ptr<const FleetView> Exporter::fleet_view() const {
   auto view = std::make_shared<FleetView>();
   view->version = UE_VERSION;
@@ -69,6 +78,7 @@ std::shared_ptr<const FleetView> Exporter::fleet_view() const {
   {
     std::lock_guard lock(reload_result_mutex_);
     view->last_reload = last_reload_;
+    view->stall_window = global_stall_window_;
   }
   view->targets = fleet_.view();
   return view;

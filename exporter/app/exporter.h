@@ -23,7 +23,6 @@ namespace ue {
 struct ExporterOptions {
   std::string config_file;
   ServerOptions server;
-  StatusOptions status;  // its telemetry_path is taken from `server`
 };
 
 class Exporter {
@@ -46,11 +45,13 @@ class Exporter {
   // Every target's view with the exporter's own facts, for the status page and the API.
   std::shared_ptr<const FleetView> fleet_view() const;
   void reload_finished(bool success, std::string error);
+  void set_global_stall_window(const Config& config);
 
   const ExporterOptions options_;
   const double started_;  // Unix seconds
   mutable std::mutex reload_result_mutex_;
   std::optional<ReloadResult> last_reload_;  // guarded by reload_result_mutex_
+  double global_stall_window_ = 0;           // seconds, of the running configuration; likewise
   std::mutex reload_mutex_;
   Config config_;  // the running configuration; guarded by reload_mutex_ after start()
   HttpUpstream upstream_;

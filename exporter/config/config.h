@@ -33,6 +33,9 @@ struct PollSettings {
   std::size_t max_objects = 10000;
   std::uint64_t max_response_bytes = 16ull << 20;
   int max_results = 0;  // MaxResults sent with paged listings; 0 lets the server choose
+  // How long an upgrade in progress may go without a transition before it is
+  // stalled (upgrade_stall_window_seconds, the status page and the API).
+  Duration stall_window = std::chrono::minutes(30);
 };
 
 struct TlsConfig {

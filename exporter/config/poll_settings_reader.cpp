@@ -39,6 +39,7 @@ decode::KeyTable PollSettingsReader::keys() {
        }},
       {"max_results",
        [this](const Value& v) { settings_.max_results = static_cast<int>(decode::read_int(v, 0, INT32_MAX)); }},
+      {"stall_window", [this](const Value& v) { settings_.stall_window = decode::read_positive_duration(v); }},
   };
 }
 

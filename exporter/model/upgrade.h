@@ -119,6 +119,10 @@ struct Upgrade {
   std::optional<double> config_progress_status;  // cluster_config ProgressStatus, exported raw
   std::optional<RebootProgress> reboot;          // qumulo only
   std::optional<UpgradeBlocked> blocked;         // qumulo only
+  // The upgrade waits for a person, not for itself: a Service Fabric upgrade
+  // in UnmonitoredManual mode that finished a domain (RollingForwardPending),
+  // or a Qumulo upgrade prepared without auto_commit. Never "stalled".
+  bool awaiting_operator = false;
   // upgrade_info labels in export order; a label without an upstream value is
   // left out. Label names are string literals: one object holds several, and
   // a fleet ten thousand objects.

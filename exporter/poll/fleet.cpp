@@ -70,7 +70,9 @@ void Fleet::apply(const Config& config) {
         next.push_back(std::move(entry));
         continue;
       }
-      if (!same_target_config(*old->config, target)) {
+      // The stall window changes no poll, but what the target's page, API and series say.
+      if (!same_target_config(*old->config, target) ||
+          old->config->settings.stall_window != target.settings.stall_window) {
         old->poller->reconfigure(fresh);
         old->config = fresh;
         Log::info("target changed", {{"target", target.name}});

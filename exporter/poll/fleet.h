@@ -37,7 +37,7 @@ class Fleet {
   std::vector<Entry> entries_;  // in configuration order, which is the order on /metrics
 };
 
-// True when two target configurations would poll identically.
+// True when two target configurations would poll identically (the stall window is not compared: it changes no poll).
 bool same_target_config(const TargetConfig& a, const TargetConfig& b);
 // True when two targets obtain their tokens the same way (`oauth2`, `qumulo_login`), so a cached token still holds.
 bool same_token_auth(const TargetConfig& a, const TargetConfig& b);

@@ -12,12 +12,17 @@
 namespace ue {
 namespace {
 
+double stall_window_seconds(const TargetConfig& config) {
+  return std::chrono::duration<double>(config.settings.stall_window).count();
+}
+
 // What a view says of the target's configuration.
 std::shared_ptr<TargetView> configured_view(const TargetConfig& config) {
   auto view = std::make_shared<TargetView>();
   view->name = config.name;
   view->type = config.type;
   view->poll_interval = std::chrono::duration<double>(config.settings.poll_interval).count();
+  view->stall_window = stall_window_seconds(config);
   return view;
 }
 
@@ -26,6 +31,13 @@ std::shared_ptr<const TargetView> unpolled_view(const TargetConfig& config) {
   auto view = configured_view(config);
   for (Kind kind : config.collect) view->objects_per_kind.emplace_back(kind, 0);
   return view;
+}
+
+// The target's samples before its first poll: its own series only.
+std::shared_ptr<const TargetSamples> unpolled_samples(const TargetConfig& config) {
+  auto samples = std::make_shared<TargetSamples>();
+  samples->set_own(render_target_series(config.name, stall_window_seconds(config)));
+  return samples;
 }
 
 }  // namespace
@@ -38,7 +50,7 @@ TargetPoller::TargetPoller(std::shared_ptr<const TargetConfig> config, SelfMetri
       upstream_(upstream),
       clock_(clock),
       config_(std::move(config)),
-      samples_(std::make_shared<TargetSamples>()),
+      samples_(unpolled_samples(*config_)),
       view_(unpolled_view(*config_)) {}
 
 TargetPoller::~TargetPoller() { stop(); }
@@ -58,6 +70,17 @@ void TargetPoller::stop() {
 void TargetPoller::reconfigure(std::shared_ptr<const TargetConfig> config) {
   {
     std::lock_guard lock(mutex_);
+    // The stall window needs no poll: the page and the API rendered after the
+    // reload show the new one, as does the series.
+    const double window = stall_window_seconds(*config);
+    if (window != view_->stall_window) {
+      auto samples = std::make_shared<TargetSamples>(*samples_);
+      samples->set_own(render_target_series(name_, window));
+      samples_ = std::move(samples);
+      auto view = std::make_shared<TargetView>(*view_);
+      view->stall_window = window;
+      view_ = std::move(view);
+    }
     config_ = std::move(config);
     reconfigured_ = true;
   }
@@ -136,7 +159,7 @@ void TargetPoller::forget_uncollected_kinds(const TargetConfig& config) {
 }
 
 void TargetPoller::publish(const TargetConfig& config, bool up, double poll_duration) {
-  auto rendered = std::make_shared<const TargetSamples>(render_target(name_, state_.snapshot, samples().get()));
+  auto rendered = std::make_shared<TargetSamples>(render_target(name_, state_.snapshot, samples().get()));
   auto view = configured_view(config);
   view->polled = true;
   view->up = up;
@@ -146,6 +169,9 @@ void TargetPoller::publish(const TargetConfig& config, bool up, double poll_dura
   for (Kind kind : config.collect) view->objects_per_kind.emplace_back(kind, state_.snapshot.count(kind));
   view->objects = view_objects(state_.snapshot, this->view().get());
   std::lock_guard lock(mutex_);
+  // The stall window of the running configuration: a reload during the poll has already shown its own.
+  view->stall_window = stall_window_seconds(*config_);
+  rendered->set_own(render_target_series(name_, view->stall_window));
   samples_ = std::move(rendered);
   view_ = std::move(view);
 }

@@ -19,7 +19,7 @@ enum class Family : std::size_t {
   unhealthy_evaluations, unhealthy_evaluations_by_kind, replicas, timeout, domain_timeout, health_check_wait,
   health_check_stable, health_check_retry_timeout, replica_set_check_timeout, health_check_phase,
   health_check_elapsed, health_check_retry_flips, info, estimated_completion, last_transition,
-  config_progress_status, reboot_state, reboot_nodes, reboot_rebooted_nodes, blocked, cluster_degraded,
+  awaiting_operator, stall_window, config_progress_status, reboot_state, reboot_nodes, reboot_rebooted_nodes, blocked, cluster_degraded,
   count_  // keep last
 };
 inline constexpr std::size_t kFamilyCount = static_cast<std::size_t>(Family::count_);
@@ -62,6 +62,8 @@ inline constexpr std::array<FamilyInfo, kFamilyCount> kFamilies = {{
     {"upgrade_info", "Constant 1; labels describe the upgrade (target version, rolling upgrade mode, failure reason, failure action, and for Qumulo upgrade type, auto commit and blocked reason). As of the last poll."},
     {"upgrade_estimated_completion_timestamp_seconds", "Naive linear forecast of completion while in progress: start time + elapsed / progress ratio, Unix seconds. As of the last poll."},
     {"upgrade_last_transition_timestamp_seconds", "Unix time at which the exporter last saw the upgrade move: its state, progress, current domain, the phases of that domain's nodes, the pending safety checks, the health-check phase or retry flips, or the number of unhealthy evaluations; the stall signal. As of the last poll."},
+    {"upgrade_awaiting_operator", "1 while the upgrade waits for an operator, else 0: a Service Fabric upgrade in UnmonitoredManual mode that finished a domain (RollingForwardPending) until the next is started, or a Qumulo upgrade prepared without auto_commit (UPGRADE_STATE_PREPARED) until it is committed. Such an upgrade is not stalled. As of the last poll."},
+    {"upgrade_stall_window_seconds", "How long an upgrade in progress of the target may go without a transition (upgrade_last_transition_timestamp_seconds) before the exporter calls it stalled, unless it awaits an operator; the target's stall_window setting."},
     {"upgrade_config_progress_status", "Cluster configuration upgrade ProgressStatus, exported raw: its meaning is not documented upstream. As of the last poll."},
     {"upgrade_reboot_state", "Qumulo reboot manager state (/v1/shutdown/reboot/status state): 1 for the current one. As of the last poll."},
     {"upgrade_reboot_nodes", "Qumulo nodes taking part in the current or last reboot (total_node_count). As of the last poll."},

@@ -94,6 +94,7 @@ void render_object(SampleWriter& w, Kind kind, const ObjectState& object) {
   w.add_labels(Family::info, 1, u.info.begin(), u.info.end());
   add_optional(w, Family::estimated_completion, estimated_completion(u));
   w.add(Family::last_transition, object.last_transition);
+  w.add(Family::awaiting_operator, u.awaiting_operator ? 1 : 0);
   add_optional(w, Family::config_progress_status, u.config_progress_status);
   if (u.reboot) {
     add_state_set(w, Family::reboot_state, "state", kRebootStates, u.reboot->state);

@@ -43,15 +43,27 @@ std::string Page::text() const {
   return text;
 }
 
+namespace {
+
+// A target's run is a piece per object, after one of the target's own series when it has them.
+std::size_t piece_count(const TargetSamples& target) { return target.objects.size() + (target.own ? 1 : 0); }
+
+const ObjectSamples& piece_samples(const TargetSamples& target, std::size_t index) {
+  if (!target.own) return *target.objects[index];
+  return index == 0 ? *target.own : *target.objects[index - 1];
+}
+
+}  // namespace
+
 std::string_view Page::Reader::piece() const {
   const Run& run = page_.runs_[run_];
-  return run.target ? run.target->objects[object_]->family(run.family) : run.fixed;
+  return run.target ? piece_samples(*run.target, object_).family(run.family) : run.fixed;
 }
 
 void Page::Reader::next_piece() {
   within_ = 0;
   const Run& run = page_.runs_[run_];
-  if (run.target && ++object_ < run.target->objects.size()) return;
+  if (run.target && ++object_ < piece_count(*run.target)) return;
   object_ = 0;
   ++run_;
 }

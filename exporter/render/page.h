@@ -40,7 +40,7 @@ class Page {
 
     const Page& page_;
     std::size_t run_ = 0;     // index into page_.runs_
-    std::size_t object_ = 0;  // within a target's run
+    std::size_t object_ = 0;  // the piece within a target's run: its own series, then its objects
     std::size_t within_ = 0;  // bytes of the current piece already read
     std::size_t offset_ = 0;  // page offset of the next byte
   };

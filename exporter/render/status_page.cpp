@@ -332,7 +332,7 @@ void PageWriter::collect() {
         settled.by_phase[static_cast<std::size_t>(phase)].push_back(&object);
         continue;
       }
-      const bool stalled = is_stalled(object, now_, options_.stall_window);
+      const bool stalled = is_stalled(target, object, now_);
       notable_.push_back({i, &target, &object, stalled, notable_rank(phase, stalled)});
       in_progress_ += in_progress(phase);
       stalled_ += stalled;
@@ -569,7 +569,7 @@ void PageWriter::upgrade(const Notable& item) {
   time_ago(object.last_transition);
   if (item.stalled) {
     raw(" <span class=\"over-text\">(no change for longer than the ");
-    duration(options_.stall_window);
+    duration(item.target->stall_window);
     raw(" stall window)</span>");
   }
   raw("</div>\n");
@@ -656,9 +656,8 @@ void PageWriter::upgrade(const Notable& item) {
   }
   raw("</dl>\n");
 
-  // Service Fabric says "None" when nothing failed.
   const std::string_view reason = info_value(up, "failure_reason");
-  if (!reason.empty() && reason != "None") {
+  if (!reason.empty()) {
     raw("<div class=\"failure\"><span class=\"label\">Failure reason</span><div class=\"failure-reason\">");
     text(reason);
     raw("</div></div>\n");

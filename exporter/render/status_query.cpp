@@ -103,8 +103,9 @@ std::optional<StatusQuery> parse_status_query(const std::multimap<std::string, s
   return query;
 }
 
-bool is_stalled(const ObjectView& object, double now, double stall_window) {
-  return in_progress(object.upgrade.phase) && now - object.last_transition > stall_window;
+bool is_stalled(const TargetView& target, const ObjectView& object, double now) {
+  const Upgrade& u = object.upgrade;
+  return in_progress(u.phase) && !u.awaiting_operator && now - object.last_transition > target.stall_window;
 }
 
 bool is_notable(const ObjectView& object, double now) {

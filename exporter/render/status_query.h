@@ -16,7 +16,6 @@ namespace ue {
 
 // How the status page and the API are rendered, beyond their data.
 struct StatusOptions {
-  double stall_window = 30 * 60;  // seconds without a transition before an upgrade in progress is stalled
   std::string telemetry_path = "/metrics";
 };
 
@@ -39,8 +38,9 @@ struct StatusQuery {
 std::optional<StatusQuery> parse_status_query(const std::multimap<std::string, std::string>& params,
                                               std::string& error);
 
-// In progress, and no transition for longer than the stall window.
-bool is_stalled(const ObjectView& object, double now, double stall_window);
+// The exporter's one meaning of "stalled": in progress, not awaiting an
+// operator, and no transition for longer than its target's stall window.
+bool is_stalled(const TargetView& target, const ObjectView& object, double now);
 // Listed first on the page: in progress, failed, rolled back, or its phase
 // changed within the last 24 hours.
 bool is_notable(const ObjectView& object, double now);

@@ -7,6 +7,23 @@
 
 namespace ue {
 
+void TargetSamples::set_own(std::shared_ptr<const ObjectSamples> series) {
+  for (std::size_t f = 0; f < kFamilyCount; ++f) {
+    if (own) family_bytes[f] -= own->starts[f + 1] - own->starts[f];
+    if (series) family_bytes[f] += series->starts[f + 1] - series->starts[f];
+  }
+  own = std::move(series);
+}
+
+std::shared_ptr<const ObjectSamples> render_target_series(std::string_view target, double stall_window) {
+  auto rendered = std::make_shared<ObjectSamples>();
+  SampleWriter writer(target);
+  writer.begin_target(rendered->text);
+  writer.add(Family::stall_window, stall_window);
+  rendered->starts = writer.finish();
+  return rendered;
+}
+
 TargetSamples render_target(std::string_view target, const Snapshot& snapshot, const TargetSamples* previous) {
   // Revisions are unique within a snapshot: an equal one is the same record.
   std::unordered_map<std::uint64_t, const std::shared_ptr<const ObjectSamples>*> unchanged;
@@ -33,6 +50,7 @@ TargetSamples render_target(std::string_view target, const Snapshot& snapshot, c
     const ObjectSamples& samples = *out.objects.back();
     for (std::size_t f = 0; f < kFamilyCount; ++f) out.family_bytes[f] += samples.starts[f + 1] - samples.starts[f];
   }
+  if (previous) out.set_own(previous->own);
   return out;
 }
 

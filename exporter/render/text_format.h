@@ -58,6 +58,8 @@ class SampleWriter {
 
   // Starts an object; its lines go to `text` until finish().
   void begin_object(Kind kind, const std::string& name, std::string& text);
+  // Starts the target's own series, labelled with the target only; likewise.
+  void begin_target(std::string& text);
 
   // Where each family's lines start in the object's text.
   const FamilyStarts& finish();

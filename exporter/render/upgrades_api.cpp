@@ -64,6 +64,7 @@ json target_json(const TargetView& target) {
   json out = {{"name", target.name},
               {"type", target_type_name(target.type)},
               {"poll_interval_seconds", number(target.poll_interval)},
+              {"stall_window_seconds", number(target.stall_window)},
               {"polled", target.polled},
               {"up", target.up}};
   put_time(out, "last_success", target.last_success);
@@ -100,15 +101,16 @@ json node_json(const NodeProgress& node) {
   return {{"name", node.name}, {"phase", node.phase}, {"pending_safety_checks", std::move(checks)}};
 }
 
-json upgrade_json(const std::string& target, const ObjectView& object, double now, const StatusOptions& options) {
+json upgrade_json(const TargetView& target, const ObjectView& object, double now) {
   const Upgrade& u = object.upgrade;
-  json out = {{"target", target},
+  json out = {{"target", target.name},
               {"kind", kind_name(object.kind)},
               {"name", object.name},
               {"phase", phase_name(u.phase)},
               {"state", u.state},
               {"in_progress", in_progress(u.phase)},
-              {"stalled", is_stalled(object, now, options.stall_window)},
+              {"awaiting_operator", u.awaiting_operator},
+              {"stalled", is_stalled(target, object, now)},
               {"notable", is_notable(object, now)}};
   put(out, "progress_ratio", u.progress_ratio);
   if (u.domains) out["domains"] = counts(kDomainStates, *u.domains);
@@ -171,13 +173,14 @@ json filter_json(const StatusQuery& query) {
 
 }  // namespace
 
-std::string render_upgrades_json(const FleetView& fleet, const StatusQuery& query, const StatusOptions& options) {
+// The options are the status page's (its links); the JSON needs none of them.
+std::string render_upgrades_json(const FleetView& fleet, const StatusQuery& query, const StatusOptions& /*options*/) {
   // Upstream text may hold any bytes: invalid UTF-8 becomes U+FFFD instead of an exception.
   const auto dump = [](const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); };
   json out = json::object();
   put_time(out, "generated", fleet.generated);
   out["exporter"] = exporter_json(fleet);
-  out["stall_window_seconds"] = number(options.stall_window);
+  out["stall_window_seconds"] = number(fleet.stall_window);
   out["filter"] = filter_json(query);
   json targets = json::array();
   for (const auto& target : fleet.targets)
@@ -195,7 +198,7 @@ std::string render_upgrades_json(const FleetView& fleet, const StatusQuery& quer
       if (!query.matches(*object)) continue;
       if (!first) text += ',';
       first = false;
-      text += dump(upgrade_json(target->name, *object, fleet.generated, options));
+      text += dump(upgrade_json(*target, *object, fleet.generated));
     }
   }
   text += "]}\n";

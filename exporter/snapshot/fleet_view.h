@@ -37,6 +37,7 @@ struct TargetView {
   std::string name;
   TargetType type = TargetType::service_fabric;
   double poll_interval = 0;              // seconds, from the configuration
+  double stall_window = 30 * 60;         // seconds, from the configuration (is_stalled)
   bool polled = false;                   // a poll has finished since the target was added
   bool up = false;                       // the last poll reached the API
   std::optional<double> last_success;    // Unix seconds of the last fully successful poll
@@ -58,6 +59,7 @@ struct FleetView {
   double generated = 0;   // Unix seconds: when this view was assembled
   double started = 0;     // Unix seconds: when the exporter started
   std::optional<ReloadResult> last_reload;
+  double stall_window = 30 * 60;  // seconds: `global`'s, which a target inherits unless it sets its own
   std::vector<std::shared_ptr<const TargetView>> targets;  // configuration order
 };
 

@@ -98,7 +98,7 @@ Upgrade parse_application_resource_upgrade(std::string_view body) {
   up.duration = duration_field(doc, "UpgradeDuration");
   finish_progress_ratio(up);
   add_info(up.info, "target_version", doc, "TargetApplicationTypeVersion");
-  add_info(up.info, "rolling_upgrade_mode", doc, "RollingUpgradeMode");
+  add_rolling_upgrade_mode(doc, up);
   return up;
 }
 

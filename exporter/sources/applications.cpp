@@ -55,8 +55,8 @@ Upgrade parse_application_upgrade(std::string_view body) {
   const Json doc = parse_json(body);
   Upgrade up = parse_domain_upgrade(doc);
   add_info(up.info, "target_version", doc, "TargetApplicationTypeVersion");
-  add_info(up.info, "rolling_upgrade_mode", doc, "RollingUpgradeMode");
-  add_info(up.info, "failure_reason", doc, "FailureReason");
+  add_rolling_upgrade_mode(doc, up);
+  add_failure_reason(doc, up);
   add_info(up.info, "type_name", doc, "TypeName");
   add_failure_action(monitoring_policy_of(doc), up);
   return up;

@@ -71,8 +71,8 @@ Upgrade parse_compose_deployment_upgrade(std::string_view body) {
   read_replica_set_check_timeout(doc, up);
   finish_progress_ratio(up);
   add_info(up.info, "target_version", doc, "TargetApplicationTypeVersion");
-  add_info(up.info, "rolling_upgrade_mode", doc, "RollingUpgradeMode");
-  add_info(up.info, "failure_reason", doc, "FailureReason");  // the runtime often leaves it out
+  add_rolling_upgrade_mode(doc, up);
+  add_failure_reason(doc, up);  // the runtime often leaves it out
   add_info(up.info, "application_name", doc, "ApplicationName");
   add_failure_action(monitoring_policy_of(doc), up);
   return up;

@@ -76,11 +76,13 @@ Upgrade parse_qumulo_upgrade_status(std::string_view body) {
   const Json* settings = object_field(doc, "settings");
   if (settings) add_info(up.info, "target_version", *settings, "target_version");
   if (!error.empty()) up.info.emplace_back("failure_reason", error);
-  if (settings) {
-    add_info(up.info, "upgrade_type", *settings, "upgrade_type");
-    if (const std::optional<bool> auto_commit = bool_field(*settings, "auto_commit"))
-      up.info.emplace_back("auto_commit", *auto_commit ? "true" : "false");
-  }
+  if (settings) add_info(up.info, "upgrade_type", *settings, "upgrade_type");
+  const std::optional<bool> auto_commit = settings ? bool_field(*settings, "auto_commit") : std::nullopt;
+  if (auto_commit) up.info.emplace_back("auto_commit", *auto_commit ? "true" : "false");
+  // Prepared, the upgrade waits for POST /v2/upgrade/commit: an operator's call
+  // unless auto_commit is set. Qumulo shows PREPARED only without it, so an
+  // unreported auto_commit counts as false. One with an error has failed instead.
+  up.awaiting_operator = up.state == "UPGRADE_STATE_PREPARED" && !auto_commit.value_or(false) && error.empty();
   return up;
 }
 

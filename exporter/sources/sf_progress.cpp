@@ -182,6 +182,18 @@ void read_replica_set_check_timeout(const Json& holder, Upgrade& up) {
   if (seconds && *seconds >= 0 && *seconds < kInfiniteReplicaSetCheckSeconds) up.replica_set_check_timeout = seconds;
 }
 
+void add_rolling_upgrade_mode(const Json& body, Upgrade& up) {
+  add_info(up.info, "rolling_upgrade_mode", body, "RollingUpgradeMode");
+  const Json* mode = find_field(body, "RollingUpgradeMode");
+  up.awaiting_operator = up.state == "RollingForwardPending" && mode && *mode == "UnmonitoredManual";
+}
+
+void add_failure_reason(const Json& body, Upgrade& up) {
+  const Json* reason = find_field(body, "FailureReason");
+  if (reason && *reason == "None") return;
+  add_info(up.info, "failure_reason", body, "FailureReason");
+}
+
 void add_failure_action(const Json* monitoring_policy, Upgrade& up) {
   if (monitoring_policy) add_info(up.info, "failure_action", *monitoring_policy, "FailureAction");
 }

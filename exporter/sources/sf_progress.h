@@ -53,6 +53,13 @@ void read_monitoring_policy(const Json* monitoring_policy, Upgrade& up);
 inline constexpr double kInfiniteReplicaSetCheckSeconds = 4294967295.0;
 // replica_set_check_timeout from the object holding UpgradeReplicaSetCheckTimeoutInSeconds.
 void read_replica_set_check_timeout(const Json& holder, Upgrade& up);
+// The rolling_upgrade_mode label of upgrade_info, from RollingUpgradeMode, and
+// awaiting_operator: an UnmonitoredManual upgrade that has finished a domain
+// (RollingForwardPending) waits for an operator to start the next one. After read_state.
+void add_rolling_upgrade_mode(const Json& body, Upgrade& up);
+// The failure_reason label of upgrade_info, from FailureReason; left out when
+// it is "None", Service Fabric's "nothing failed".
+void add_failure_reason(const Json& body, Upgrade& up);
 // The failure_action label of upgrade_info, from a MonitoringPolicy's FailureAction.
 void add_failure_action(const Json* monitoring_policy, Upgrade& up);
 // UpgradeDescription.MonitoringPolicy, or a top-level MonitoringPolicy (compose deployments).

@@ -165,8 +165,7 @@ def api(base, query=""):
 def start_exporter(binary, workdir, config_text):
     config = pathlib.Path(workdir) / "exporter.yml"
     config.write_text(config_text)
-    exporter = Child("exporter", [binary, f"--config.file={config}", "--web.listen-address=127.0.0.1:0",
-                                  f"--web.stall-window={STALL_WINDOW_SECONDS}s"], workdir)
+    exporter = Child("exporter", [binary, f"--config.file={config}", "--web.listen-address=127.0.0.1:0"], workdir)
     return exporter, f"http://127.0.0.1:{exporter.port(EXPORTER_PORT)}"
 
 
@@ -200,7 +199,7 @@ def scenario_case(args, workdir, browser):
     try:
         sim = f"http://127.0.0.1:{simulator.port(SIMULATOR_PORT)}"
         exporter, base = start_exporter(args.exporter, workdir, f"""
-global: {{poll_interval: 1s, idle_poll_interval: 10s, timeout: 5s}}
+global: {{poll_interval: 1s, idle_poll_interval: 10s, timeout: 5s, stall_window: {STALL_WINDOW_SECONDS}s}}
 targets:
   - {{name: sf-browser, type: service_fabric, url: "{sim}"}}
   - {{name: qumulo-browser, type: qumulo, url: "{sim}"}}
@@ -370,7 +369,7 @@ def hostile_case(args, workdir, browser):
     children = []
     try:
         exporter, base = start_exporter(args.exporter, workdir, f"""
-global: {{poll_interval: 1s, timeout: 5s}}
+global: {{poll_interval: 1s, timeout: 5s, stall_window: {STALL_WINDOW_SECONDS}s}}
 targets:
   - name: hostile
     type: service_fabric

@@ -1,12 +1,15 @@
 // Reloads through the built binary: POST /-/reload (also the bare form curl
 // sends without a body) and SIGHUP swap the whole configuration; targets and
-// kinds taken out vanish from /metrics at once; a bad file keeps the running one.
+// kinds taken out vanish from /metrics at once, a changed stall window shows
+// at once; a bad file keeps the running one.
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include <nlohmann/json.hpp>
 
 #include "integration/harness.h"
 
@@ -47,10 +50,11 @@ class ReloadTest : public ::testing::Test {
         << exporter_->process().output();
   }
 
-  void write_config(const std::string& target, const std::string& collect) {
+  // `extra`: more keys of the target, each line indented under it.
+  void write_config(const std::string& target, const std::string& collect, const std::string& extra = "") {
     write_file(dir_.file("config.yml"), "global:\n  poll_interval: 200ms\ntargets:\n  - name: " + target +
                                             "\n    type: service_fabric\n    url: " + sf_.url() +
-                                            "\n    collect: " + collect + "\n");
+                                            "\n    collect: " + collect + "\n" + extra);
   }
 
   bool has_target(const std::string& target) {
@@ -95,6 +99,29 @@ TEST_F(ReloadTest, KindTakenOutOfCollectVanishes) {
   EXPECT_EQ(exporter_->post("/-/reload").first, 200);
   EXPECT_TRUE(wait_until([&] { return !has_kind("a", "cluster_config"); })) << exporter_->metrics();
   EXPECT_TRUE(has_kind("a", "cluster"));
+}
+
+TEST_F(ReloadTest, AChangedStallWindowAloneShowsAtOnce) {
+  const auto series = [&] {
+    return find_value(exporter_->metrics(), "upgrade_stall_window_seconds", {{"target", "a"}});
+  };
+  const auto in_api = [&] {
+    const auto doc = nlohmann::json::parse(exporter_->get("/api/v1/upgrades").second);
+    return doc["targets"][0]["stall_window_seconds"].get<double>();
+  };
+  EXPECT_EQ(series(), 1800.0) << "the default, with nothing configured";
+  EXPECT_EQ(in_api(), 1800.0);
+  // From now on a poll outlasts the test: only the reload itself can show the new window.
+  sf_.set(kClusterPath, {.body = "{}", .delay = std::chrono::seconds(30)});
+  const std::size_t before = sf_.count(kClusterPath);
+  ASSERT_TRUE(wait_until([&] { return sf_.count(kClusterPath) > before; })) << "a poll is waiting on the upstream";
+
+  write_config("a", "[cluster, cluster_config]", "    stall_window: 5m\n");
+  EXPECT_EQ(exporter_->post("/-/reload").first, 200);
+  EXPECT_EQ(series(), 300.0) << exporter_->metrics();
+  EXPECT_EQ(in_api(), 300.0);
+  EXPECT_EQ(count_samples(exporter_->metrics(), "upgrade_stall_window_seconds", {}), 1u);
+  EXPECT_TRUE(has_kind("a", "cluster_config")) << "what was read stays";
 }
 
 TEST_F(ReloadTest, BadConfigOnSighupKeepsTheRunningOne) {

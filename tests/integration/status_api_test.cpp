@@ -1,6 +1,7 @@
 // GET / and GET /api/v1/upgrades through the built binaries: the simulator
-// plays an upgrade in progress, a failed one and a settled one; the API must
-// show them with the filters, refuse bad filter values, send the security
+// plays an upgrade in progress, one waiting for an operator on each kind of
+// target, a failed one and a settled one; the API must show them (stalled past
+// each target's window, unless awaiting an operator) with the filters, refuse bad filter values, send the security
 // headers on both endpoints, gzip when asked, sit behind basic auth like
 // /metrics, and leave /metrics as it was (byte for byte: the unit goldens). The page's HTML itself is tested
 // elsewhere (unit goldens, headless Chromium): here only its headers.
@@ -25,14 +26,20 @@ objects:
     steps:
       - {state: RollingForwardInProgress, for: 2h, progress: 40}
   - kind: application
+    name: fabric:/shop/checkout
+    mode: UnmonitoredManual
+    steps:
+      - {state: RollingForwardPending, for: forever}
+  - kind: application
     name: fabric:/shop/pay
     steps:
       - {state: Failed, for: forever, failure: HealthCheck}
   - kind: application
     name: fabric:/shop/legacy
 qumulo:
+  auto_commit: false
   steps:
-    - {state: IDLE, for: forever}
+    - {state: PREPARED, for: forever}
 )";
 
 std::string gunzip(const std::string& data) {
@@ -60,16 +67,17 @@ class StatusApiTest : public ::testing::Test {
     if (simulator_binary().empty()) GTEST_SKIP() << "built without upgrade_simulator";
     write_file(dir_.file("scenario.yml"), kScenario);
     simulator_ = std::make_unique<Simulator>(dir_.file("scenario.yml"));
-    write_file(dir_.file("config.yml"), "global:\n  poll_interval: 200ms\n"
+    // sf's window is short enough to pass during the test; nas keeps global's.
+    write_file(dir_.file("config.yml"), "global:\n  poll_interval: 200ms\n  stall_window: 1h\n"
                                         "targets:\n"
                                         "  - name: sf\n    type: service_fabric\n    url: " + simulator_->url() + "\n"
-                                        "    collect: [cluster, applications]\n"
+                                        "    collect: [cluster, applications]\n    stall_window: 1s\n"
                                         "  - name: nas\n    type: qumulo\n    url: " + simulator_->url() + "\n");
-    exporter_ = std::make_unique<Exporter>(dir_.file("config.yml"), std::vector<std::string>{"--web.stall-window=1h"});
+    exporter_ = std::make_unique<Exporter>(dir_.file("config.yml"));
     ASSERT_TRUE(wait_until([&] {
       json doc = api();
       return doc.is_object() && doc["targets"].size() == 2 && doc["targets"][0]["polled"].get<bool>() &&
-             doc["targets"][1]["polled"].get<bool>() && doc["upgrades"].size() == 5;
+             doc["targets"][1]["polled"].get<bool>() && doc["upgrades"].size() == 6;
     })) << exporter_->process().output();
   }
 
@@ -101,7 +109,7 @@ class StatusApiTest : public ::testing::Test {
 
 TEST_F(StatusApiTest, ShowsEveryTargetAndUpgrade) {
   json doc = api();
-  EXPECT_EQ(doc["stall_window_seconds"], 3600);
+  EXPECT_EQ(doc["stall_window_seconds"], 3600) << "global's";
   EXPECT_EQ(doc["exporter"]["version"], UE_VERSION);
   EXPECT_GE(doc["exporter"]["uptime_seconds"].get<double>(), 0);
   EXPECT_FALSE(doc["exporter"].contains("last_reload")) << "no reload yet";
@@ -111,33 +119,68 @@ TEST_F(StatusApiTest, ShowsEveryTargetAndUpgrade) {
   EXPECT_EQ(sf["type"], "service_fabric");
   EXPECT_TRUE(sf["up"].get<bool>());
   EXPECT_TRUE(sf.contains("last_success"));
-  EXPECT_EQ(sf["objects"], json({{"cluster", 1}, {"application", 3}}));
+  EXPECT_EQ(sf["objects"], json({{"cluster", 1}, {"application", 4}}));
+  EXPECT_EQ(sf["stall_window_seconds"], 1);
   EXPECT_EQ(doc["targets"][1]["name"], "nas");
+  EXPECT_EQ(doc["targets"][1]["stall_window_seconds"], 3600) << "inherited from global";
 
   EXPECT_EQ(names(doc), (std::vector<std::string>{"cluster sf", "application fabric:/shop/cart",
-                                                  "application fabric:/shop/legacy", "application fabric:/shop/pay",
-                                                  "qumulo nas"}))
+                                                  "application fabric:/shop/checkout", "application fabric:/shop/legacy",
+                                                  "application fabric:/shop/pay", "qumulo nas"}))
       << "sorted like /metrics: target, kind, name";
   json& cart = doc["upgrades"][1];
   EXPECT_EQ(cart["phase"], "rolling_forward");
   EXPECT_EQ(cart["state"], "RollingForwardInProgress");
   EXPECT_TRUE(cart["notable"].get<bool>());
-  EXPECT_FALSE(cart["stalled"].get<bool>());
+  EXPECT_FALSE(cart["awaiting_operator"].get<bool>());
   EXPECT_TRUE(cart.contains("progress_ratio"));
   EXPECT_TRUE(cart.contains("start_time_unix"));
   EXPECT_TRUE(cart["start_time"].get<std::string>().ends_with("Z"));
-  json& pay = doc["upgrades"][3];
+  EXPECT_FALSE(cart["info"].contains("failure_reason")) << "Service Fabric's FailureReason None is no reason";
+  json& pay = doc["upgrades"][4];
   EXPECT_EQ(pay["phase"], "failed");
   EXPECT_TRUE(pay["info"].is_object());
+}
+
+// Past sf's 1s window the held upgrade is stalled; the two waiting for an
+// operator are not, however long they wait, and /metrics says why.
+TEST_F(StatusApiTest, StalledPastTheTargetsWindowUnlessAwaitingAnOperator) {
+  json doc;
+  ASSERT_TRUE(wait_until([&] {
+    doc = api();
+    return doc.is_object() && doc["upgrades"].size() == 6 && doc["upgrades"][1]["stalled"].get<bool>() &&
+           doc["upgrades"][2]["since_transition_seconds"].get<double>() > 1;
+  })) << doc.dump();
+  const json& checkout = doc["upgrades"][2];
+  EXPECT_EQ(checkout["state"], "RollingForwardPending");
+  EXPECT_TRUE(checkout["in_progress"].get<bool>());
+  EXPECT_TRUE(checkout["awaiting_operator"].get<bool>());
+  EXPECT_FALSE(checkout["stalled"].get<bool>()) << "waits for an operator";
+  const json& nas = doc["upgrades"][5];
+  EXPECT_EQ(nas["state"], "UPGRADE_STATE_PREPARED");
+  EXPECT_TRUE(nas["awaiting_operator"].get<bool>());
+  EXPECT_FALSE(nas["stalled"].get<bool>());
+  EXPECT_FALSE(doc["upgrades"][0]["stalled"].get<bool>()) << "the cluster is not upgrading";
+
+  const std::string page = exporter_->metrics();
+  const auto awaiting = [&](const std::string& target, const std::string& kind, const std::string& name) {
+    return find_value(page, "upgrade_awaiting_operator", {{"target", target}, {"kind", kind}, {"name", name}});
+  };
+  EXPECT_EQ(awaiting("sf", "application", "fabric:/shop/checkout"), 1.0);
+  EXPECT_EQ(awaiting("sf", "application", "fabric:/shop/cart"), 0.0);
+  EXPECT_EQ(awaiting("nas", "qumulo", "nas"), 1.0);
+  const auto page_text = get("/")->body;
+  EXPECT_NE(page_text.find("no change for longer than the 1 s stall window"), std::string::npos) << page_text;
 }
 
 TEST_F(StatusApiTest, FiltersByTargetKindAndPhase) {
   EXPECT_EQ(names(api("?target=nas")), std::vector<std::string>{"qumulo nas"});
   EXPECT_EQ(api("?target=nas")["targets"].size(), 1u);
-  EXPECT_EQ(names(api("?kind=application&phase=failed,rolling_forward")),
-            (std::vector<std::string>{"application fabric:/shop/cart", "application fabric:/shop/pay"}));
-  EXPECT_EQ(names(api("?phase=failed&phase=rolling_forward&kind=application")),
-            (std::vector<std::string>{"application fabric:/shop/cart", "application fabric:/shop/pay"}));
+  const std::vector<std::string> moving_or_failed = {"application fabric:/shop/cart",
+                                                     "application fabric:/shop/checkout",
+                                                     "application fabric:/shop/pay"};
+  EXPECT_EQ(names(api("?kind=application&phase=failed,rolling_forward")), moving_or_failed);
+  EXPECT_EQ(names(api("?phase=failed&phase=rolling_forward&kind=application")), moving_or_failed);
   EXPECT_EQ(names(api("?kind=cluster,qumulo")), (std::vector<std::string>{"cluster sf", "qumulo nas"}));
   EXPECT_TRUE(api("?target=elsewhere")["upgrades"].empty());
 }
@@ -194,7 +237,10 @@ TEST_F(StatusApiTest, MetricsAreUnchanged) {
   EXPECT_EQ(find_value(page, "upgrade_in_progress", {{"target", "sf"}, {"kind", "application"},
                                                      {"name", "fabric:/shop/cart"}}),
             1.0);
-  EXPECT_EQ(page.find("stall_window"), std::string::npos) << "the stall window is the page's, not a metric";
+  EXPECT_EQ(find_value(page, "upgrade_stall_window_seconds", {{"target", "sf"}}), 1.0);
+  EXPECT_EQ(find_value(page, "upgrade_stall_window_seconds", {{"target", "nas"}}), 3600.0);
+  EXPECT_EQ(count_samples(page, "upgrade_stall_window_seconds", {}), 2u) << "one series per target";
+  EXPECT_EQ(page.find("failure_reason=\"None\""), std::string::npos) << "Service Fabric's None is no reason";
   auto res = get("/metrics");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->get_header_value("Content-Type"), "text/plain; version=0.0.4; charset=utf-8");
@@ -257,14 +303,18 @@ TEST(StatusApiStart, ATargetIsListedWaitingBeforeItsFirstPollEnds) {
   EXPECT_TRUE(slow.requests().size() <= 1u);
 }
 
+// The stall window is configured per target now; the flag that set one for all is gone.
 TEST(StatusApiFlags, ABadStallWindowExitsOneWithOneLine) {
-  for (const char* value : {"--web.stall-window=soon", "--web.stall-window=0s"}) {
-    Process p(exporter_binary(), {value, "--web.listen-address=127.0.0.1:0"});
-    EXPECT_EQ(p.wait_exit(std::chrono::seconds(5)), 1) << value;
-    const std::string output = p.output();
-    EXPECT_NE(output.find("--web.stall-window"), std::string::npos) << output;
-    EXPECT_EQ(output.find('\n'), output.size() - 1) << output;
-  }
+  TempDir dir;
+  write_file(dir.file("config.yml"), "global:\n  stall_window: 0s\n");
+  Process bad(exporter_binary(), {"--config.file=" + dir.file("config.yml"), "--web.listen-address=127.0.0.1:0"});
+  EXPECT_EQ(bad.wait_exit(std::chrono::seconds(5)), 1);
+  EXPECT_NE(bad.output().find("global.stall_window: must be greater than 0"), std::string::npos) << bad.output();
+  EXPECT_EQ(bad.output().find('\n'), bad.output().size() - 1) << bad.output();
+
+  Process flag(exporter_binary(), {"--web.stall-window=1h", "--web.listen-address=127.0.0.1:0"});
+  EXPECT_EQ(flag.wait_exit(std::chrono::seconds(5)), 1);
+  EXPECT_NE(flag.output().find("unknown flag --web.stall-window"), std::string::npos) << flag.output();
 }
 
 }  // namespace

@@ -98,6 +98,9 @@ const InvalidCase kInvalidCases[] = {
     {"invalid-idle-poll-interval.yml", "3: global.idle_poll_interval: must be at least poll_interval (30s), got 10s"},
     {"invalid-idle-poll-interval-target.yml",
      "7: targets[0].poll_interval: must be at most idle_poll_interval (1h), got 2h"},
+    {"invalid-stall-window-zero.yml", "2: global.stall_window: must be greater than 0"},
+    {"invalid-stall-window-negative.yml",
+     "5: targets[0].stall_window: invalid duration \"-10m\" (use e.g. 500ms, 30s, 5m, 1h30m)"},
     {"invalid-concurrency-zero.yml", "2: global.concurrency: must be between 1 and 256, got 0"},
     {"invalid-concurrency-not-integer.yml", "2: global.concurrency: expected an integer, got \"many\""},
     {"invalid-yaml-syntax.yml", "5:5: YAML syntax error: end of sequence flow not found"},
@@ -173,6 +176,7 @@ TEST(ConfigTest, EmptyFileIsValidWithDefaults) {
     EXPECT_EQ(config.global.max_objects, 10000u);
     EXPECT_EQ(config.global.max_response_bytes, 16u << 20);
     EXPECT_EQ(config.global.max_results, 0);
+    EXPECT_EQ(config.global.stall_window, 30min);
   }
 }
 
@@ -215,6 +219,7 @@ TEST(ConfigTest, ValidFullSetsEveryKey) {
   EXPECT_EQ(config.global.max_objects, 500u);
   EXPECT_EQ(config.global.max_response_bytes, 4u << 20);
   EXPECT_EQ(config.global.max_results, 100);
+  EXPECT_EQ(config.global.stall_window, 45min);
   ASSERT_EQ(config.targets.size(), 3u);
 
   const TargetConfig& prod = config.targets[0];
@@ -233,6 +238,7 @@ TEST(ConfigTest, ValidFullSetsEveryKey) {
   EXPECT_EQ(prod.settings.max_objects, 2000u);
   EXPECT_EQ(prod.settings.max_response_bytes, 1000000000u);
   EXPECT_EQ(prod.settings.max_results, 50);
+  EXPECT_EQ(prod.settings.stall_window, 1h);
   // Kept in export order, whatever order they were written in.
   EXPECT_EQ(prod.collect, (std::vector<Kind>{Kind::cluster, Kind::application, Kind::compose_deployment}));
   EXPECT_EQ(prod.include_patterns, (std::vector<std::string>{"^fabric:/shop/.*", "billing"}));
@@ -263,6 +269,7 @@ TEST(ConfigTest, ValidFullSetsEveryKey) {
   EXPECT_EQ(lab.settings.max_objects, 500u);
   EXPECT_EQ(lab.settings.max_response_bytes, 4u << 20);
   EXPECT_EQ(lab.settings.max_results, 100);
+  EXPECT_EQ(lab.settings.stall_window, 45min);
   EXPECT_EQ(lab.collect, (std::vector<Kind>{Kind::cluster, Kind::cluster_config, Kind::application,
                                             Kind::application_resource, Kind::compose_deployment}));
   EXPECT_TRUE(lab.include.empty());
@@ -444,6 +451,7 @@ TEST(ConfigTest, ShippedExampleLoads) {
                                "max_objects:",
                                "max_response_bytes:",
                                "max_results:",
+                               "stall_window:",
                                "targets:",
                                "name:",
                                "type:",

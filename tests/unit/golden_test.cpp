@@ -42,6 +42,8 @@ const GoldenCase kCases[] = {
      parse_application_upgrade},
     {"service_fabric/application_blocked_on_safety_checks.json", Kind::application, "fabric:/shop/orders",
      parse_application_upgrade},
+    {"service_fabric/application_awaiting_manual_step.json", Kind::application, "fabric:/shop/checkout",
+     parse_application_upgrade},
     {"service_fabric/application_never_upgraded.json", Kind::application, "fabric:/idle", parse_application_upgrade},
     {"service_fabric/application_resource_progress.json", Kind::application_resource, "inventory",
      parse_application_resource_upgrade},
@@ -84,9 +86,10 @@ TEST_P(Golden, PageMatches) {
   }
   Snapshot snapshot;
   snapshot.record(c.kind, c.name, std::move(upgrade), /*now_unix=*/1767225600, SteadyTime{});  // 2026-01-01
-  const std::string page =
-      assemble_page({std::make_shared<TargetSamples>(render_target(c.kind == Kind::qumulo ? "nas" : "sf", snapshot))},
-                    "");
+  const std::string target = c.kind == Kind::qumulo ? "nas" : "sf";
+  auto samples = std::make_shared<TargetSamples>(render_target(target, snapshot));
+  samples->set_own(render_target_series(target, 30 * 60));  // the default stall window
+  const std::string page = assemble_page({samples}, "");
   test::expect_golden_file(page, golden_path(c.payload));
 }
 

@@ -11,6 +11,7 @@
 #include "poll/listing_plan.h"
 #include "poll/poll_round.h"
 #include "poll/target_poller.h"
+#include "render/catalogue.h"
 #include "render/page.h"
 #include "unit/poll_test_util.h"
 
@@ -59,6 +60,14 @@ targets:
 )" + extra,
                                "test.yml");
   return std::make_shared<const TargetConfig>(config.targets.at(0));
+}
+
+// How many samples of `family` the page holds.
+std::size_t count_samples_of(const std::string& page, const std::string& family) {
+  std::size_t n = 0;
+  for (auto at = page.find("\n" + family + "{"); at != std::string::npos; at = page.find("\n" + family + "{", at + 1))
+    ++n;
+  return n;
 }
 
 class PollerTest : public ::testing::Test {
@@ -304,6 +313,38 @@ TEST_F(PollerTest, AReloadThatDropsAKindRemovesItsSeriesAtOnce) {
   EXPECT_FALSE(exported("a")) << page();
   EXPECT_NE(page().find("upgrade_in_progress{target=\"sf\",kind=\"cluster\",name=\"sf\"} 0"), std::string::npos);
   EXPECT_FALSE(self_metric("kind=\"application\""));
+}
+
+TEST_F(PollerTest, TheStallWindowIsExportedBeforeTheFirstPoll) {
+  make_poller(target("    stall_window: 2m\n"));
+  EXPECT_EQ(page(), family_header(static_cast<std::size_t>(Family::stall_window)) +
+                        "upgrade_stall_window_seconds{target=\"sf\"} 120\n");
+  EXPECT_EQ(poller->view()->stall_window, 120);
+  serve({{"a"}});
+  poller->poll_once();
+  EXPECT_NE(page().find("\nupgrade_stall_window_seconds{target=\"sf\"} 120\n"), std::string::npos) << page();
+}
+
+TEST_F(PollerTest, AReloadThatChangesOnlyTheStallWindowShowsItWithoutAPoll) {
+  make_poller(target());
+  serve({{"a"}});
+  poller->poll_once();
+  const auto objects = poller->samples()->objects;
+  EXPECT_NE(page().find("upgrade_stall_window_seconds{target=\"sf\"} 1800\n"), std::string::npos) << "the default";
+  const std::size_t requests = upstream.requests().size();
+
+  poller->reconfigure(target("    stall_window: 45m\n"));
+  EXPECT_EQ(upstream.requests().size(), requests);
+  EXPECT_NE(page().find("upgrade_stall_window_seconds{target=\"sf\"} 2700\n"), std::string::npos) << page();
+  EXPECT_EQ(count_samples_of(page(), "upgrade_stall_window_seconds"), 1u);
+  EXPECT_EQ(poller->view()->stall_window, 2700);
+  EXPECT_EQ(poller->samples()->objects, objects) << "the objects' text is kept as it is";
+  EXPECT_TRUE(exported("a"));
+  EXPECT_EQ(poller->view()->objects.size(), 1u);
+
+  poller->poll_once();
+  EXPECT_NE(page().find("upgrade_stall_window_seconds{target=\"sf\"} 2700\n"), std::string::npos) << page();
+  EXPECT_EQ(poller->view()->stall_window, 2700);
 }
 
 TEST_F(PollerTest, AKindTheTargetDoesNotServeIsAskedForAgainAfterTheIdleInterval) {

@@ -41,7 +41,6 @@ TEST(SourcesCluster, CompletedUpgradeFromTheSpec) {
   EXPECT_FALSE(up.reboot);
   EXPECT_EQ(up.info, (Info{{"target_version", "9.1.1390.9590"},
                            {"rolling_upgrade_mode", "Monitored"},
-                           {"failure_reason", "None"},
                            {"target_config_version", "3"}, {"failure_action", "Rollback"}}));
 }
 
@@ -66,7 +65,6 @@ TEST(SourcesCluster, InProgressHealthCheckRetryFromSfx10) {
   EXPECT_FALSE(up.health_check_retry_flips);
   EXPECT_EQ(up.info, (Info{{"target_version", "10.0.100.9494"},
                            {"rolling_upgrade_mode", "Monitored"},
-                           {"failure_reason", "None"},
                            {"target_config_version", "v1"}}));
 }
 
@@ -86,7 +84,6 @@ TEST(SourcesCluster, NodeByNodeCountsUnitsAndNamesTheNodes) {
   EXPECT_FALSE(up.domain_timeout);
   EXPECT_EQ(up.info, (Info{{"target_version", "8.2.1486.9590"},
                            {"rolling_upgrade_mode", "UnmonitoredDeferred"},
-                           {"failure_reason", "None"},
                            {"target_config_version", "5"}, {"failure_action", "Manual"}}));
 }
 
@@ -127,7 +124,6 @@ TEST(SourcesCluster, RuntimeWithout82Fields) {
   EXPECT_FALSE(up.health_check_retry_flips);
   EXPECT_EQ(up.info, (Info{{"target_version", "7.1.456.9590"},
                            {"rolling_upgrade_mode", "UnmonitoredAuto"},
-                           {"failure_reason", "None"},
                            {"target_config_version", "2"}, {"failure_action", "Manual"}}));
 }
 

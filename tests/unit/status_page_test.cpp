@@ -377,23 +377,24 @@ TEST(StatusPage, StalledFirstThenFailedRollingBackRollingForwardRolledBackComple
   }
 }
 
-TEST(StatusPage, StallWindowComesFromTheOptions) {
-  StatusOptions options;
-  options.stall_window = 5 * 60;  // now the Qumulo cluster (8 min) and orders (5 min 0 s: not past it) are judged
-  const std::string page = render_status_page(sample_fleet(), {}, options);
+TEST(StatusPage, StallWindowIsEachTargets) {
+  FleetView fleet = sample_fleet();
+  // Now the Qumulo cluster (8 min) is judged by its 5 min; prod-west keeps 30 min.
+  std::const_pointer_cast<TargetView>(fleet.targets[1])->stall_window = 5 * 60;
+  const std::string page = render_status_page(fleet, {}, {});
   EXPECT_EQ(count(page, "<span class=\"badge stalled\">stalled</span>"), 2u);
+  EXPECT_EQ(count(page, "(no change for longer than the 30 min stall window)"), 1u);
+  EXPECT_EQ(count(page, "(no change for longer than the 5 min stall window)"), 1u);
 }
 
-TEST(StatusPage, FailureReasonNoneIsNoFailure) {
-  FleetView fleet;
-  fleet.generated = kNow;
-  auto sf = target("prod-west", TargetType::service_fabric, 15, true);
-  Upgrade rolling = app_rolling(0.4, 60);
-  rolling.info.emplace_back("failure_reason", "None");  // what Service Fabric sends while nothing failed
-  sf->objects = {object_view(Kind::application, "fabric:/shop/cart", rolling, kNow - 60, kNow - 600)};
-  count_kinds(*sf);
-  fleet.targets = {sf};
-  EXPECT_EQ(count(render_status_page(fleet, {}, {}), "class=\"failure-reason\""), 0u);
+TEST(StatusPage, AnUpgradeAwaitingAnOperatorIsNotStalled) {
+  FleetView fleet = sample_fleet();
+  auto sf = std::const_pointer_cast<TargetView>(fleet.targets[0]);
+  Upgrade manual = sf->objects[0]->upgrade;  // the cluster, 40 min without a transition
+  manual.state = "RollingForwardPending";
+  manual.awaiting_operator = true;
+  sf->objects[0] = object_view(Kind::cluster, "prod-west", manual, kNow - 40 * 60, kNow - 2 * 3600);
+  EXPECT_EQ(count(render_status_page(fleet, {}, {}), "<span class=\"badge stalled\">stalled</span>"), 0u);
 }
 
 TEST(StatusPage, RefreshEveryShortestPollIntervalOfTheShownTargetsAtLeastFiveSeconds) {

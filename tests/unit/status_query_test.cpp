@@ -5,6 +5,9 @@
 
 #include "render/status_query.h"
 
+#include "sources/parsers.h"
+#include "unit/golden_util.h"
+
 namespace ue {
 namespace {
 
@@ -136,12 +139,63 @@ TEST(StatusQuery, MatchesKindAndPhase) {
   EXPECT_TRUE(StatusQuery{}.matches(object(Kind::qumulo, Phase::idle)));
 }
 
+TargetView target_with_window(double stall_window) {
+  TargetView target;
+  target.name = "t";
+  target.stall_window = stall_window;
+  return target;
+}
+
+// An object as the status page sees it after reading `payload` (under tests/testdata/payloads/).
+ObjectView parsed(Kind kind, Upgrade (*parse)(std::string_view), const std::string& payload, double last_transition) {
+  ObjectView view = object(kind, Phase::idle, last_transition);
+  view.upgrade = parse(test::read_text_file(std::string(UE_TESTDATA) + "/payloads/" + payload));
+  return view;
+}
+
 TEST(StatusJudgement, StalledIsInProgressWithNoTransitionForLongerThanTheWindow) {
-  EXPECT_FALSE(is_stalled(object(Kind::cluster, Phase::rolling_forward, 1000), 1000 + 1800, 1800)) << "not longer";
-  EXPECT_TRUE(is_stalled(object(Kind::cluster, Phase::rolling_forward, 1000), 1000 + 1801, 1800));
-  EXPECT_TRUE(is_stalled(object(Kind::cluster, Phase::rolling_back, 1000), 1000 + 1801, 1800));
-  EXPECT_FALSE(is_stalled(object(Kind::cluster, Phase::failed, 1000), 1000 + 9999, 1800)) << "not in progress";
-  EXPECT_FALSE(is_stalled(object(Kind::cluster, Phase::idle, 1000), 1000 + 9999, 1800));
+  const TargetView target = target_with_window(1800);
+  EXPECT_FALSE(is_stalled(target, object(Kind::cluster, Phase::rolling_forward, 1000), 1000 + 1800)) << "not longer";
+  EXPECT_TRUE(is_stalled(target, object(Kind::cluster, Phase::rolling_forward, 1000), 1000 + 1801));
+  EXPECT_TRUE(is_stalled(target, object(Kind::cluster, Phase::rolling_back, 1000), 1000 + 1801));
+  EXPECT_FALSE(is_stalled(target, object(Kind::cluster, Phase::failed, 1000), 1000 + 9999)) << "not in progress";
+  EXPECT_FALSE(is_stalled(target, object(Kind::cluster, Phase::idle, 1000), 1000 + 9999));
+}
+
+TEST(StatusJudgement, EachTargetJudgesByItsOwnWindow) {
+  const ObjectView held = object(Kind::application, Phase::rolling_forward, 1000);
+  const double now = 1000 + 10 * 60;  // ten minutes without a transition
+  EXPECT_TRUE(is_stalled(target_with_window(5 * 60), held, now));
+  EXPECT_FALSE(is_stalled(target_with_window(30 * 60), held, now));
+  EXPECT_FALSE(is_stalled(TargetView{}, held, now)) << "a view knows the default window, 30 minutes";
+  EXPECT_TRUE(is_stalled(TargetView{}, held, 1000 + 30 * 60 + 1));
+}
+
+TEST(StatusJudgement, AnUpgradeAwaitingAnOperatorIsNeverStalled) {
+  const TargetView target = target_with_window(1800);
+  const double days_later = 1000 + 3 * 86400;
+  // Service Fabric, UnmonitoredManual, a domain done (RollingForwardPending): waits for "move next".
+  ObjectView manual = parsed(Kind::application, parse_application_upgrade,
+                             "service_fabric/application_awaiting_manual_step.json", 1000);
+  ASSERT_TRUE(in_progress(manual.upgrade.phase));
+  ASSERT_TRUE(manual.upgrade.awaiting_operator);
+  EXPECT_FALSE(is_stalled(target, manual, days_later));
+  // Qumulo, PREPARED without auto_commit: waits for POST /v2/upgrade/commit.
+  ObjectView prepared = parsed(Kind::qumulo, parse_qumulo_upgrade_status, "qumulo/upgrade_status_prepared.json", 1000);
+  ASSERT_TRUE(in_progress(prepared.upgrade.phase));
+  ASSERT_TRUE(prepared.upgrade.awaiting_operator);
+  EXPECT_FALSE(is_stalled(target, prepared, days_later));
+  // The same waits in a mode that moves by itself are stalled like any other.
+  ObjectView monitored = parsed(Kind::cluster, parse_cluster_upgrade,
+                                "service_fabric/cluster_in_progress_10_0_retry.json", 1000);
+  ASSERT_EQ(monitored.upgrade.state, "RollingForwardPending");
+  EXPECT_FALSE(monitored.upgrade.awaiting_operator) << "Monitored: the pending domain runs its health checks";
+  EXPECT_TRUE(is_stalled(target, monitored, days_later));
+  ObjectView auto_commit = object(Kind::qumulo, Phase::idle, 1000);
+  auto_commit.upgrade =
+      parse_qumulo_upgrade_status(R"({"state": "UPGRADE_STATE_PREPARED", "settings": {"auto_commit": true}})");
+  EXPECT_FALSE(auto_commit.upgrade.awaiting_operator) << "commits by itself";
+  EXPECT_TRUE(is_stalled(target, auto_commit, days_later));
 }
 
 TEST(StatusJudgement, NotableIsInProgressFailedRolledBackOrARecentPhaseChange) {

@@ -118,6 +118,7 @@ FleetView golden_fleet() {
   nas->last_success = kNow - 10;
   nas->last_poll_duration = 0.04;
   nas->objects_per_kind = {{Kind::qumulo, 1}};
+  nas->stall_window = 3600;  // its own; prod-west keeps the default
   nas->objects = {object_view(Kind::qumulo, "nas", qumulo_rebooting(), kNow - 120, kNow - 1800)};
 
   auto fresh = std::make_shared<TargetView>();  // added by a reload, not polled yet
@@ -214,12 +215,35 @@ TEST(UpgradesApi, FiltersApplyToTargetsAndUpgrades) {
   EXPECT_TRUE(doc["upgrades"].empty());
 }
 
-TEST(UpgradesApi, TheStallWindowComesFromTheOptions) {
-  StatusOptions options;
-  options.stall_window = 3600;
-  ordered_json doc = ordered_json::parse(render_upgrades_json(golden_fleet(), {}, options));
-  EXPECT_EQ(doc["stall_window_seconds"], 3600);
-  EXPECT_FALSE(doc["upgrades"][1]["stalled"].get<bool>());
+TEST(UpgradesApi, TheStallWindowIsEachTargets) {
+  FleetView fleet = golden_fleet();
+  ordered_json doc = render(fleet);
+  EXPECT_EQ(doc["stall_window_seconds"], 1800) << "global's";
+  EXPECT_EQ(doc["targets"][0]["stall_window_seconds"], 1800);
+  EXPECT_EQ(doc["targets"][1]["stall_window_seconds"], 3600);
+  EXPECT_TRUE(doc["upgrades"][1]["stalled"].get<bool>());
+
+  std::const_pointer_cast<TargetView>(fleet.targets[0])->stall_window = 3600;
+  fleet.stall_window = 7200;
+  doc = render(fleet);
+  EXPECT_EQ(doc["stall_window_seconds"], 7200);
+  EXPECT_EQ(doc["targets"][0]["stall_window_seconds"], 3600);
+  EXPECT_FALSE(doc["upgrades"][1]["stalled"].get<bool>()) << "40 minutes are within prod-west's hour";
+}
+
+TEST(UpgradesApi, AnUpgradeAwaitingAnOperatorSaysSoAndIsNotStalled) {
+  FleetView fleet = golden_fleet();
+  auto sf = std::const_pointer_cast<TargetView>(fleet.targets[0]);
+  Upgrade manual = full_application();
+  manual.state = "RollingForwardPending";
+  manual.awaiting_operator = true;
+  sf->objects[1] = object_view(Kind::application, "fabric:/shop/cart", manual, kNow - 2400);
+  ordered_json doc = render(fleet);
+  ordered_json& cart = doc["upgrades"][1];
+  EXPECT_TRUE(cart["in_progress"].get<bool>());
+  EXPECT_TRUE(cart["awaiting_operator"].get<bool>());
+  EXPECT_FALSE(cart["stalled"].get<bool>());
+  EXPECT_FALSE(doc["upgrades"][0]["awaiting_operator"].get<bool>()) << "false, never left out";
 }
 
 }  // namespace
