@@ -41,8 +41,8 @@ import urllib.parse
 import urllib.request
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
-sys.path.insert(0, str(ROOT / "bench"))
-from common import Child, http_get  # noqa: E402
+sys.path.insert(0, str(ROOT / "tests" / "support"))
+from binaries import Child, http_get  # noqa: E402
 
 SCENARIO = ROOT / "tests" / "browser" / "status_scenario.yml"
 STALL_WINDOW_SECONDS = 30

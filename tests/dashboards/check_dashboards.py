@@ -17,9 +17,14 @@ For every dashboards/grafana/*.json:
     and every alert they count through ALERTS{alertname="..."} is an alert of
     dashboards/prometheus/alerts.yml;
   - the panels listed in REQUIRED_PANELS exist, and their queries use the
-    names listed there.
+    names listed there;
+  - no stall window is written down: no query compares the time since the
+    last transition with a number, and no panel that shows that time in
+    seconds has a threshold (the window is each target's,
+    upgrade_stall_window_seconds).
 Then, for dashboards/prometheus/alerts.yml: every metric named in an `expr:`
-or in an annotation's `query` template is in the list too, and every
+or in an annotation's `query` template is in the list too, no `expr:`
+compares the time since the last transition with a number, and every
 recording-rule name in the list (a name with `:`) is recorded there.
 
 Usage: check_dashboards.py [--promtool=PATH | --skip-promtool] [--metrics=FILE]
@@ -63,21 +68,31 @@ LABEL_VALUES = re.compile(r"^\s*label_values\s*\((.*),\s*([A-Za-z_][A-Za-z0-9_]*
 LABEL_VALUES_BARE = re.compile(r"^\s*label_values\s*\(\s*([A-Za-z_][A-Za-z0-9_]*)\s*\)\s*$")
 QUERY_RESULT = re.compile(r"^\s*query_result\s*\((.*)\)\s*$", re.S)
 ALERT_NAME = re.compile(r'alertname\s*=\s*"([^"]+)"')
+# The time since the last transition compared with a number: a stall window
+# written down instead of read from upgrade_stall_window_seconds.
+SINCE_TRANSITION = r"(?:upgrade_last_transition_timestamp_seconds|seconds_since_transition)"
+LITERAL_WINDOW = re.compile(SINCE_TRANSITION + r"(?:\{[^{}]*\})?\s*\)?\s*(?:>=?|<=?)\s*(?:bool\s+)?[0-9.]")
+TIME_UNITS = {"s", "dtdurations", "dtdurationms", "ms"}
 
 # Panels an issue asked for, by dashboard file and panel title, with the
 # metric, recording-rule or alert names their queries must use: renaming or
 # dropping one, or losing its query, fails the check.
 REQUIRED_PANELS = {
     "upgrade-detail.json": {
+        "Since last change": {"upgrade_last_transition_timestamp_seconds", "upgrade:stalled:seconds_since_transition"},
         "Nodes of the current domain": {"upgrade_node_info", "upgrade_node_pending_safety_checks"},
         "Blocking partitions": {"upgrade_blocking_partition_info"},
         "Domain timeout in": {"upgrade_domain_timeout_seconds", "upgrade_domain_duration_seconds"},
         "Upgrade timeout in": {"upgrade_timeout_seconds", "upgrade_duration_seconds"},
     },
     "upgrades-overview.json": {
-        "Stalled": {"upgrade_last_transition_timestamp_seconds", "upgrade:awaiting_manual_step"},
+        "Stalled": {"upgrade:stalled:seconds_since_transition"},
+        "Stalled upgrades (no change for longer than their target's stall window)":
+            {"upgrade:stalled:seconds_since_transition", "upgrade_stall_window_seconds"},
+        "Time since last change (upgrades in progress)":
+            {"upgrade:in_progress:seconds_since_transition", "upgrade_stall_window_seconds"},
         "Blocked on safety checks": {"ALERTS", "UpgradeSafetyCheckBlocked"},
-        "Awaiting a manual step": {"upgrade:awaiting_manual_step"},
+        "Awaiting a manual step": {"upgrade_awaiting_operator"},
         "Retrying health checks": {"upgrade_health_check_phase"},
     },
 }
@@ -240,6 +255,7 @@ def check_dashboard(path, problems, exprs, uids, panel_names):
         targets = panel.get("targets") or []
         if not targets:
             problems.add(pwhere, "no queries")
+        check_no_window_threshold(panel, targets, pwhere, problems)
         for target in targets:
             twhere = f"{pwhere} query {target.get('refId')}"
             if not is_datasource_ref(target.get("datasource")):
@@ -252,6 +268,25 @@ def check_dashboard(path, problems, exprs, uids, panel_names):
             exprs.append((twhere, expr))
             names = panel_names.setdefault((path.name, panel.get("title")), set())
             names |= metric_names(expr) | alert_names(expr)
+
+
+def check_no_window_threshold(panel, targets, where, problems):
+    """A panel showing the time since the last transition colours by no fixed window."""
+    if not any(re.search(SINCE_TRANSITION, target.get("expr") or "") for target in targets):
+        return
+    defaults = panel.get("fieldConfig", {}).get("defaults", {})
+    if defaults.get("unit") not in TIME_UNITS:
+        return
+    steps = (defaults.get("thresholds") or {}).get("steps") or []
+    if any(step.get("value") is not None for step in steps):
+        problems.add(where, "a fixed threshold on the time since the last transition: the stall window is each "
+                            "target's (upgrade_stall_window_seconds, or upgrade:stalled:seconds_since_transition)")
+
+
+def check_literal_window(where, expr, problems):
+    if LITERAL_WINDOW.search(expr):
+        problems.add(where, "compares the time since the last transition with a number: compare with "
+                            "upgrade_stall_window_seconds (on (job, instance, target) group_left)")
 
 
 def check_required_panels(panel_names, files, problems):
@@ -399,6 +434,7 @@ def main(argv):
 
     used = set()
     for where, expr in exprs:
+        check_literal_window(where, expr, problems)
         for name in sorted(metric_names(expr)):
             used.add(name)
             if name not in allowed:
@@ -417,6 +453,8 @@ def main(argv):
                 problems.add(metrics_file.name, f"recording rule {name!r} is not recorded in {rules_file.name}")
         for where, expr in rules_exprs(rules_file):
             rule_count += 1
+            if where.endswith(" expr"):
+                check_literal_window(where, expr, problems)
             for name in sorted(metric_names(expr)):
                 if name not in allowed:
                     problems.add(where, f"metric {name!r} is not in {metrics_file.name}")

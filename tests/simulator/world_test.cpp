@@ -37,7 +37,7 @@ size_t pending_safety_checks(const Json& body) {
   return n;
 }
 
-// The normalized phase (README, metrics reference), to check the scenario covers them all.
+// The exporter's normalized phase (README, Phase mapping), to check the scenario covers them all.
 std::string phase_of(Kind kind, const std::string& state, bool error = false) {
   if (kind == Kind::qumulo) return error ? "failed" : state == "UPGRADE_STATE_IDLE" ? "idle" : "rolling_forward";
   if (state == "Invalid") return "idle";
@@ -474,6 +474,31 @@ TEST(World, QumuloPrepareHoldsUntilCommit) {
   EXPECT_FALSE(w.qumulo_reachable(1h + 20s));  // not rolling: the whole reboot is an outage
   EXPECT_EQ(w.qumulo_status(2h)["state"], "UPGRADE_STATE_IDLE");
   EXPECT_EQ(w.qumulo_version(2h)["revision_id"], "Qumulo Core 7.3.1");
+}
+
+// What tests/e2e/e2e_test.py plays on a second simulator: a prepare without
+// auto_commit that nobody commits, the wait the exporter calls "awaiting an
+// operator" and never stalled.
+TEST(World, ScriptedPrepareWithoutAutoCommitWaitsForACommit) {
+  World w = world_of(R"(
+qumulo:
+  auto_commit: false
+  steps:
+    - {state: PREPARING, for: 10s, progress: 100}
+    - {state: PREPARED, for: forever}
+)");
+  for (SimTime t : {SimTime(11s), SimTime(1h), SimTime(24h)}) {
+    Json s = w.qumulo_status(t);
+    EXPECT_EQ(s["state"], "UPGRADE_STATE_PREPARED");
+    EXPECT_EQ(s["progress"], 100);
+    EXPECT_EQ(s["settings"]["auto_commit"], false);
+    EXPECT_EQ(s["error_info"], nullptr);
+    EXPECT_EQ(w.qumulo_blocked_status(t)["is_blocked"], false);
+    EXPECT_TRUE(w.qumulo_reachable(t));
+  }
+  ASSERT_TRUE(w.qumulo_commit(24h));
+  EXPECT_EQ(w.qumulo_status(24h + 1s)["state"], "UPGRADE_STATE_COMMITTING");
+  EXPECT_EQ(w.qumulo_status(48h)["state"], "UPGRADE_STATE_IDLE");
 }
 
 TEST(World, AutoCommitSkipsPrepared) {
