@@ -92,6 +92,7 @@ struct RebootProgress {
 struct Upgrade {
   std::string state;  // upstream enum string, verbatim
   Phase phase = Phase::idle;
+  bool awaiting_operator = false;  // set by the sources
   std::optional<double> progress_ratio;  // 0..1
   std::optional<DomainCounts> domains;
   std::string current_domain;  // part of the transition signal
