@@ -10,6 +10,7 @@
 #include "log/log.h"
 #include "render/gzip.h"
 #include "render/status_page.h"
+#include "render/status_style.h"
 #include "render/upgrades_api.h"
 
 namespace ue {
@@ -77,9 +78,11 @@ void serve_text(httplib::Response& res, std::shared_ptr<const Page> page) {
 constexpr const char* kHtmlType = "text/html; charset=utf-8";
 constexpr const char* kJsonType = "application/json";
 
-// The status page and the API: nothing is fetched from elsewhere, sniffed as another type, or leaks a Referer.
+// The status page and the API: nothing is fetched from elsewhere, sniffed as
+// another type, or leaks a Referer; the one style sheet is the exporter's own
+// (no inline style, so markup slipped into an upstream string could not restyle the page either).
 void set_status_headers(httplib::Response& res) {
-  res.set_header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
+  res.set_header("Content-Security-Policy", "default-src 'none'; style-src 'self'");
   res.set_header("X-Content-Type-Options", "nosniff");
   res.set_header("Referrer-Policy", "no-referrer");
   res.set_header("Cache-Control", "no-cache");
@@ -122,6 +125,52 @@ void serve_status(const StatusEndpoint& endpoint, const PageCache& pages, const 
   auto body = std::make_shared<const std::string>(endpoint.render(*status->fleet, *query, pages.status_options()));
   if (gzip) body = std::make_shared<const std::string>(gzip_compress(*body));
   serve_bytes(res, body, *body, endpoint.type);
+}
+
+// httplib's routes are regular expressions: `path` matched literally.
+std::string route_pattern(std::string_view path) {
+  std::string pattern;
+  for (char c : path) {
+    if (std::string_view(".[]{}()\\*+?^$|").find(c) != std::string_view::npos) pattern += '\\';
+    pattern += c;
+  }
+  return pattern;
+}
+
+// Whether an If-None-Match header names `etag` (or is "*"). A weak
+// comparison, as RFC 9110 asks for If-None-Match: W/"x" matches "x".
+bool none_match(std::string_view header, std::string_view etag) {
+  while (!header.empty()) {
+    const std::size_t comma = header.find(',');
+    std::string_view tag = header.substr(0, comma);
+    header = comma == std::string_view::npos ? std::string_view() : header.substr(comma + 1);
+    while (!tag.empty() && (tag.front() == ' ' || tag.front() == '\t')) tag.remove_prefix(1);
+    while (!tag.empty() && (tag.back() == ' ' || tag.back() == '\t')) tag.remove_suffix(1);
+    if (tag.starts_with("W/")) tag.remove_prefix(2);
+    if (tag == "*" || tag == etag) return true;
+  }
+  return false;
+}
+
+// GET /static/status.css: the same bytes until the exporter is replaced, so
+// they carry a strong validator. No max-age: the page links the sheet by a
+// fixed name, and a browser that cached it for a while would style a newer
+// exporter's page with an older sheet; a revalidation is a 304 without a body.
+void serve_stylesheet(const httplib::Request& req, httplib::Response& res) {
+  const Stylesheet& sheet = status_stylesheet();
+  const bool gzip = accepts_gzip(req);
+  const StaticBody& body = gzip ? sheet.gzip : sheet.plain;
+  res.set_header("ETag", body.etag);
+  res.set_header("Cache-Control", "no-cache");
+  res.set_header("Vary", "Accept-Encoding");
+  res.set_header("X-Content-Type-Options", "nosniff");
+  if (none_match(req.get_header_value("If-None-Match"), body.etag)) {
+    res.status = 304;  // httplib adds "Content-Length: 0", which caches do not apply to what they hold (RFC 9111 3.2)
+    return;
+  }
+  if (gzip) res.set_header("Content-Encoding", "gzip");
+  // Owned by a static, which outlives every response.
+  serve_bytes(res, nullptr, body.bytes, "text/css; charset=utf-8");
 }
 
 }  // namespace
@@ -206,11 +255,13 @@ void HttpServer::install_routes() {
       serve_text(res, page);
     }
   });
-  // With --web.telemetry-path=/ the metrics keep "/" and the status page is not served.
+  // With --web.telemetry-path=/ the metrics keep "/" and the status page is not served, nor its style sheet.
+  // Routes are regular expressions, and the metrics, added first, win a clash with the sheet's path.
   if (options_.telemetry_path != "/") {
     s.Get("/", [this](const httplib::Request& req, httplib::Response& res) {
       serve_status(kStatusPage, pages_, req, res);
     });
+    s.Get(route_pattern(kStylesheetPath), serve_stylesheet);
   }
   s.Get("/api/v1/upgrades", [this](const httplib::Request& req, httplib::Response& res) {
     serve_status(kUpgradesApi, pages_, req, res);

@@ -1,177 +1,57 @@
+// The status page's HTML: writes a StatusModel out, in document order. What
+// is shown, in which order and how much of it, is the model's decision
+// (render/status_model); this file only decides how it looks.
 #include "render/status_page.h"
 
 #include <algorithm>
-#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <ctime>
 #include <string_view>
-#include <vector>
 
-#include "base/time_formats.h"
 #include "render/html.h"
+#include "render/status_model.h"
+#include "render/status_style.h"
 
 namespace ue {
 namespace {
 
-// Settled objects listed per target and phase; the rest are counted, and the API lists them all.
-constexpr std::size_t kMaxSettledRows = 500;
-// Upgrades shown in full; a fleet upgrading everything at once must not make a page of megabytes.
-constexpr std::size_t kMaxNotable = 1000;
 // Safety checks shown per node; a hostile body must not make the page unbounded.
 constexpr std::size_t kMaxChecksPerNode = 20;
-constexpr double kMinRefresh = 5;       // seconds
-constexpr double kDefaultRefresh = 30;  // seconds, when no target is shown
-
-// One inline style sheet: system fonts, calm colours, light and dark, 390 px to wide screens.
-constexpr std::string_view kStyle = R"css(
-:root{color-scheme:light dark;--bg:#f5f6f8;--panel:#fff;--text:#1c2128;--muted:#5b6571;--line:#dde1e6;
---track:#e6e9ee;--link:#1a5fb4;--blue:#1f6feb;--amber:#b45309;--red:#c62828;--violet:#7c3aed;--green:#2e7d32;
---grey:#6b7280;--blue-bg:#e3edfd;--amber-bg:#fdf0de;--red-bg:#fde8e8;--violet-bg:#efe7fd;--green-bg:#e5f3e6;
---grey-bg:#eceef1}
-@media (prefers-color-scheme:dark){:root{--bg:#121519;--panel:#1b1f25;--text:#e2e6eb;--muted:#9aa4af;
---line:#2d333b;--track:#2b3139;--link:#7cb1ff;--blue:#5b9dff;--amber:#f0a33a;--red:#ff6b6b;--violet:#b392ff;
---green:#5fc46a;--grey:#9aa4af;--blue-bg:#17294a;--amber-bg:#3a2a12;--red-bg:#421c1c;--violet-bg:#2c2147;
---green-bg:#183420;--grey-bg:#262c33}}
-*{box-sizing:border-box}
-body{margin:0;background:var(--bg);color:var(--text);font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,
-"Helvetica Neue",Arial,sans-serif;font-variant-numeric:tabular-nums}
-a{color:var(--link);text-decoration:none}a:hover{text-decoration:underline}
-code,.state,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"Liberation Mono",monospace;font-size:12.5px}
-.wrap{max-width:1240px;margin:0 auto;padding:0 20px}
-.page-header{background:var(--panel);border-bottom:1px solid var(--line)}
-.page-header .wrap{display:flex;flex-wrap:wrap;align-items:baseline;gap:6px 20px;padding-top:12px;padding-bottom:12px}
-.page-header h1{font-size:18px;margin:0;font-weight:650}
-.build,.generated{color:var(--muted)}
-.page-header nav{display:flex;flex-wrap:wrap;gap:4px 14px;margin-left:auto}
-.header-line{flex-basis:100%;display:flex;flex-wrap:wrap;gap:4px 18px;color:var(--muted)}
-.reload-result[data-success="0"]{color:var(--red);font-weight:600}
-main.wrap{padding-top:16px;padding-bottom:40px}
-.filters{display:flex;flex-wrap:wrap;align-items:end;gap:8px 12px;margin-bottom:14px}
-.filters label{display:flex;flex-direction:column;font-size:12px;color:var(--muted);gap:2px}
-.filters select,.filters button{font:inherit;color:var(--text);background:var(--panel);border:1px solid var(--line);
-border-radius:6px;padding:4px 8px;min-width:120px;max-width:18em}
-.filters button{min-width:0;cursor:pointer;font-weight:600}
-.summary{display:flex;flex-wrap:wrap;gap:8px;margin:0 0 18px;padding:0;list-style:none}
-.summary li{background:var(--panel);border:1px solid var(--line);border-radius:8px;padding:6px 12px}
-.summary b{font-size:18px;margin-right:4px}
-.summary .alert b{color:var(--red)}.summary a{color:inherit}
-.active-filters{margin:-4px 0 14px;color:var(--muted)}
-h2{font-size:16px;margin:0}
-.section-title{font-size:13px;text-transform:uppercase;letter-spacing:.04em;color:var(--muted);margin:22px 0 8px}
-.empty{background:var(--panel);border:1px dashed var(--line);border-radius:8px;padding:14px;color:var(--muted);margin:0}
-.upgrade{background:var(--panel);border:1px solid var(--line);border-left:4px solid var(--c,var(--grey));
-border-radius:8px;padding:12px 14px;margin:0 0 10px}
-.phase-rolling_forward{--c:var(--blue);--cb:var(--blue-bg)}.phase-rolling_back{--c:var(--amber);--cb:var(--amber-bg)}
-.phase-failed{--c:var(--red);--cb:var(--red-bg)}.phase-rolled_back{--c:var(--violet);--cb:var(--violet-bg)}
-.phase-completed{--c:var(--green);--cb:var(--green-bg)}.phase-idle{--c:var(--grey);--cb:var(--grey-bg)}
-.upgrade-head{display:flex;flex-wrap:wrap;align-items:baseline;gap:4px 10px}
-.upgrade-head .name{font-weight:650;font-size:15px;overflow-wrap:anywhere}
-.kind{color:var(--muted)}
-.upgrade-head .where{margin-left:auto;color:var(--muted)}
-.badge{display:inline-block;border-radius:999px;padding:1px 9px;font-size:12px;font-weight:600;white-space:nowrap}
-.badge.phase{background:var(--cb,var(--grey-bg));color:var(--c,var(--grey))}
-.badge.stalled,.badge.down{background:var(--red);color:#fff}
-.badge.up{background:var(--green-bg);color:var(--green)}
-.badge.waiting{background:var(--grey-bg);color:var(--grey)}
-.state{color:var(--muted);overflow-wrap:anywhere}
-.progress{display:flex;flex-wrap:wrap;align-items:center;gap:4px 12px;margin:10px 0 6px}
-.progress .bar{flex:1 1 240px;max-width:520px;height:10px}
-.percent{font-weight:650;min-width:3.2em}
-.bar{background:var(--track);border-radius:999px;overflow:hidden;height:8px}
-.bar>div{height:100%;background:var(--c,var(--blue));border-radius:999px}
-.bar.over>div{background:var(--red)}
-.facts{display:grid;grid-template-columns:minmax(9.5em,max-content) minmax(0,1fr);gap:3px 14px;margin:8px 0 0}
-.facts dt{color:var(--muted)}.facts dd{margin:0;overflow-wrap:anywhere}
-.timing{display:flex;flex-wrap:wrap;align-items:center;gap:2px 10px}
-.timing .bar{flex:0 1 180px;min-width:120px}
-.over-text{color:var(--red);font-weight:600}
-.failure{margin-top:10px;background:var(--red-bg);border-radius:6px;padding:8px 10px}
-.failure .label{display:block;font-size:12px;font-weight:600;color:var(--red)}
-.failure-reason{white-space:pre-wrap;overflow-wrap:anywhere}
-.scroll{overflow-x:auto;margin-top:10px;border:1px solid var(--line);border-radius:6px}
-table{border-collapse:collapse;width:100%;font-size:13px}
-th,td{text-align:left;padding:4px 10px;border-bottom:1px solid var(--line);vertical-align:top;white-space:nowrap}
-td.wrap-cell{white-space:normal;overflow-wrap:anywhere;min-width:12em}
-th{color:var(--muted);font-weight:600;background:var(--bg)}
-tr:last-child td{border-bottom:0}
-.target{background:var(--panel);border:1px solid var(--line);border-radius:8px;padding:12px 14px;margin:0 0 12px}
-.target[data-up="0"][data-polled="1"]{border-left:4px solid var(--red)}
-.target-head{display:flex;flex-wrap:wrap;align-items:center;gap:4px 10px}
-.target-head .type{color:var(--muted)}
-.target p{margin:6px 0 0}
-.target .muted,.muted{color:var(--muted)}
-.last-error{margin-top:6px;color:var(--muted)}
-.target[data-up="0"][data-polled="1"] .last-error{color:var(--red)}
-.kinds{display:flex;flex-wrap:wrap;gap:2px 14px}
-.settled{margin-top:8px;border-top:1px solid var(--line);padding-top:6px}
-.settled summary{cursor:pointer;font-weight:600}
-.dot{display:inline-block;width:8px;height:8px;border-radius:50%;background:var(--c);margin-right:6px}
-.more{color:var(--muted);margin:6px 0 0}
-footer{color:var(--muted);font-size:12px;margin-top:28px}
-@media (max-width:640px){.wrap{padding:0 12px}.page-header nav{margin-left:0}
-.upgrade-head .where{margin-left:0;flex-basis:100%}.facts{grid-template-columns:minmax(0,7em) minmax(0,1fr);
-gap:4px 10px}.timing .bar{flex-basis:100%}.progress .bar{flex-basis:100%}
-.filters label{flex:1 1 40%}.filters select{min-width:0;width:100%}}
-)css";
-
-std::string_view info_value(const Upgrade& upgrade, std::string_view label) {
-  for (const auto& [name, value] : upgrade.info)
-    if (name == label) return value;
-  return {};
-}
-
-// Stalled first, then by how much the phase needs a person.
-int notable_rank(Phase phase, bool stalled) {
-  if (stalled) return 0;
-  switch (phase) {
-    case Phase::failed: return 1;
-    case Phase::rolling_back: return 2;
-    case Phase::rolling_forward: return 3;
-    case Phase::rolled_back: return 4;
-    case Phase::completed: return 5;
-    case Phase::idle: return 6;
-  }
-  return 6;
-}
-
-struct Notable {
-  std::size_t target_index;  // configuration order
-  const TargetView* target;
-  const ObjectView* object;
-  bool stalled;
-  int rank;
-};
-
-// One target's settled objects that match the query, by phase.
-struct Settled {
-  std::array<std::vector<const ObjectView*>, kAllPhases.size()> by_phase;
-  bool empty() const {
-    return std::all_of(by_phase.begin(), by_phase.end(), [](const auto& objects) { return objects.empty(); });
-  }
-};
 
 class PageWriter {
  public:
-  PageWriter(const FleetView& fleet, const StatusQuery& query, const StatusOptions& options)
-      : fleet_(fleet), query_(query), options_(options), now_(fleet.generated) {}
+  PageWriter(const StatusModel& model, const StatusQuery& query, const StatusOptions& options)
+      : model_(model), fleet_(*model.fleet), query_(query), options_(options), now_(model.now) {}
 
   std::string render();
 
  private:
-  void collect();
   void head();
+  void title();
   void header();
+  void reload_result();
+  void refresh_toggle();
   void filters();
+  void active_filters();
   void summary();
-  void notable_list();
-  void upgrade(const Notable& item);
+  void upgrade_list();
+  void upgrade(const UpgradeItem& item);
+  void upgrade_head(const UpgradeItem& item);
+  void status_line(const UpgradeItem& item);
   void progress(const Upgrade& up);
+  void facts(const UpgradeItem& item);
   void timing_fact(std::string_view label, std::optional<double> spent, std::optional<double> limit, bool live);
-  void health_check(const Upgrade& up);
+  void health_check(const UpgradeItem& item);
+  void reboot(const Upgrade& up);
+  void blocked(const BlockedLine& line);
+  void replicas(const Upgrade& up);
+  void unhealthy_evaluations(const Upgrade& up);
   void nodes(const Upgrade& up);
-  void target_section(std::size_t index, const TargetView& target);
-  void settled_list(const TargetView& target, Phase phase, const std::vector<const ObjectView*>& objects);
+  void target_section(const TargetSection& section);
+  void target_head(std::size_t index, const TargetView& target);
+  void settled_list(const TargetView& target, const SettledGroup& group);
 
   // Text helpers; everything from an upstream or the configuration goes through text().
   void raw(std::string_view s) { out_ += s; }
@@ -180,10 +60,12 @@ class PageWriter {
   void duration(double seconds);
   void rfc3339(double unix_seconds);
   void time_ago(double unix_seconds);
+  // A bar of `ratio` (clamped to 0..1); `over`: red, a limit was passed.
   void bar(double ratio, bool over = false);
   // An href to this page (or `path`) with `query`'s filters.
   void href(const StatusQuery& query, std::string_view path = "");
   void filter_link(const StatusQuery& query, std::string_view label);
+  void api_link(std::string_view label);
 
   StatusQuery with_target(std::string_view target) const {
     StatusQuery q = query_;
@@ -201,17 +83,12 @@ class PageWriter {
     return q;
   }
 
+  const StatusModel& model_;
   const FleetView& fleet_;
   const StatusQuery& query_;
   const StatusOptions& options_;
   const double now_;
   std::string out_;
-
-  std::vector<std::size_t> shown_targets_;  // indexes into fleet_.targets that match the query
-  std::vector<Notable> notable_;
-  std::vector<Settled> settled_;  // parallel to shown_targets_
-  std::size_t in_progress_ = 0, stalled_ = 0, failed_ = 0, rolled_back_ = 0, down_ = 0;
-  std::size_t first_down_ = 0;  // index of the first target down, when down_ > 0
 };
 
 void PageWriter::integer(double value) {
@@ -260,11 +137,16 @@ void PageWriter::duration(double seconds) {
 }
 
 void PageWriter::rfc3339(double unix_seconds) {
-  if (!std::isfinite(unix_seconds)) {
+  std::tm tm{};
+  const std::time_t secs = static_cast<std::time_t>(std::floor(std::clamp(unix_seconds, -6e10, 2.5e11)));
+  if (!std::isfinite(unix_seconds) || !gmtime_r(&secs, &tm)) {
     out_ += "unknown";
     return;
   }
-  out_ += format_rfc3339(std::clamp(unix_seconds, -6e10, 2.5e11), SecondFraction::none);
+  char buffer[48];
+  std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                tm.tm_hour, tm.tm_min, tm.tm_sec);
+  out_ += buffer;
 }
 
 void PageWriter::time_ago(double unix_seconds) {
@@ -283,13 +165,14 @@ void PageWriter::time_ago(double unix_seconds) {
   raw("</time>");
 }
 
+
 void PageWriter::bar(double ratio, bool over) {
   if (!std::isfinite(ratio)) ratio = 0;
-  raw(over ? "<div class=\"bar over\"><div style=\"width:" : "<div class=\"bar\"><div style=\"width:");
+  raw(over ? "<progress class=\"bar over\" max=\"1\" value=\"" : "<progress class=\"bar\" max=\"1\" value=\"");
   char buffer[16];
-  std::snprintf(buffer, sizeof buffer, "%.1f%%", std::clamp(ratio, 0.0, 1.0) * 100);
+  std::snprintf(buffer, sizeof buffer, "%.3f", std::clamp(ratio, 0.0, 1.0));
   raw(buffer);
-  raw("\"></div></div>");
+  raw("\"></progress>");
 }
 
 void PageWriter::href(const StatusQuery& query, std::string_view path) {
@@ -309,74 +192,52 @@ void PageWriter::filter_link(const StatusQuery& query, std::string_view label) {
   raw("</a>");
 }
 
-void PageWriter::collect() {
-  for (std::size_t i = 0; i < fleet_.targets.size(); ++i) {
-    const TargetView& target = *fleet_.targets[i];
-    if (!query_.matches_target(target.name)) continue;
-    shown_targets_.push_back(i);
-    if (target.polled && !target.up) {
-      if (down_ == 0) first_down_ = i;
-      ++down_;
-    }
-    Settled& settled = settled_.emplace_back();
-    for (const auto& shared : target.objects) {
-      const ObjectView& object = *shared;
-      if (!query_.matches(object)) continue;
-      const Phase phase = object.upgrade.phase;
-      if (!is_notable(object, now_)) {
-        settled.by_phase[static_cast<std::size_t>(phase)].push_back(&object);
-        continue;
-      }
-      const bool stalled = is_stalled(target, object, now_);
-      notable_.push_back({i, &target, &object, stalled, notable_rank(phase, stalled)});
-      in_progress_ += in_progress(phase);
-      stalled_ += stalled;
-      failed_ += phase == Phase::failed;
-      rolled_back_ += phase == Phase::rolled_back;
-    }
-  }
-  std::sort(notable_.begin(), notable_.end(), [](const Notable& a, const Notable& b) {
-    if (a.rank != b.rank) return a.rank < b.rank;
-    if (a.target_index != b.target_index) return a.target_index < b.target_index;
-    if (a.object->kind != b.object->kind) return a.object->kind < b.object->kind;
-    return a.object->name < b.object->name;
-  });
+
+// A link to /api/v1/upgrades with the page's filters.
+void PageWriter::api_link(std::string_view label) {
+  StatusQuery api = query_;
+  api.refresh = true;
+  raw("<a ");
+  href(api, "/api/v1/upgrades");
+  raw(">");
+  raw(label);
+  raw("</a>");
 }
 
 void PageWriter::head() {
   raw("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
       "<meta name=\"color-scheme\" content=\"light dark\">\n");
-  if (query_.refresh) {
-    double interval = 0;
-    for (std::size_t i : shown_targets_) {
-      const double poll = fleet_.targets[i]->poll_interval;
-      if (poll > 0 && (interval == 0 || poll < interval)) interval = poll;
-    }
-    if (interval == 0) interval = kDefaultRefresh;
+  if (model_.refresh) {
     raw("<meta http-equiv=\"refresh\" content=\"");
-    integer(std::ceil(std::max(interval, kMinRefresh)));
+    integer(*model_.refresh);
     raw("\">\n");
   }
+  title();
+  raw("<link rel=\"stylesheet\" href=\"");
+  raw(kStylesheetHref);
+  raw("\">\n</head>\n<body>\n");
+}
+
+void PageWriter::title() {
+  const StatusCounts& counts = model_.counts;
   raw("<title>");
-  if (stalled_ || failed_ || in_progress_) {
-    integer(static_cast<double>(in_progress_));
+  if (counts.stalled || counts.failed || counts.in_progress) {
+    integer(static_cast<double>(counts.in_progress));
     raw(" in progress");
-    if (stalled_) {
+    if (counts.stalled) {
       raw(", ");
-      integer(static_cast<double>(stalled_));
+      integer(static_cast<double>(counts.stalled));
       raw(" stalled");
     }
-    if (failed_) {
+    if (counts.failed) {
       raw(", ");
-      integer(static_cast<double>(failed_));
+      integer(static_cast<double>(counts.failed));
       raw(" failed");
     }
     raw(" · ");
   }
-  raw("upgrade_exporter</title>\n<style>");
-  raw(kStyle);
-  raw("</style>\n</head>\n<body>\n");
+  raw("upgrade_exporter</title>\n");
 }
 
 void PageWriter::header() {
@@ -390,11 +251,21 @@ void PageWriter::header() {
   text(options_.telemetry_path);
   raw("\">");
   text(options_.telemetry_path);
-  raw("</a><a href=\"/-/healthy\">/-/healthy</a><a href=\"/-/ready\">/-/ready</a><a ");
-  StatusQuery api = query_;
-  api.refresh = true;
-  href(api, "/api/v1/upgrades");
-  raw(">/api/v1/upgrades</a></nav>\n<div class=\"header-line\">");
+  raw("</a><a href=\"/-/healthy\">/-/healthy</a><a href=\"/-/ready\">/-/ready</a>");
+  api_link("/api/v1/upgrades");
+  raw("</nav>\n<div class=\"header-line\">");
+  reload_result();
+  raw("<span class=\"generated\">Generated ");
+  raw("<time datetime=\"");
+  rfc3339(now_);
+  raw("\">");
+  rfc3339(now_);
+  raw("</time></span>");
+  refresh_toggle();
+  raw("</div>\n</div></header>\n");
+}
+
+void PageWriter::reload_result() {
   if (!fleet_.last_reload) {
     raw("<span class=\"reload-result\" data-success=\"1\">Configuration loaded at start; not reloaded since</span>");
   } else if (fleet_.last_reload->success) {
@@ -408,12 +279,10 @@ void PageWriter::header() {
     text(fleet_.last_reload->error);
     raw("</span>");
   }
-  raw("<span class=\"generated\">Generated ");
-  raw("<time datetime=\"");
-  rfc3339(now_);
-  raw("\">");
-  rfc3339(now_);
-  raw("</time></span><span class=\"refresh\">");
+}
+
+void PageWriter::refresh_toggle() {
+  raw("<span class=\"refresh\">");
   StatusQuery toggled = query_;
   toggled.refresh = !query_.refresh;
   if (query_.refresh) {
@@ -425,7 +294,7 @@ void PageWriter::header() {
     href(toggled);
     raw(">Resume auto-refresh</a>");
   }
-  raw("</span></div>\n</div></header>\n");
+  raw("</span>");
 }
 
 void PageWriter::filters() {
@@ -465,8 +334,11 @@ void PageWriter::filters() {
     raw(">clear filters</a>");
   }
   raw("\n</form>\n");
-  if (query_.unfiltered()) return;
-  // The selects show one value each; this line shows the whole query, repeated parameters included.
+  if (!query_.unfiltered()) active_filters();
+}
+
+// The selects show one value each; this line shows the whole query, repeated parameters included.
+void PageWriter::active_filters() {
   raw("<p class=\"active-filters\">Showing only");
   const char* separator = " ";
   const auto dimension = [&](std::string_view label, std::size_t n, auto value) {
@@ -488,6 +360,7 @@ void PageWriter::filters() {
 }
 
 void PageWriter::summary() {
+  const StatusCounts& counts = model_.counts;
   const auto item = [&](std::size_t count, std::string_view label, bool alert) {
     raw(alert && count ? "<li class=\"alert\"><b>" : "<li><b>");
     integer(static_cast<double>(count));
@@ -496,60 +369,73 @@ void PageWriter::summary() {
     raw("</li>");
   };
   raw("<ul class=\"summary\">");
-  item(in_progress_, "in progress", false);
-  item(stalled_, "stalled", true);
-  item(failed_, "failed", true);
-  item(rolled_back_, "rolled back", true);
-  if (down_) {
+  item(counts.in_progress, "in progress", false);
+  item(counts.stalled, "stalled", true);
+  item(counts.failed, "failed", true);
+  item(counts.rolled_back, "rolled back", true);
+  if (counts.first_down) {
     raw("<li class=\"alert\"><a href=\"#target-");
-    integer(static_cast<double>(first_down_ + 1));
+    integer(static_cast<double>(*counts.first_down + 1));
     raw("\"><b>");
   } else {
     raw("<li><b>");
   }
-  integer(static_cast<double>(down_));
+  integer(static_cast<double>(counts.targets_down));
   raw("</b>of ");
-  integer(static_cast<double>(shown_targets_.size()));
-  raw(shown_targets_.size() == 1 ? " target down" : " targets down");
-  raw(down_ ? "</a></li>" : "</li>");
+  integer(static_cast<double>(model_.targets.size()));
+  raw(model_.targets.size() == 1 ? " target down" : " targets down");
+  raw(counts.first_down ? "</a></li>" : "</li>");
   raw("</ul>\n");
 }
 
-void PageWriter::notable_list() {
+void PageWriter::upgrade_list() {
   raw("<h2 class=\"section-title\">Upgrades that matter</h2>\n");
-  if (notable_.empty()) {
+  if (model_.upgrades.empty()) {
     raw("<p class=\"empty\">No upgrades in progress");
     raw(query_.unfiltered() ? ", failed, rolled back or changed phase in the last 24 h.</p>\n"
                             : " match these filters.</p>\n");
     return;
   }
-  const std::size_t shown = std::min(notable_.size(), kMaxNotable);
-  for (std::size_t i = 0; i < shown; ++i) upgrade(notable_[i]);
-  if (notable_.size() > shown) {
-    StatusQuery api = query_;
-    api.refresh = true;
+  for (const UpgradeItem& item : model_.upgrades) upgrade(item);
+  if (model_.upgrades_total > model_.upgrades.size()) {
     raw("<p class=\"more\">");
-    integer(static_cast<double>(notable_.size() - shown));
-    raw(" more not shown; <a ");
-    href(api, "/api/v1/upgrades");
-    raw(">list them all in the API</a> or narrow the filters.</p>\n");
+    integer(static_cast<double>(model_.upgrades_total - model_.upgrades.size()));
+    raw(" more not shown; ");
+    api_link("list them all in the API");
+    raw(" or narrow the filters.</p>\n");
   }
 }
 
-void PageWriter::upgrade(const Notable& item) {
-  const ObjectView& object = *item.object;
-  const Upgrade& up = object.upgrade;
-  const std::string_view phase = phase_name(up.phase);
-  const bool live = in_progress(up.phase);
-
+void PageWriter::upgrade(const UpgradeItem& item) {
+  const Upgrade& up = item.object->upgrade;
   raw("<article class=\"upgrade phase-");
-  raw(phase);
-  raw("\">\n<div class=\"upgrade-head\"><a ");
-  href(with_phase(up.phase));
+  raw(phase_name(up.phase));
+  raw("\">\n");
+  upgrade_head(item);
+  status_line(item);
+  progress(up);
+  facts(item);
+  if (item.failure) {
+    raw("<div class=\"failure\"><span class=\"label\">");
+    raw(item.failure->caption);
+    raw("</span><div class=\"failure-reason\">");
+    text(item.failure->value);
+    raw("</div></div>\n");
+  }
+  nodes(up);
+  raw("</article>\n");
+}
+
+void PageWriter::upgrade_head(const UpgradeItem& item) {
+  const ObjectView& object = *item.object;
+  const std::string_view phase = phase_name(object.upgrade.phase);
+  raw("<div class=\"upgrade-head\"><a ");
+  href(with_phase(object.upgrade.phase));
   raw(" title=\"Show only this phase\"><span class=\"badge phase\">");
   raw(phase);
   raw("</span></a>");
   if (item.stalled) raw("<span class=\"badge stalled\">stalled</span>");
+  if (item.awaiting_operator) raw("<span class=\"badge awaiting\">awaiting operator</span>");
   raw("<span class=\"kind\">");
   raw(kind_name(object.kind));
   raw("</span><span class=\"name\">");
@@ -557,108 +443,19 @@ void PageWriter::upgrade(const Notable& item) {
   raw("</span><span class=\"where\">on ");
   filter_link(with_target(item.target->name), item.target->name);
   raw("</span></div>\n");
+}
 
+void PageWriter::status_line(const UpgradeItem& item) {
   raw("<div class=\"muted\"><span class=\"state\">");
-  text(up.state);
+  text(item.object->upgrade.state);
   raw("</span> · last change ");
-  time_ago(object.last_transition);
+  time_ago(item.object->last_transition);
   if (item.stalled) {
     raw(" <span class=\"over-text\">(no change for longer than the ");
-    duration(item.target->stall_window);
+    duration(item.stall_window);
     raw(" stall window)</span>");
   }
   raw("</div>\n");
-
-  progress(up);
-
-  raw("<dl class=\"facts\">");
-  timing_fact("Time in domain", up.domain_duration, up.domain_timeout, live);
-  timing_fact("Upgrade time", up.duration, up.timeout, live);
-  health_check(up);
-  if (up.start_time) {
-    raw("<dt>Started</dt><dd>");
-    time_ago(*up.start_time);
-    raw("</dd>");
-  }
-  if (up.failure_time) {
-    raw("<dt>Failed</dt><dd>");
-    time_ago(*up.failure_time);
-    raw("</dd>");
-  }
-  const auto info_fact = [&](std::string_view label, std::string_view key) {
-    const std::string_view value = info_value(up, key);
-    if (value.empty()) return;
-    raw("<dt>");
-    raw(label);
-    raw("</dt><dd>");
-    text(value);
-    raw("</dd>");
-  };
-  info_fact("Target version", "target_version");
-  info_fact("Target config version", "target_config_version");
-  info_fact("Mode", "rolling_upgrade_mode");
-  info_fact("Failure action", "failure_action");
-  info_fact("Upgrade type", "upgrade_type");
-  info_fact("Auto commit", "auto_commit");
-  if (up.reboot) {
-    raw("<dt>Reboot</dt><dd><div class=\"timing\">");
-    if (up.reboot->total_nodes > 0) bar(up.reboot->rebooted_nodes / up.reboot->total_nodes);
-    raw("<span>");
-    integer(up.reboot->rebooted_nodes);
-    raw(" of ");
-    integer(up.reboot->total_nodes);
-    raw(" nodes rebooted · <span class=\"mono\">");
-    text(up.reboot->state);
-    raw("</span></span></div></dd>");
-  }
-  const std::string_view blocked_reason = info_value(up, "blocked_reason");
-  if ((up.blocked && (up.blocked->is_blocked || up.blocked->cluster_degraded)) || !blocked_reason.empty()) {
-    raw("<dt>Blocked</dt><dd class=\"over-text\">");
-    if (up.blocked && up.blocked->is_blocked) raw("blocked");
-    if (up.blocked && up.blocked->cluster_degraded)
-      raw(up.blocked->is_blocked ? ", cluster degraded" : "cluster degraded");
-    if (!blocked_reason.empty()) {
-      if (up.blocked && (up.blocked->is_blocked || up.blocked->cluster_degraded)) raw(": ");
-      text(blocked_reason);
-    }
-    raw("</dd>");
-  }
-  if (!up.replicas.empty()) {
-    double completed = 0, total = 0;
-    for (const ReplicaProgress& replicas : up.replicas) {
-      completed += replicas.completed;
-      total += replicas.completed + replicas.pending;
-    }
-    raw("<dt>Replicas</dt><dd>");
-    integer(completed);
-    raw(" of ");
-    integer(total);
-    raw(" upgraded in ");
-    integer(static_cast<double>(up.replicas.size()));
-    raw(up.replicas.size() == 1 ? " service</dd>" : " services</dd>");
-  }
-  if (up.unhealthy_evaluations && *up.unhealthy_evaluations > 0) {
-    raw("<dt>Unhealthy evaluations</dt><dd>");
-    integer(*up.unhealthy_evaluations);
-    for (std::size_t i = 0; i < up.unhealthy_evaluations_by_kind.size(); ++i) {
-      raw(i == 0 ? " (" : ", ");
-      text(up.unhealthy_evaluations_by_kind[i].first);
-      raw(" ");
-      integer(up.unhealthy_evaluations_by_kind[i].second);
-    }
-    if (!up.unhealthy_evaluations_by_kind.empty()) raw(")");
-    raw("</dd>");
-  }
-  raw("</dl>\n");
-
-  const std::string_view reason = info_value(up, "failure_reason");
-  if (!reason.empty()) {
-    raw("<div class=\"failure\"><span class=\"label\">Failure reason</span><div class=\"failure-reason\">");
-    text(reason);
-    raw("</div></div>\n");
-  }
-  nodes(up);
-  raw("</article>\n");
 }
 
 void PageWriter::progress(const Upgrade& up) {
@@ -690,6 +487,37 @@ void PageWriter::progress(const Upgrade& up) {
     raw("</b></span>");
   }
   raw("</div>\n");
+}
+
+void PageWriter::facts(const UpgradeItem& item) {
+  const Upgrade& up = item.object->upgrade;
+  const bool live = in_progress(up.phase);
+  raw("<dl class=\"facts\">");
+  timing_fact("Time in domain", up.domain_duration, up.domain_timeout, live);
+  timing_fact("Upgrade time", up.duration, up.timeout, live);
+  health_check(item);
+  if (up.start_time) {
+    raw("<dt>Started</dt><dd>");
+    time_ago(*up.start_time);
+    raw("</dd>");
+  }
+  if (up.failure_time) {
+    raw("<dt>Failed</dt><dd>");
+    time_ago(*up.failure_time);
+    raw("</dd>");
+  }
+  for (const Fact& fact : item.facts) {
+    raw("<dt>");
+    raw(fact.caption);
+    raw("</dt><dd>");
+    text(fact.value);
+    raw("</dd>");
+  }
+  reboot(up);
+  if (item.blocked) blocked(*item.blocked);
+  replicas(up);
+  unhealthy_evaluations(up);
+  raw("</dl>\n");
 }
 
 // "12 min of 20 min" with a bar, and while in progress "8 min left" or "overdue by 3 min".
@@ -726,12 +554,10 @@ void PageWriter::timing_fact(std::string_view label, std::optional<double> spent
   raw("</div></dd>");
 }
 
-void PageWriter::health_check(const Upgrade& up) {
+void PageWriter::health_check(const UpgradeItem& item) {
+  const Upgrade& up = item.object->upgrade;
   if (up.health_check_phase.empty()) return;
-  std::optional<double> limit;
-  if (up.health_check_phase == "WaitDuration") limit = up.health_check_wait;
-  if (up.health_check_phase == "StableDuration") limit = up.health_check_stable;
-  if (up.health_check_phase == "Retry") limit = up.health_check_retry_timeout;
+  const std::optional<double> limit = item.health_check_limit;
   raw("<dt>Health check</dt><dd><div class=\"timing\"><span class=\"mono\">");
   text(up.health_check_phase);
   raw("</span>");
@@ -751,6 +577,62 @@ void PageWriter::health_check(const Upgrade& up) {
     raw(" retry flips</span>");
   }
   raw("</div></dd>");
+}
+
+void PageWriter::reboot(const Upgrade& up) {
+  if (!up.reboot) return;
+  raw("<dt>Reboot</dt><dd><div class=\"timing\">");
+  if (up.reboot->total_nodes > 0) bar(up.reboot->rebooted_nodes / up.reboot->total_nodes);
+  raw("<span>");
+  integer(up.reboot->rebooted_nodes);
+  raw(" of ");
+  integer(up.reboot->total_nodes);
+  raw(" nodes rebooted · <span class=\"mono\">");
+  text(up.reboot->state);
+  raw("</span></span></div></dd>");
+}
+
+void PageWriter::blocked(const BlockedLine& line) {
+  raw("<dt>");
+  raw(line.caption);
+  raw("</dt><dd class=\"over-text\">");
+  if (line.is_blocked) raw("blocked");
+  if (line.cluster_degraded) raw(line.is_blocked ? ", cluster degraded" : "cluster degraded");
+  if (!line.reason.empty()) {
+    if (line.is_blocked || line.cluster_degraded) raw(": ");
+    text(line.reason);
+  }
+  raw("</dd>");
+}
+
+void PageWriter::replicas(const Upgrade& up) {
+  if (up.replicas.empty()) return;
+  double completed = 0, total = 0;
+  for (const ReplicaProgress& replicas : up.replicas) {
+    completed += replicas.completed;
+    total += replicas.completed + replicas.pending;
+  }
+  raw("<dt>Replicas</dt><dd>");
+  integer(completed);
+  raw(" of ");
+  integer(total);
+  raw(" upgraded in ");
+  integer(static_cast<double>(up.replicas.size()));
+  raw(up.replicas.size() == 1 ? " service</dd>" : " services</dd>");
+}
+
+void PageWriter::unhealthy_evaluations(const Upgrade& up) {
+  if (!up.unhealthy_evaluations || !(*up.unhealthy_evaluations > 0)) return;
+  raw("<dt>Unhealthy evaluations</dt><dd>");
+  integer(*up.unhealthy_evaluations);
+  for (std::size_t i = 0; i < up.unhealthy_evaluations_by_kind.size(); ++i) {
+    raw(i == 0 ? " (" : ", ");
+    text(up.unhealthy_evaluations_by_kind[i].first);
+    raw(" ");
+    integer(up.unhealthy_evaluations_by_kind[i].second);
+  }
+  if (!up.unhealthy_evaluations_by_kind.empty()) raw(")");
+  raw("</dd>");
 }
 
 void PageWriter::nodes(const Upgrade& up) {
@@ -794,7 +676,20 @@ void PageWriter::nodes(const Upgrade& up) {
   raw("</tbody></table></div>\n");
 }
 
-void PageWriter::target_section(std::size_t index, const TargetView& target) {
+void PageWriter::target_section(const TargetSection& section) {
+  const TargetView& target = *section.target;
+  target_head(section.index, target);
+  if (section.settled.empty()) {
+    if (target.objects.empty())
+      raw(target.polled ? "<p class=\"muted\">No objects.</p>\n" : "");
+    else if (query_.unfiltered())
+      raw("<p class=\"muted\">No settled objects: every object is listed above.</p>\n");
+  }
+  for (const SettledGroup& group : section.settled) settled_list(target, group);
+  raw("</section>\n");
+}
+
+void PageWriter::target_head(std::size_t index, const TargetView& target) {
   raw(target.up ? "<section class=\"target\" data-up=\"1\"" : "<section class=\"target\" data-up=\"0\"");
   raw(target.polled ? " data-polled=\"1\" id=\"target-" : " data-polled=\"0\" id=\"target-");
   integer(static_cast<double>(index + 1));
@@ -846,38 +741,36 @@ void PageWriter::target_section(std::size_t index, const TargetView& target) {
   }
 }
 
-void PageWriter::settled_list(const TargetView& target, Phase phase, const std::vector<const ObjectView*>& objects) {
+void PageWriter::settled_list(const TargetView& target, const SettledGroup& group) {
   raw("<details class=\"settled\"><summary><span class=\"dot phase-");
-  raw(phase_name(phase));
+  raw(phase_name(group.phase));
   raw("\"></span>");
-  raw(phase_name(phase));
+  raw(phase_name(group.phase));
   raw(": ");
-  integer(static_cast<double>(objects.size()));
+  integer(static_cast<double>(group.total));
   raw("</summary>\n<div class=\"scroll\"><table><thead><tr><th>Kind</th><th>Name</th><th>State</th>"
       "<th>Version</th><th>Last transition</th></tr></thead><tbody>\n");
-  const std::size_t rows = std::min(objects.size(), kMaxSettledRows);
-  for (std::size_t i = 0; i < rows; ++i) {
-    const ObjectView& object = *objects[i];
+  for (const ObjectView* object : group.rows) {
     raw("<tr><td>");
-    raw(kind_name(object.kind));
+    raw(kind_name(object->kind));
     raw("</td><td class=\"wrap-cell\">");
-    text(object.name);
+    text(object->name);
     raw("</td><td class=\"state\">");
-    text(object.upgrade.state);
+    text(object->upgrade.state);
     raw("</td><td>");
-    text(info_value(object.upgrade, "target_version"));
+    text(info_value(object->upgrade, kVersionLabel));
     raw("</td><td>");
-    time_ago(object.last_transition);
+    time_ago(object->last_transition);
     raw("</td></tr>\n");
   }
   raw("</tbody></table></div>\n");
-  if (objects.size() > rows) {
+  if (group.total > group.rows.size()) {
     StatusQuery all;
     all.targets = {target.name};
     all.kinds = query_.kinds;
-    all.phases = {phase};
+    all.phases = {group.phase};
     raw("<p class=\"more\">");
-    integer(static_cast<double>(objects.size() - rows));
+    integer(static_cast<double>(group.total - group.rows.size()));
     raw(" more not shown; <a ");
     href(all, "/api/v1/upgrades");
     raw(">list them all in the API</a></p>\n");
@@ -886,11 +779,10 @@ void PageWriter::settled_list(const TargetView& target, Phase phase, const std::
 }
 
 std::string PageWriter::render() {
-  collect();
-  std::size_t settled_count = 0;
-  for (const Settled& s : settled_)
-    for (const auto& objects : s.by_phase) settled_count += std::min(objects.size(), kMaxSettledRows);
-  out_.reserve(16384 + std::min(notable_.size(), kMaxNotable) * 2048 + settled_count * 256);
+  std::size_t settled_rows = 0;
+  for (const TargetSection& section : model_.targets)
+    for (const SettledGroup& group : section.settled) settled_rows += group.rows.size();
+  out_.reserve(16384 + model_.upgrades.size() * 2048 + settled_rows * 256);
 
   head();
   header();
@@ -899,44 +791,27 @@ std::string PageWriter::render() {
   if (fleet_.targets.empty()) {
     raw("<p class=\"empty\">No targets configured. Add some under <code>targets:</code> in the configuration file "
         "and reload.</p>\n");
-  } else if (shown_targets_.empty()) {
+  } else if (model_.targets.empty()) {
     raw("<p class=\"empty\">No target matches these filters.</p>\n");
   } else {
     summary();
-    notable_list();
+    upgrade_list();
     raw("<h2 class=\"section-title\">Targets</h2>\n");
-    for (std::size_t n = 0; n < shown_targets_.size(); ++n) {
-      const std::size_t index = shown_targets_[n];
-      const TargetView& target = *fleet_.targets[index];
-      target_section(index, target);
-      const Settled& settled = settled_[n];
-      if (settled.empty()) {
-        if (target.objects.empty())
-          raw(target.polled ? "<p class=\"muted\">No objects.</p>\n" : "");
-        else if (query_.unfiltered())
-          raw("<p class=\"muted\">No settled objects: every object is listed above.</p>\n");
-      }
-      for (Phase phase : kAllPhases) {
-        const auto& objects = settled.by_phase[static_cast<std::size_t>(phase)];
-        if (!objects.empty()) settled_list(target, phase, objects);
-      }
-      raw("</section>\n");
-    }
+    for (const TargetSection& section : model_.targets) target_section(section);
   }
   raw("<footer>Served by upgrade_exporter ");
   text(UE_VERSION);
-  raw(". This page works without JavaScript; the same data as JSON is at <a ");
-  StatusQuery api = query_;
-  api.refresh = true;
-  href(api, "/api/v1/upgrades");
-  raw(">/api/v1/upgrades</a>.</footer>\n</main>\n</body>\n</html>\n");
+  raw(". This page works without JavaScript; the same data as JSON is at ");
+  api_link("/api/v1/upgrades");
+  raw(".</footer>\n</main>\n</body>\n</html>\n");
   return std::move(out_);
 }
 
 }  // namespace
 
 std::string render_status_page(const FleetView& fleet, const StatusQuery& query, const StatusOptions& options) {
-  return PageWriter(fleet, query, options).render();
+  const StatusModel model = build_status_model(fleet, query, options);
+  return PageWriter(model, query, options).render();
 }
 
 }  // namespace ue

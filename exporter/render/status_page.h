@@ -1,6 +1,7 @@
 // The status page (GET /): every target's health and the upgrades that
-// matter, as HTML a person reads in five seconds, with no script and nothing
-// fetched from elsewhere. Every upstream string is HTML-escaped.
+// matter, as HTML a person reads in five seconds, with no script, no inline
+// style and nothing fetched but its own style sheet (render/status_style).
+// What it shows is render/status_model's; every upstream string is HTML-escaped.
 #pragma once
 
 #include <string>

@@ -8,9 +8,13 @@ Two cases, each with the built exporter on 127.0.0.1:
             Chromium, and what it built must show each
             upgrade in progress with its percentage, the failed one with its
             reason, the stalled badge on the held one only, the settled
-            objects folded, both targets, nothing fetched from elsewhere, and
-            the security headers. Screenshots (1280 px light and dark, 390 px
-            phone) and the DOMs are kept in --artifacts. The same checks
+            objects folded, both targets, nothing fetched from elsewhere but
+            the page's own style sheet, and the security headers. Over the
+            DevTools protocol the page must have applied that sheet (computed
+            styles, light, dark and on a 390 px phone) with no Content
+            Security Policy violation; a control page with an inline style
+            shows that a violation would be seen. Screenshots (1280 px light
+            and dark, 390 px phone) and the DOMs are kept in --artifacts. The same checks
             run on the document as served, parsed as it stands: that is the
             page without JavaScript (headless Chromium cannot dump a DOM with
             scripts off, and the page has none: the CSP forbids them).
@@ -29,8 +33,10 @@ import argparse
 import html.parser
 import http.server
 import json
+import os
 import pathlib
 import re
+import select
 import shutil
 import subprocess
 import sys
@@ -46,7 +52,8 @@ from binaries import Child, http_get  # noqa: E402
 
 SCENARIO = ROOT / "tests" / "browser" / "status_scenario.yml"
 STALL_WINDOW_SECONDS = 30
-CSP = "default-src 'none'; style-src 'unsafe-inline'"
+CSP = "default-src 'none'; style-src 'self'"
+STYLESHEET = "static/status.css"  # as the page links it, relative to /
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 EXPORTER_PORT = r"msg=listening .*port=(\d+)"  # the ports the children logged they bound
 SIMULATOR_PORT = r"listening.* address=127[.]0[.]0[.]1:(\d+)"
@@ -140,6 +147,182 @@ class Browser:
             raise AssertionError(f"chromium wrote no screenshot to {path}")
 
 
+class DevTools:
+    """One headless Chromium driven over --remote-debugging-pipe: the DevTools
+    protocol as NUL-terminated JSON on file descriptors 3 (to Chromium) and 4
+    (from it). Scripts run through it are DevTools', not the page's: the page's
+    CSP, which forbids scripts, does not apply to them."""
+
+    def __init__(self, binary, profile):
+        to_chromium, self._to_chromium = os.pipe()
+        self._from_chromium, from_chromium = os.pipe()
+        argv = ["sh", "-c", f'exec "$0" "$@" 3<&{to_chromium} 4>&{from_chromium}', binary, "--headless",
+                "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
+                "--disable-background-networking", f"--user-data-dir={profile}", "--remote-debugging-pipe",
+                "about:blank"]
+        self.proc = subprocess.Popen(argv, pass_fds=(to_chromium, from_chromium), stdin=subprocess.DEVNULL,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        os.close(to_chromium)
+        os.close(from_chromium)
+        self._buffer, self._last_id, self.events = b"", 0, []
+        target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
+        self.session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+
+    def _message(self, deadline):
+        while b"\0" not in self._buffer:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self._from_chromium], [], [], left)[0]:
+                raise AssertionError("chromium did not answer over the DevTools pipe")
+            chunk = os.read(self._from_chromium, 65536)
+            if not chunk:
+                raise AssertionError("chromium closed the DevTools pipe")
+            self._buffer += chunk
+        message, self._buffer = self._buffer.split(b"\0", 1)
+        return json.loads(message)
+
+    def send(self, method, params=None, page=False, timeout=60):
+        """Calls `method` (on the page's session when `page`); returns its result. Events are kept in .events."""
+        self._last_id += 1
+        message = {"id": self._last_id, "method": method, "params": params or {}}
+        if page:
+            message["sessionId"] = self.session
+        os.write(self._to_chromium, json.dumps(message).encode() + b"\0")
+        deadline = time.monotonic() + timeout
+        while True:
+            reply = self._message(deadline)
+            if reply.get("id") == self._last_id:
+                if "error" in reply:
+                    raise AssertionError(f"DevTools {method}: {reply['error']}")
+                return reply.get("result", {})
+            self.events.append(reply)
+
+    def wait_event(self, method, timeout=60):
+        for i, event in enumerate(self.events):
+            if event.get("method") == method:
+                return self.events.pop(i)
+        deadline = time.monotonic() + timeout
+        while True:
+            event = self._message(deadline)
+            if event.get("method") == method:
+                return event
+            self.events.append(event)
+
+    def evaluate(self, expression):
+        result = self.send("Runtime.evaluate", {"expression": expression, "returnByValue": True}, page=True)
+        if "exceptionDetails" in result:
+            raise AssertionError(f"DevTools evaluate: {result['exceptionDetails']}")
+        return result["result"].get("value")
+
+    def close(self):
+        try:
+            self.send("Browser.close", timeout=5)
+        except (AssertionError, OSError):
+            pass
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        os.close(self._to_chromium)
+        os.close(self._from_chromium)
+
+
+# What a loaded page applied: its style sheets, the violations of its CSP and computed styles.
+PAGE_STATE = """JSON.stringify({
+  violations: window.__violations,
+  sheets: [...document.styleSheets].map(s => ({href: s.href, rules: s.cssRules.length})),
+  body: getComputedStyle(document.body).backgroundColor,
+  scroll_width: document.documentElement.scrollWidth,
+  bars: [...document.querySelectorAll("progress.bar")].map(b => ({
+    appearance: getComputedStyle(b).appearance, height: b.getBoundingClientRect().height,
+    width: b.getBoundingClientRect().width, track: getComputedStyle(b).backgroundColor})),
+  styled: [...document.querySelectorAll("[style]")].length,
+  badge: (() => { const b = document.querySelector(".badge.phase");
+                  return b ? getComputedStyle(b).backgroundColor : null; })(),
+})"""
+RECORD_VIOLATIONS = ("window.__violations = []; document.addEventListener('securitypolicyviolation', "
+                     "e => window.__violations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sample}`));")
+
+
+def page_state(devtools, url, dark=False, width=1280):
+    """Loads `url` in `devtools` as a light or dark, desktop or phone browser; returns PAGE_STATE and the
+    console's CSP messages."""
+    devtools.send("Emulation.setEmulatedMedia",
+                  {"features": [{"name": "prefers-color-scheme", "value": "dark" if dark else "light"}]}, page=True)
+    devtools.send("Emulation.setDeviceMetricsOverride",
+                  {"width": width, "height": 1500, "deviceScaleFactor": 1, "mobile": width < 600}, page=True)
+    devtools.events.clear()
+    devtools.send("Page.navigate", {"url": url}, page=True)
+    devtools.wait_event("Page.loadEventFired")
+    state = json.loads(devtools.evaluate(PAGE_STATE))
+    state["console"] = [e["params"]["entry"]["text"] for e in devtools.events
+                        if e.get("method") == "Log.entryAdded" and "Content Security Policy" in e["params"]["entry"]["text"]]
+    return state
+
+
+def open_devtools(browser):
+    devtools = DevTools(browser.binary, browser.profile.with_name("devtools-profile"))
+    for method in ("Page.enable", "Runtime.enable", "Log.enable"):
+        devtools.send(method, page=True)
+    devtools.send("Page.addScriptToEvaluateOnNewDocument", {"source": RECORD_VIOLATIONS}, page=True)
+    return devtools
+
+
+def check_detects_violations(devtools, failures):
+    """The violation checks below can fail: a page with an inline style under the same CSP trips both."""
+    class Control(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = b'<!DOCTYPE html><html><head></head><body><p style="color:red">inline</p></body></html>'
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Security-Policy", CSP)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *_):
+            pass
+
+    control = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Control)
+    threading.Thread(target=control.serve_forever, daemon=True).start()
+    try:
+        state = page_state(devtools, f"http://127.0.0.1:{control.server_address[1]}/")
+        check(state["violations"] and state["console"],
+              f"an inline style under the CSP went unnoticed (violations {state['violations']}, "
+              f"console {state['console']}): the page's check proves nothing", failures)
+    finally:
+        control.shutdown()
+
+
+def check_styled(browser, base, failures):
+    """The page applied its own style sheet and nothing violated its CSP: light, dark and on a phone."""
+    devtools = open_devtools(browser)
+    try:
+        check_detects_violations(devtools, failures)
+        for mode, dark, width, background in (("light", False, 1280, "rgb(245, 246, 248)"),
+                                              ("dark", True, 1280, "rgb(18, 21, 25)"),
+                                              ("phone", False, 390, "rgb(245, 246, 248)")):
+            state = page_state(devtools, base + "/", dark=dark, width=width)
+            check(not state["violations"] and not state["console"],
+                  f"{mode}: CSP violations {state['violations']} {state['console']}", failures)
+            check([s["href"] for s in state["sheets"]] == [f"{base}/{STYLESHEET}"],
+                  f"{mode}: style sheets {state['sheets']}", failures)
+            check(all(s["rules"] > 50 for s in state["sheets"]), f"{mode}: an empty style sheet {state['sheets']}",
+                  failures)
+            check(state["body"] == background, f"{mode}: the body's background is {state['body']}", failures)
+            check(state["styled"] == 0, f"{mode}: {state['styled']} elements have a style attribute", failures)
+            check(state["badge"] not in (None, "rgba(0, 0, 0, 0)"), f"{mode}: phase badges are not coloured",
+                  failures)
+            check(state["bars"], f"{mode}: no progress bars", failures)
+            for bar in state["bars"]:
+                check(bar["appearance"] == "none" and 7 <= bar["height"] <= 11 and bar["width"] >= 100
+                      and bar["track"] != "rgba(0, 0, 0, 0)", f"{mode}: a bar is not drawn by the sheet: {bar}",
+                      failures)
+            check(state["scroll_width"] <= width, f"{mode}: the page is {state['scroll_width']} px wide", failures)
+    finally:
+        devtools.close()
+
+
 # --- helpers ---------------------------------------------------------------------------------------
 
 def wait_for(what, condition, timeout=90):
@@ -178,11 +361,21 @@ def check(condition, message, failures):
         failures.append(message)
 
 
+def is_own_stylesheet(node):
+    return (node.tag == "link" and node.attrs.get("rel") == "stylesheet" and node.attrs.get("href") == STYLESHEET
+            and any(p.tag == "head" for p in ancestors(node)))
+
+
 def check_self_contained(document, failures):
-    """Nothing is fetched from anywhere: no script, image, stylesheet link or frame."""
+    """Nothing is fetched but the page's own style sheet: no script, image, other link, inline style or frame."""
+    links = [n for n in document.walk() if n.tag == "link"]
+    check(len(links) == 1 and is_own_stylesheet(links[0]),
+          f"the page links {[n.attrs for n in links]}, not only <link rel=stylesheet href={STYLESHEET}> in its head",
+          failures)
     for node in document.walk():
-        check(node.tag not in {"script", "img", "iframe", "object", "embed", "link", "video", "audio", "source"},
+        check(node.tag not in {"script", "img", "iframe", "object", "embed", "video", "audio", "source", "style"},
               f"the page holds a <{node.tag}> element", failures)
+        check("style" not in node.attrs, f"<{node.tag}> has a style attribute", failures)
         for attr in ("src", "srcset", "background", "poster"):
             check(attr not in node.attrs, f"<{node.tag}> has a {attr} attribute", failures)
         href = node.attrs.get("href") or ""
@@ -220,6 +413,9 @@ targets:
         check(headers.get("X-Content-Type-Options") == "nosniff", "no X-Content-Type-Options: nosniff", failures)
         check(headers.get("Referrer-Policy") == "no-referrer", "no Referrer-Policy: no-referrer", failures)
         check((headers.get("Content-Type") or "").startswith("text/html"), "the page is not text/html", failures)
+        with urllib.request.urlopen(f"{base}/{STYLESHEET}", timeout=10) as response:
+            check(response.headers.get("Content-Type") == "text/css; charset=utf-8",
+                  f"the style sheet is {response.headers.get('Content-Type')!r}", failures)
 
         artifacts = pathlib.Path(args.artifacts)
         artifacts.mkdir(parents=True, exist_ok=True)
@@ -279,6 +475,7 @@ targets:
         filtered = upgrades_by_name(browser.dom(base + "/?phase=failed"))
         check(set(filtered) == {"fabric:/web/payments"}, f"/?phase=failed shows {sorted(filtered)}", failures)
 
+        check_styled(browser, base, failures)
         browser.screenshot(base + "/", artifacts / "status-page.png", 1280, 1500)
         browser.screenshot(base + "/", artifacts / "status-page-dark.png", 1280, 1500, dark=True)
         browser.screenshot(base + "/", artifacts / "status-page-phone.png", 390, 1500)
@@ -305,7 +502,7 @@ HOSTILE = [
     "fabric:/ctl\u0001\u001b[31mred",
     "fabric:/\u2028line\u0000nul",
 ]
-INJECTED_TAGS = {"img", "script", "marquee", "style"}  # <style> only in <head>, once
+INJECTED_TAGS = {"img", "script", "marquee", "style", "link"}  # one <link> in <head>: the page's style sheet
 
 
 def as_shown(name):
@@ -387,15 +584,15 @@ targets:
             document = (browser.dom(base + "/", save=artifacts / "hostile-dom.html") if javascript
                         else parse_dom(http_get(base + "/")[1].decode("utf-8")))
             for node in document.walk():
-                inside_head = any(p.tag == "head" for p in ancestors(node))
-                if node.tag in INJECTED_TAGS and not (node.tag == "style" and inside_head):
+                if node.tag in INJECTED_TAGS and not is_own_stylesheet(node):
                     failures.append(f"{mode}: an injected <{node.tag}> exists in the DOM")
+                check("style" not in node.attrs, f"{mode}: a style attribute on <{node.tag}>", failures)
                 for attr in node.attrs:
                     check(not attr.startswith("on"), f"{mode}: an injected {attr}= attribute on <{node.tag}>",
                           failures)
                 href = node.attrs.get("href") or ""
                 check("javascript:" not in href.lower(), f"{mode}: a javascript: link {href!r}", failures)
-            check(len([n for n in document.walk() if n.tag == "style"]) == 1, f"{mode}: more than one <style>",
+            check(len([n for n in document.walk() if n.tag == "link"]) == 1, f"{mode}: more than one <link>",
                   failures)
             check(document.find_all("svg") == [] and document.find_all("u") == [] and document.find_all("i") == [],
                   f"{mode}: markup from a version, type, node or domain name became elements", failures)

@@ -1,10 +1,13 @@
-// GET / and GET /api/v1/upgrades through the built binaries: the simulator
-// plays an upgrade in progress, one waiting for an operator on each kind of
-// target, a failed one and a settled one; the API must show them (stalled past
-// each target's window, unless awaiting an operator) with the filters, refuse bad filter values, send the security
+// GET /, its style sheet and GET /api/v1/upgrades through the built
+// binaries: the simulator plays an upgrade in progress, one waiting for an
+// operator on each kind of target, a failed one and a settled one; the API
+// must show them (stalled past each target's window, unless awaiting an
+// operator) with the filters, refuse bad filter values, send the security
 // headers on both endpoints, gzip when asked, sit behind basic auth like
-// /metrics, and leave /metrics as it was (byte for byte: the unit goldens). The page's HTML itself is tested
-// elsewhere (unit goldens, headless Chromium): here only its headers.
+// /metrics, and leave /metrics as it was (byte for byte: the unit goldens).
+// The style sheet carries a strong validator and answers a matching
+// If-None-Match with 304. The page's HTML itself is tested elsewhere (unit
+// goldens, headless Chromium): here only its headers and link.
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <zlib.h>
@@ -205,13 +208,72 @@ TEST_F(StatusApiTest, BothEndpointsSendTheSecurityHeaders) {
     auto res = get(path);
     ASSERT_TRUE(res) << path;
     EXPECT_EQ(res->status, 200) << path;
-    EXPECT_EQ(res->get_header_value("Content-Security-Policy"), "default-src 'none'; style-src 'unsafe-inline'");
+    EXPECT_EQ(res->get_header_value("Content-Security-Policy"), "default-src 'none'; style-src 'self'") << path;
     EXPECT_EQ(res->get_header_value("X-Content-Type-Options"), "nosniff") << path;
     EXPECT_EQ(res->get_header_value("Referrer-Policy"), "no-referrer") << path;
     EXPECT_EQ(res->get_header_value("Cache-Control"), "no-cache") << path;
     const bool page = std::string(path).rfind("/api/", 0) != 0;
     EXPECT_EQ(res->get_header_value("Content-Type"), page ? "text/html; charset=utf-8" : "application/json") << path;
   }
+}
+
+TEST_F(StatusApiTest, ThePageLinksItsStyleSheetRelatively) {
+  auto page = get("/?target=sf");
+  ASSERT_TRUE(page);
+  EXPECT_NE(page->body.find("<link rel=\"stylesheet\" href=\"static/status.css\">"), std::string::npos);
+  EXPECT_EQ(page->body.find(" style="), std::string::npos);
+  auto sheet = get("/static/status.css");  // the link, resolved against the page at /
+  ASSERT_TRUE(sheet);
+  EXPECT_EQ(sheet->status, 200);
+}
+
+TEST_F(StatusApiTest, TheStyleSheetHasAStrongValidator) {
+  auto res = get("/static/status.css");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(res->get_header_value("Content-Type"), "text/css; charset=utf-8");
+  EXPECT_EQ(res->get_header_value("Cache-Control"), "no-cache");
+  EXPECT_EQ(res->get_header_value("Vary"), "Accept-Encoding");
+  EXPECT_EQ(res->get_header_value("X-Content-Type-Options"), "nosniff");
+  EXPECT_FALSE(res->has_header("Content-Encoding"));
+  EXPECT_EQ(res->body.rfind(":root{", 0), 0u) << res->body.substr(0, 80);
+  const std::string etag = res->get_header_value("ETag");
+  ASSERT_EQ(etag.size(), 18u) << etag;
+  EXPECT_EQ(etag.front(), '"');
+  EXPECT_EQ(etag.back(), '"');
+  EXPECT_EQ(get("/static/status.css")->get_header_value("ETag"), etag) << "the same bytes, the same tag";
+
+  for (const std::string& if_none_match : {etag, "W/" + etag, std::string("*"), "\"other\", " + etag}) {
+    auto cached = get("/static/status.css", {{"If-None-Match", if_none_match}});
+    ASSERT_TRUE(cached) << if_none_match;
+    EXPECT_EQ(cached->status, 304) << if_none_match;
+    EXPECT_TRUE(cached->body.empty()) << if_none_match;
+    EXPECT_EQ(cached->get_header_value("ETag"), etag) << if_none_match;
+    EXPECT_EQ(cached->get_header_value("Cache-Control"), "no-cache") << if_none_match;
+  }
+  auto stale = get("/static/status.css", {{"If-None-Match", "\"0000000000000000\""}});
+  ASSERT_TRUE(stale);
+  EXPECT_EQ(stale->status, 200);
+  EXPECT_EQ(stale->body, res->body);
+}
+
+TEST_F(StatusApiTest, TheStyleSheetIsGzippedWhenAcceptedWithItsOwnValidator) {
+  const std::string plain = get("/static/status.css")->body;
+  const std::string plain_etag = get("/static/status.css")->get_header_value("ETag");
+  auto res = get("/static/status.css", {{"Accept-Encoding", "gzip"}});
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(res->get_header_value("Content-Encoding"), "gzip");
+  EXPECT_EQ(res->get_header_value("Content-Type"), "text/css; charset=utf-8");
+  EXPECT_EQ(gunzip(res->body), plain);
+  const std::string etag = res->get_header_value("ETag");
+  EXPECT_NE(etag, plain_etag) << "other bytes, another strong validator";
+  auto cached = get("/static/status.css", {{"Accept-Encoding", "gzip"}, {"If-None-Match", etag}});
+  ASSERT_TRUE(cached);
+  EXPECT_EQ(cached->status, 304);
+  auto other = get("/static/status.css", {{"If-None-Match", etag}});
+  ASSERT_TRUE(other);
+  EXPECT_EQ(other->status, 200) << "the gzip tag does not validate the plain bytes";
 }
 
 TEST_F(StatusApiTest, GzipWhenAccepted) {
@@ -262,7 +324,8 @@ TEST(StatusApiAuth, PageAndApiSitBehindBasicAuthLikeMetrics) {
   write_file(dir.file("config.yml"), "targets: []\n");
   write_file(dir.file("web.yml"), "basic_auth_users:\n  alice: " + bcrypt_hash("secret") + "\n");
   Exporter exporter(dir.file("config.yml"), {"--web.config.file=" + dir.file("web.yml")});
-  for (const char* path : {"/", "/?kind=cluster", "/api/v1/upgrades", "/api/v1/upgrades?kind=cluster", "/metrics"}) {
+  for (const char* path : {"/", "/?kind=cluster", "/static/status.css", "/api/v1/upgrades",
+                           "/api/v1/upgrades?kind=cluster", "/metrics"}) {
     exporter.set_basic_auth("", "");
     EXPECT_EQ(exporter.get(path).first, 401) << path;
     exporter.set_basic_auth("alice", "wrong");
@@ -280,6 +343,19 @@ TEST(StatusApiPaths, TelemetryAtTheRootKeepsItAndTheApiStays) {
   EXPECT_EQ(status, 200);
   EXPECT_NE(body.find("upgrade_exporter_build_info"), std::string::npos) << "metrics keep /";
   EXPECT_EQ(exporter.get("/api/v1/upgrades").first, 200);
+  EXPECT_EQ(exporter.get("/static/status.css").first, 404) << "no page, no style sheet";
+}
+
+TEST(StatusApiPaths, TheStyleSheetPathIsLiteralAndGivesWayToTheMetrics) {
+  TempDir dir;
+  write_file(dir.file("config.yml"), "targets: []\n");
+  Exporter plain(dir.file("config.yml"));
+  EXPECT_EQ(plain.get("/static/status.css").first, 200);
+  EXPECT_EQ(plain.get("/static/status_css").first, 404) << "not a pattern";
+  Exporter clash(dir.file("config.yml"), {"--web.telemetry-path=/static/status.css"});
+  auto [status, body] = clash.get("/static/status.css");
+  EXPECT_EQ(status, 200);
+  EXPECT_NE(body.find("upgrade_exporter_build_info"), std::string::npos) << "the metrics keep their path";
 }
 
 // A target is listed from the start, before its first poll ends: here the

@@ -1,5 +1,6 @@
 // --web.config.file through the built binary: TLS with required client
-// certificates, basic auth, and both re-read on reload.
+// certificates, basic auth (on the status page and its style sheet too), and
+// both re-read on reload.
 #include <gtest/gtest.h>
 #include <httplib.h>
 
@@ -26,14 +27,14 @@ class WebConfigTest : public ::testing::Test {
 
   // Status of a request, 0 when no HTTP answer came back.
   int request(const std::string& method, const std::string& user, const std::string& password,
-              bool client_cert = true) {
+              bool client_cert = true, const std::string& path = "/metrics") {
     std::unique_ptr<httplib::SSLClient> client =
         client_cert ? std::make_unique<httplib::SSLClient>("127.0.0.1", exporter_->port(), dir_.file("client.pem"),
                                                            dir_.file("client.key"))
                     : std::make_unique<httplib::SSLClient>("127.0.0.1", exporter_->port());
     client->set_ca_cert_path(dir_.file("ca.pem"));
     if (!user.empty()) client->set_basic_auth(user, password);
-    auto res = method == "POST" ? client->Post("/-/reload") : client->Get("/metrics");
+    auto res = method == "POST" ? client->Post("/-/reload") : client->Get(path);
     return res ? res->status : 0;
   }
 
@@ -48,6 +49,15 @@ TEST_F(WebConfigTest, ClientCertificateAndPasswordAreBothRequired) {
   EXPECT_EQ(request("GET", "mallory", "correct horse"), 401);
   EXPECT_EQ(request("GET", "alice", "correct horse", /*client_cert=*/false), 0) << "handshake must fail";
   EXPECT_EQ(exporter_->get("/metrics").first, 0) << "plain HTTP is refused when TLS is configured";
+}
+
+TEST_F(WebConfigTest, TheStatusPageAndItsStyleSheetNeedTheSameAsTheMetrics) {
+  for (const char* path : {"/", "/static/status.css", "/api/v1/upgrades"}) {
+    EXPECT_EQ(request("GET", "alice", "correct horse", true, path), 200) << path;
+    EXPECT_EQ(request("GET", "", "", true, path), 401) << path;
+    EXPECT_EQ(request("GET", "alice", "correct horse", /*client_cert=*/false, path), 0) << path;
+    EXPECT_EQ(exporter_->get(path).first, 0) << path << ": plain HTTP is refused";
+  }
 }
 
 TEST_F(WebConfigTest, ReloadRotatesUsersWithoutRestart) {

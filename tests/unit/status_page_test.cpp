@@ -13,6 +13,7 @@
 
 #include "render/html.h"
 #include "render/status_page.h"
+#include "render/status_style.h"
 #include "unit/golden_util.h"
 #include "unit/view_util.h"
 
@@ -290,7 +291,7 @@ std::string without_revision(std::string page) {
 void expect_balanced(const std::string& page) {
   for (const char* tag : {"html", "head", "body", "header", "main", "section", "article", "details", "summary", "div",
                           "span", "a", "p", "dl", "dt", "dd", "table", "thead", "tbody", "tr", "th", "td", "time",
-                          "form", "select", "option", "label", "ul", "li", "b", "code", "h1", "h2", "style", "title"}) {
+                          "form", "select", "option", "label", "ul", "li", "b", "code", "h1", "h2", "progress", "title"}) {
     const std::string open = std::string("<") + tag;
     std::size_t opened = 0;
     for (std::size_t at = page.find(open); at != std::string::npos; at = page.find(open, at + 1)) {
@@ -361,6 +362,65 @@ TEST(StatusPage, ContractElements) {
   EXPECT_EQ(count(page, "<span class=\"badge stalled\">stalled</span>"), 1u);
   EXPECT_EQ(page.find("<script"), std::string::npos);
   EXPECT_TRUE(valid_utf8(page));
+}
+
+// The CSP (style-src 'self') forbids inline styles: one linked sheet, no <style>, no style attribute.
+TEST(StatusPage, StylesComeFromTheLinkedSheetOnly) {
+  for (const std::string& page :
+       {render_status_page(sample_fleet(), {}, {}), render_status_page(large_fleet(), {}, {})}) {
+    EXPECT_EQ(count(page, "<link "), 1u);
+    EXPECT_NE(page.find("<link rel=\"stylesheet\" href=\"static/status.css\">\n</head>"), std::string::npos)
+        << "relative to the page at /, so a prefix of a reverse proxy is kept";
+    EXPECT_EQ(page.find("<style"), std::string::npos);
+    EXPECT_EQ(page.find(" style="), std::string::npos);
+  }
+  const std::string page = render_status_page(sample_fleet(), {}, {});
+  EXPECT_NE(page.find("<div class=\"progress\"><progress class=\"bar\" max=\"1\" value=\"0.400\"></progress>"
+                      "<span class=\"percent\">40%</span>"),
+            std::string::npos);
+  EXPECT_NE(page.find("<dt>Time in domain</dt><dd><div class=\"timing\"><progress class=\"bar over\" max=\"1\" "
+                      "value=\"1.000\"></progress><span>40 min of 30 min"),
+            std::string::npos)
+      << "overdue: a full red bar";
+}
+
+TEST(StatusPage, StylesheetIsStaticTextWithStrongValidators) {
+  const Stylesheet& sheet = status_stylesheet();
+  EXPECT_EQ(&sheet, &status_stylesheet()) << "made once";
+  EXPECT_EQ(sheet.plain.bytes.rfind(":root{", 0), 0u);
+  EXPECT_EQ(sheet.plain.bytes.find("url("), std::string::npos) << "nothing fetched from elsewhere";
+  EXPECT_EQ(sheet.plain.bytes.find("@import"), std::string::npos);
+  for (const char* rule : {".bar::-webkit-progress-value{", ".bar::-moz-progress-bar{", ".bar.over::-webkit-progress-value{",
+                           ".bar.over::-moz-progress-bar{", ".badge.awaiting{", "@media (prefers-color-scheme:dark)"})
+    EXPECT_NE(sheet.plain.bytes.find(rule), std::string::npos) << rule;
+  ASSERT_GE(sheet.gzip.bytes.size(), 2u);
+  EXPECT_EQ(static_cast<unsigned char>(sheet.gzip.bytes[0]), 0x1f);
+  EXPECT_LT(sheet.gzip.bytes.size(), sheet.plain.bytes.size());
+  EXPECT_EQ(sheet.plain.etag, content_etag(sheet.plain.bytes));
+  EXPECT_EQ(sheet.gzip.etag, content_etag(sheet.gzip.bytes));
+  EXPECT_NE(sheet.plain.etag, sheet.gzip.etag) << "two representations, two strong validators";
+}
+
+TEST(StatusPage, ContentEtagIsAQuotedHashOfTheBytes) {
+  EXPECT_EQ(content_etag(""), "\"cbf29ce484222325\"");  // FNV-1a's offset basis
+  EXPECT_EQ(content_etag("a"), "\"af63dc4c8601ec8c\"");
+  EXPECT_NE(content_etag("a{}"), content_etag("a{ }"));
+}
+
+TEST(StatusPage, AwaitingOperatorBadge) {
+  FleetView fleet = sample_fleet();
+  auto& objects = std::const_pointer_cast<TargetView>(fleet.targets[0])->objects;
+  auto cart = std::find_if(objects.begin(), objects.end(), [](const auto& o) { return o->name == "fabric:/shop/cart"; });
+  ASSERT_NE(cart, objects.end());
+  Upgrade waiting = (*cart)->upgrade;
+  waiting.awaiting_operator = true;
+  *cart = object_view(Kind::application, "fabric:/shop/cart", waiting, (*cart)->last_transition, (*cart)->phase_changed);
+  const std::string page = render_status_page(fleet, {}, {});
+  EXPECT_EQ(count(page, "<span class=\"badge awaiting\">awaiting operator</span>"), 1u);
+  EXPECT_NE(page.find("<span class=\"badge awaiting\">awaiting operator</span><span class=\"kind\">application</span>"
+                      "<span class=\"name\">fabric:/shop/cart</span>"),
+            std::string::npos);
+  EXPECT_EQ(count(render_status_page(sample_fleet(), {}, {}), "badge awaiting"), 0u);
 }
 
 TEST(StatusPage, StalledFirstThenFailedRollingBackRollingForwardRolledBackCompleted) {
@@ -495,7 +555,8 @@ TEST(StatusPage, HostileStringsAreShownAsTextNeverAsMarkup) {
     EXPECT_EQ(page.find("<img"), std::string::npos);
     EXPECT_EQ(page.find("<script"), std::string::npos);
     EXPECT_EQ(page.find("<b>x"), std::string::npos);
-    EXPECT_EQ(count(page, "</style>"), 1u);  // the page's own
+    EXPECT_EQ(page.find("</style>"), std::string::npos);  // the page has no style element of its own
+    EXPECT_EQ(page.find(" style="), std::string::npos);
     // The one place "onerror=" may appear is inside escaped text, after "&lt;img src=x ".
     const std::string_view escaped_img = "&lt;img src=x ";
     for (std::size_t at = page.find("onerror="); at != std::string::npos; at = page.find("onerror=", at + 1))

@@ -1,0 +1,179 @@
+// The status page's view model: one pass over the fleet's views picks the
+// shown targets, ranks and counts the notable upgrades and folds the settled
+// objects by phase; the upgrades listed in full get their facts resolved.
+#include "render/status_model.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace ue {
+namespace {
+
+struct Stall {
+  bool stalled;
+  double window;  // seconds
+};
+
+// The one place the page judges a stall, and with which window.
+Stall judge_stall(const TargetView& target, const ObjectView& object, double now) {
+  return {is_stalled(target, object, now), target.stall_window};
+}
+
+std::optional<BlockedLine> blocked_line(const Upgrade& up, const InfoCaption& row) {
+  const std::string_view reason = info_value(up, row.label);
+  const bool is_blocked = up.blocked && up.blocked->is_blocked;
+  const bool degraded = up.blocked && up.blocked->cluster_degraded;
+  if (!is_blocked && !degraded && reason.empty()) return std::nullopt;
+  return BlockedLine{row.caption, is_blocked, degraded, reason};
+}
+
+// The facts of an upgrade listed in full, from kInfoCaptions.
+void resolve_facts(UpgradeItem& item) {
+  const Upgrade& up = item.object->upgrade;
+  for (const InfoCaption& row : kInfoCaptions) {
+    const std::string_view value = info_value(up, row.label);
+    switch (row.place) {
+      case InfoPlace::fact:
+        if (!value.empty()) item.facts.push_back({row.caption, value});
+        break;
+      case InfoPlace::blocked:
+        item.blocked = blocked_line(up, row);
+        break;
+      case InfoPlace::failure:
+        if (!value.empty()) item.failure = Fact{row.caption, value};
+        break;
+    }
+  }
+  item.health_check_limit = health_check_limit(up);
+}
+
+std::optional<double> refresh_interval(const StatusModel& model) {
+  double interval = 0;
+  for (const TargetSection& section : model.targets) {
+    const double poll = section.target->poll_interval;
+    if (poll > 0 && (interval == 0 || poll < interval)) interval = poll;
+  }
+  if (interval == 0) interval = kDefaultRefresh;
+  return std::ceil(std::max(interval, kMinRefresh));
+}
+
+class ModelBuilder {
+ public:
+  ModelBuilder(const FleetView& fleet, const StatusQuery& query, const StatusOptions& options)
+      : query_(query), options_(options) {
+    model_.fleet = &fleet;
+    model_.now = fleet.generated;
+  }
+
+  StatusModel build() {
+    const FleetView& fleet = *model_.fleet;
+    for (std::size_t i = 0; i < fleet.targets.size(); ++i)
+      if (query_.matches_target(fleet.targets[i]->name)) add_target(i, *fleet.targets[i]);
+    rank();
+    if (query_.refresh) model_.refresh = refresh_interval(model_);
+    return std::move(model_);
+  }
+
+ private:
+  void add_target(std::size_t index, const TargetView& target) {
+    StatusCounts& counts = model_.counts;
+    if (target.polled && !target.up) {
+      if (!counts.first_down) counts.first_down = index;
+      ++counts.targets_down;
+    }
+    std::array<SettledGroup, kAllPhases.size()> settled;
+    for (const auto& shared : target.objects) {
+      const ObjectView& object = *shared;
+      if (!query_.matches(object)) continue;
+      if (is_notable(object, model_.now)) {
+        add_notable(index, target, object);
+        continue;
+      }
+      SettledGroup& group = settled[static_cast<std::size_t>(object.upgrade.phase)];
+      if (group.total++ < kMaxSettledRows) group.rows.push_back(&object);
+    }
+    TargetSection& section = model_.targets.emplace_back();
+    section.index = index;
+    section.target = &target;
+    for (Phase phase : kAllPhases) {
+      SettledGroup& group = settled[static_cast<std::size_t>(phase)];
+      if (group.total == 0) continue;
+      group.phase = phase;
+      section.settled.push_back(std::move(group));
+    }
+  }
+
+  void add_notable(std::size_t index, const TargetView& target, const ObjectView& object) {
+    const Phase phase = object.upgrade.phase;
+    const Stall stall = judge_stall(target, object, model_.now);
+    UpgradeItem& item = model_.upgrades.emplace_back();
+    item.target_index = index;
+    item.target = &target;
+    item.object = &object;
+    item.stalled = stall.stalled;
+    item.stall_window = stall.window;
+    item.awaiting_operator = object.upgrade.awaiting_operator;
+    StatusCounts& counts = model_.counts;
+    counts.in_progress += in_progress(phase);
+    counts.stalled += stall.stalled;
+    counts.failed += phase == Phase::failed;
+    counts.rolled_back += phase == Phase::rolled_back;
+  }
+
+  // Ranks every notable upgrade, keeps the first kMaxNotable and resolves their facts.
+  void rank() {
+    std::vector<UpgradeItem>& items = model_.upgrades;
+    model_.upgrades_total = items.size();
+    const auto before = [](const UpgradeItem& a, const UpgradeItem& b) {
+      const int rank_a = notable_rank(a.object->upgrade.phase, a.stalled);
+      const int rank_b = notable_rank(b.object->upgrade.phase, b.stalled);
+      if (rank_a != rank_b) return rank_a < rank_b;
+      if (a.target_index != b.target_index) return a.target_index < b.target_index;
+      if (a.object->kind != b.object->kind) return a.object->kind < b.object->kind;
+      return a.object->name < b.object->name;
+    };
+    const std::size_t shown = std::min(items.size(), kMaxNotable);
+    std::partial_sort(items.begin(), items.begin() + static_cast<std::ptrdiff_t>(shown), items.end(), before);
+    items.resize(shown);
+    for (UpgradeItem& item : items) resolve_facts(item);
+  }
+
+  const StatusQuery& query_;
+  const StatusOptions& options_;
+  StatusModel model_;
+};
+
+}  // namespace
+
+std::string_view info_value(const Upgrade& upgrade, std::string_view label) {
+  for (const auto& [name, value] : upgrade.info)
+    if (name == label) return value;
+  return {};
+}
+
+int notable_rank(Phase phase, bool stalled) {
+  if (stalled) return 0;
+  switch (phase) {
+    case Phase::failed: return 1;
+    case Phase::rolling_back: return 2;
+    case Phase::rolling_forward: return 3;
+    case Phase::rolled_back: return 4;
+    case Phase::completed: return 5;
+    case Phase::idle: return 6;
+  }
+  return 6;
+}
+
+std::optional<double> health_check_limit(const Upgrade& upgrade) {
+  const std::string_view phase = upgrade.health_check_phase;
+  if (phase == kHealthCheckPhases[0]) return upgrade.health_check_wait;
+  if (phase == kHealthCheckPhases[1]) return upgrade.health_check_stable;
+  if (phase == kHealthCheckPhases[2]) return upgrade.health_check_retry_timeout;
+  return std::nullopt;
+}
+
+StatusModel build_status_model(const FleetView& fleet, const StatusQuery& query, const StatusOptions& options) {
+  return ModelBuilder(fleet, query, options).build();
+}
+
+}  // namespace ue

@@ -1,0 +1,120 @@
+// What the status page shows, decided without HTML: which targets and
+// upgrades, in what order, what is counted, what is folded away, which
+// upgrades are stalled or await an operator, and which upgrade.info facts
+// show under which caption. render/status_page only writes this out.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "model/upgrade.h"
+#include "render/status_query.h"
+#include "snapshot/fleet_view.h"
+
+namespace ue {
+
+// Settled objects listed per target and phase; the rest are counted, and the API lists them all.
+inline constexpr std::size_t kMaxSettledRows = 500;
+// Upgrades shown in full; a fleet upgrading everything at once must not make a page of megabytes.
+inline constexpr std::size_t kMaxNotable = 1000;
+inline constexpr double kMinRefresh = 5;       // seconds
+inline constexpr double kDefaultRefresh = 30;  // seconds, when no target is shown
+
+// Where an upgrade.info fact shows on an upgrade: in its list of facts, in
+// the "blocked" line (with UpgradeBlocked), or in the red failure box.
+enum class InfoPlace { fact, blocked, failure };
+struct InfoCaption {
+  std::string_view label;    // the upgrade_info label
+  std::string_view caption;  // what the page calls it
+  InfoPlace place;
+};
+// Every upgrade.info label the page shows, in the order shown; the others
+// (type_name, ...) are the API's and /metrics' only. A new kind's facts are a
+// row here, not code in the page.
+inline constexpr std::array<InfoCaption, 8> kInfoCaptions = {{
+    {"target_version", "Target version", InfoPlace::fact},
+    {"target_config_version", "Target config version", InfoPlace::fact},
+    {"rolling_upgrade_mode", "Mode", InfoPlace::fact},
+    {"failure_action", "Failure action", InfoPlace::fact},
+    {"upgrade_type", "Upgrade type", InfoPlace::fact},
+    {"auto_commit", "Auto commit", InfoPlace::fact},
+    {"blocked_reason", "Blocked", InfoPlace::blocked},
+    {"failure_reason", "Failure reason", InfoPlace::failure},
+}};
+// The label shown in the Version column of the settled tables.
+inline constexpr std::string_view kVersionLabel = "target_version";
+
+// The value of one upgrade.info label; empty when absent.
+std::string_view info_value(const Upgrade& upgrade, std::string_view label);
+
+struct Fact {
+  std::string_view caption;
+  std::string_view value;  // never empty
+};
+
+// Why an upgrade is blocked: the upstream's flags and its reason, either or both.
+struct BlockedLine {
+  std::string_view caption;
+  bool is_blocked = false;
+  bool cluster_degraded = false;
+  std::string_view reason;  // may be empty
+};
+
+// One upgrade listed in full.
+struct UpgradeItem {
+  std::size_t target_index = 0;  // configuration order
+  const TargetView* target = nullptr;
+  const ObjectView* object = nullptr;
+  bool stalled = false;
+  double stall_window = 0;  // seconds: the window `stalled` was judged with
+  bool awaiting_operator = false;
+  std::vector<Fact> facts;             // InfoPlace::fact rows with a value, in table order
+  std::optional<BlockedLine> blocked;  // absent: nothing blocks it
+  std::optional<Fact> failure;         // absent: nothing failed
+  std::optional<double> health_check_limit;  // seconds: the timeout of the current health-check phase
+};
+
+// One phase of one target's settled objects, folded into a count.
+struct SettledGroup {
+  Phase phase = Phase::idle;
+  std::size_t total = 0;                  // objects in this phase that match the query
+  std::vector<const ObjectView*> rows;    // the first kMaxSettledRows of them, snapshot order
+};
+
+struct TargetSection {
+  std::size_t index = 0;  // into FleetView::targets
+  const TargetView* target = nullptr;
+  std::vector<SettledGroup> settled;  // the phases that hold settled objects, in kAllPhases order
+};
+
+// The summary line's counts, over the upgrades that match the query (shown in full or not).
+struct StatusCounts {
+  std::size_t in_progress = 0, stalled = 0, failed = 0, rolled_back = 0;
+  std::size_t targets_down = 0;           // polled and not up, of the shown targets
+  std::optional<std::size_t> first_down;  // index into FleetView::targets
+};
+
+struct StatusModel {
+  const FleetView* fleet = nullptr;
+  double now = 0;  // fleet->generated
+  std::vector<TargetSection> targets;  // those matching the query, configuration order
+  std::vector<UpgradeItem> upgrades;   // the notable ones, ranked; at most kMaxNotable
+  std::size_t upgrades_total = 0;      // every notable one, listed or not
+  StatusCounts counts;
+  std::optional<double> refresh;  // seconds between reloads of the page; absent when paused
+};
+
+// Stalled first, then by how much the phase needs a person: failed, rolling
+// back, rolling forward, rolled back, completed, idle. Lower comes first.
+int notable_rank(Phase phase, bool stalled);
+
+// The timeout that the current health-check phase counts against, if the
+// policy has one.
+std::optional<double> health_check_limit(const Upgrade& upgrade);
+
+StatusModel build_status_model(const FleetView& fleet, const StatusQuery& query, const StatusOptions& options);
+
+}  // namespace ue
