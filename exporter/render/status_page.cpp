@@ -602,13 +602,12 @@ void PageWriter::protection(const ProtectionLine& line) {
                        : "<dt>Data protection</dt><dd data-protection=\"protected\">");
     raw(line.data_at_risk.value_or(false) ? "data at risk" : "fully protected");
     if (line.remaining_node_failures) {
-      raw(" · ");
+      raw(" · node failures left: ");
       integer(*line.remaining_node_failures);
       if (line.max_node_failures) {
         raw(" of ");
         integer(*line.max_node_failures);
       }
-      raw(*line.remaining_node_failures == 1 ? " node failure left" : " node failures left");
     }
     raw("</dd>");
   }

@@ -60,7 +60,7 @@ TEST(StatusProtection, ModelCountsOfflineNodesAndRisk) {
 TEST(StatusProtection, CardShowsRiskFailuresNodesAndRestriper) {
   const std::string page = render_status_page(fleet_of(rolling_reboot(true, 1)), {}, {});
   EXPECT_NE(page.find("<dt>Data protection</dt><dd class=\"over-text\" data-protection=\"at-risk\">data at risk · "
-                      "1 of 2 node failure left</dd>"),
+                      "node failures left: 1 of 2</dd>"),
             std::string::npos)
       << page;
   EXPECT_NE(page.find("<dt>Offline nodes</dt><dd class=\"over-text\">qumulo-&lt;4&gt; of 4 nodes</dd>"),
@@ -78,7 +78,7 @@ TEST(StatusProtection, CardWhenFullyProtected) {
   up.restriper = RestriperStatus{"FINISHED", "", false, std::nullopt, 0, ""};
   for (ClusterNode& node : up.cluster_nodes) node.status = "online";
   const std::string page = render_status_page(fleet_of(up), {}, {});
-  EXPECT_NE(page.find("<dd data-protection=\"protected\">fully protected · 2 of 2 node failures left</dd>"),
+  EXPECT_NE(page.find("<dd data-protection=\"protected\">fully protected · node failures left: 2 of 2</dd>"),
             std::string::npos)
       << page;
   EXPECT_NE(page.find("<dt>Offline nodes</dt><dd>none of 4 nodes</dd>"), std::string::npos);
