@@ -3,19 +3,22 @@
 // exporter reads its restriper, protection status and nodes.
 #include <gtest/gtest.h>
 
+#include <chrono>
+
 #include "integration/harness.h"
 
 namespace ue::test {
 namespace {
 
-// 4 nodes, one at a time over 8 minutes, started 4 min 50 s ago: qumulo-3 is
-// offline for 10 more seconds, then its reprotect runs for a minute with data
-// at risk (the simulator's one such window, the middle node's).
+// 4 nodes, one at a time over 8 minutes, started 4 min 45 s ago: qumulo-3 is
+// offline for 15 more seconds (time enough for the first polls), then its
+// reprotect runs for a minute with data at risk (the simulator's one such
+// window, the middle node's).
 constexpr const char* kRebootScenario = R"(
 qumulo:
   nodes: 4
   nodes_per_reboot: 1
-  start: -4m50s
+  start: -4m45s
   steps:
     - {state: REBOOTING, for: 8m}
     - {state: IDLE, for: forever}
@@ -58,7 +61,7 @@ TEST(QumuloProtection, RollingRebootAgainstTheSimulator) {
     page = exporter.metrics();
     return find_value(page, "upgrade_data_at_risk", kNas) == 1.0 &&
            find_value(page, "upgrade_restriper_progress_ratio", kNas) > 0.0;
-  })) << page;
+  }, std::chrono::seconds(45))) << page;
   EXPECT_EQ(find_value(page, "upgrade_restriper_state", with(kNas, "state", "RUNNING")), 1.0);
   EXPECT_EQ(find_value(page, "upgrade_restriper_state", with(kNas, "state", "NOT_STARTED")), 0.0);
   EXPECT_EQ(find_value(page, "upgrade_remaining_node_failures", kNas), 2.0);
