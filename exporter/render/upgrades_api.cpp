@@ -105,7 +105,9 @@ json node_json(const NodeProgress& node) {
 // take and its nodes, each only when the cluster served it.
 void put_qumulo_protection(json& out, const Upgrade& u) {
   if (u.restriper) {
-    json restriper = {{"state", u.restriper->state}, {"phase", u.restriper->phase}};
+    json restriper = json::object();
+    put(restriper, "state", u.restriper->state);
+    put(restriper, "phase", u.restriper->phase);  // empty unless running
     if (u.restriper->data_at_risk) restriper["data_at_risk"] = *u.restriper->data_at_risk;
     put(restriper, "progress_ratio", u.restriper->progress_ratio);
     put(restriper, "elapsed_seconds", u.restriper->elapsed_seconds);

@@ -99,6 +99,11 @@ TEST(StatusProtection, ApiShowsTheNewFields) {
       "remaining_drive_failures": 1, "max_drive_failures": 2, "protection_system_type": "PROTECTION_SYSTEM_TYPE_EC"})"));
   ASSERT_EQ(up["cluster_nodes"].size(), 4u);
   EXPECT_EQ(up["cluster_nodes"][2], nlohmann::json::parse(R"({"name": "qumulo-<4>", "status": "offline"})"));
+  Upgrade finished = rolling_reboot(false, 2);
+  finished.restriper = RestriperStatus{"FINISHED", "", false, std::nullopt, std::nullopt, ""};
+  EXPECT_EQ(nlohmann::json::parse(render_upgrades_json(fleet_of(finished), {}, {}))["upgrades"][0]["restriper"],
+            nlohmann::json::parse(R"({"state": "FINISHED", "data_at_risk": false})"))
+      << "fields only when reported";
   const nlohmann::json bare =
       nlohmann::json::parse(render_upgrades_json(fleet_of(Upgrade{"UPGRADE_STATE_IDLE"}), {}, {}))["upgrades"][0];
   EXPECT_FALSE(bare.contains("restriper"));
