@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <string>
 #include <regex>
 
 #include "sf_format.h"
@@ -98,6 +100,80 @@ Json QumuloCluster::blocked_status(SimTime t) const {
   return {{"is_blocked", !reason.empty()},
           {"cluster_degraded", m.step && m.step->degraded},
           {"blocked_reason", reason}};
+}
+
+QumuloCluster::Batch QumuloCluster::batch(SimTime t) const {
+  Moment m = moment(t);
+  Batch b;
+  b.size = qumulo_.rolling_reboot ? qumulo_.nodes_per_reboot : qumulo_.nodes;
+  b.count = (qumulo_.nodes + b.size - 1) / b.size;
+  if (!m.has("UPGRADE_STATE_REBOOTING") || !m.step_length || m.step_length->count() <= 0) return b;
+  const double position = std::min(0.999999, double(m.into_step.count()) / double(m.step_length->count())) * b.count;
+  b.rebooting = true;
+  b.index = static_cast<int>(position);
+  b.within = position - b.index;
+  return b;
+}
+
+int QumuloCluster::offline_nodes(SimTime t) const {
+  const Batch b = batch(t);
+  int offline = 0;
+  for (int node = 0; node < qumulo_.nodes; ++node) offline += b.offline(node) ? 1 : 0;
+  return offline;
+}
+
+Json QumuloCluster::restriper_status(SimTime t) const {
+  const Batch b = batch(t);
+  if (b.reprotecting()) {
+    return {{"state", "RUNNING"},        {"phase", "REPROTECT"},
+            {"blocked_reason", ""},      {"data_at_risk", b.index == b.count / 2},
+            {"elapsed_seconds", 0},      {"percent_complete", std::lround((b.within - 0.5) * 200)},
+            {"coordinator_node", 1}};
+  }
+  // Finished once a node of this pass has been reprotected; never started before.
+  Moment m = moment(t);
+  bool restriped = b.rebooting && b.index > 0;
+  for (size_t i = 0; m.step && i < m.step_index; ++i)
+    restriped = restriped || qumulo_.script.steps[i].state == "UPGRADE_STATE_REBOOTING";
+  return {{"state", restriped ? "FINISHED" : "NOT_STARTED"},
+          {"phase", ""},
+          {"blocked_reason", ""},
+          {"data_at_risk", false},
+          {"elapsed_seconds", 0},
+          {"percent_complete", 0},
+          {"coordinator_node", 1}};
+}
+
+Json QumuloCluster::protection_status(SimTime t) const {
+  const int max = max_node_failures();
+  const int remaining = std::max(0, max - offline_nodes(t));
+  return {{"blocks_per_stripe", 6},
+          {"data_blocks_per_stripe", 4},
+          {"protection_system_type", "PROTECTION_SYSTEM_TYPE_EC"},
+          {"max_node_failures", max},
+          {"max_drive_failures", 2},
+          {"remaining_node_failures", remaining},
+          {"remaining_drive_failures", remaining == max ? 2 : 1}};
+}
+
+Json QumuloCluster::nodes(SimTime t) const {
+  const Batch b = batch(t);
+  Json nodes = Json::array();
+  for (int node = 0; node < qumulo_.nodes; ++node) {
+    char serial[16], mac[24];
+    std::snprintf(serial, sizeof serial, "XH19A%04d", node + 1);
+    std::snprintf(mac, sizeof mac, "0c:c4:7a:11:22:%02x", (node + 1) & 0xff);
+    const std::string name = "qumulo-" + std::to_string(node + 1);
+    nodes.push_back({{"id", node + 1},
+                     {"node_status", b.offline(node) ? "offline" : "online"},
+                     {"node_name", name},
+                     {"uuid", stable_guid(name)},
+                     {"label", ""},
+                     {"model_number", "Q0626"},
+                     {"serial_number", serial},
+                     {"mac_address", mac}});
+  }
+  return nodes;
 }
 
 Json QumuloCluster::version(SimTime t) const {

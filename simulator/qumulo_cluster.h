@@ -23,12 +23,33 @@ class QumuloCluster {
   Json status(SimTime t) const;
   Json reboot_status(SimTime t) const;
   Json blocked_status(SimTime t) const;
+  // Data protection during the rolling reboot:
+  // each batch's nodes are offline for the first half of its share of the
+  // REBOOTING step, then the restriper reprotects; the middle batch's
+  // reprotect has data at risk.
+  Json restriper_status(SimTime t) const;
+  Json protection_status(SimTime t) const;
+  Json nodes(SimTime t) const;
   Json version(SimTime t) const;
   bool prepare(SimTime t, const PrepareRequest& request);
   bool commit(SimTime t);
 
  private:
   Moment moment(SimTime t) const { return evaluate(qumulo_.script, Kind::qumulo, t); }
+  struct Batch {
+    bool rebooting = false;  // in the REBOOTING step
+    int index = 0;           // the batch being rebooted
+    int count = 1;           // batches in the step
+    int size = 1;            // nodes per batch
+    double within = 0;       // 0..1 of this batch's share of the step
+    bool offline(int node) const {  // node 0-based
+      return rebooting && within < 0.5 && node >= index * size && node < (index + 1) * size;
+    }
+    bool reprotecting() const { return rebooting && within >= 0.5; }
+  };
+  Batch batch(SimTime t) const;
+  int offline_nodes(SimTime t) const;
+  int max_node_failures() const { return qumulo_.nodes >= 4 ? 2 : 1; }
 
   const Script scripted_;  // the scenario's steps: durations for upgrades started through the API
   Qumulo qumulo_;          // the scenario's, with the script and settings of the last prepare

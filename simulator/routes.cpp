@@ -243,7 +243,9 @@ void Routes::install(httplib::Server& server, const std::shared_ptr<Routes>& sel
         "  POST /{tenant}/oauth2/token (v1)\n\n"
         "Qumulo:\n  POST /v1/session/login\n  GET  /v3/upgrade/status\n"
         "  POST /v2/upgrade/prepare\n  POST /v2/upgrade/commit\n"
-        "  GET  /v1/shutdown/reboot/status\n  GET  /v2/upgrade/blocked\n  GET  /v1/version\n",
+        "  GET  /v1/shutdown/reboot/status\n  GET  /v2/upgrade/blocked\n"
+        "  GET  /v1/cluster/protection/restriper/status\n  GET  /v1/cluster/protection/status\n"
+        "  GET  /v1/cluster/nodes/\n  GET  /v1/version\n",
         "text/plain; charset=utf-8");
   });
   server.Get("/-/healthy", [](const httplib::Request&, httplib::Response& res) { res.set_content("OK\n", "text/plain"); });
@@ -351,6 +353,9 @@ void Routes::install(httplib::Server& server, const std::shared_ptr<Routes>& sel
   server.Get("/v2/upgrade/status", qumulo_progress(&World::qumulo_status));  // deprecated twin, same body
   server.Get("/v1/shutdown/reboot/status", qumulo_progress(&World::qumulo_reboot_status));
   server.Get("/v2/upgrade/blocked", qumulo_progress(&World::qumulo_blocked_status));
+  server.Get("/v1/cluster/protection/restriper/status", qumulo_progress(&World::qumulo_restriper_status));
+  server.Get("/v1/cluster/protection/status", qumulo_progress(&World::qumulo_protection_status));
+  server.Get("/v1/cluster/nodes/", qumulo_progress(&World::qumulo_nodes));
   server.Get("/v1/version", [self, now, world](const httplib::Request& req, httplib::Response& res) {
     if (self->qumulo_gate(req, res, /*needs_auth=*/false)) send_json(res, 200, world->qumulo_version(now()), Api::qumulo);
   });

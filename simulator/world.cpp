@@ -73,6 +73,21 @@ Json World::qumulo_blocked_status(SimTime t) const {
   return qumulo_.blocked_status(t);
 }
 
+Json World::qumulo_restriper_status(SimTime t) const {
+  std::lock_guard lock(mu_);
+  return qumulo_.restriper_status(t);
+}
+
+Json World::qumulo_protection_status(SimTime t) const {
+  std::lock_guard lock(mu_);
+  return qumulo_.protection_status(t);
+}
+
+Json World::qumulo_nodes(SimTime t) const {
+  std::lock_guard lock(mu_);
+  return qumulo_.nodes(t);
+}
+
 Json World::qumulo_version(SimTime t) const {
   std::lock_guard lock(mu_);
   return qumulo_.version(t);

@@ -49,6 +49,9 @@ class World {
   Json qumulo_status(SimTime t) const;
   Json qumulo_reboot_status(SimTime t) const;
   Json qumulo_blocked_status(SimTime t) const;  // GET /v2/upgrade/blocked
+  Json qumulo_restriper_status(SimTime t) const;   // GET /v1/cluster/protection/restriper/status
+  Json qumulo_protection_status(SimTime t) const;  // GET /v1/cluster/protection/status
+  Json qumulo_nodes(SimTime t) const;              // GET /v1/cluster/nodes/
   Json qumulo_version(SimTime t) const;
   bool qumulo_prepare(SimTime t, const PrepareRequest& request);  // false unless IDLE (409)
   bool qumulo_commit(SimTime t);                                   // false unless PREPARED (409)

@@ -102,6 +102,32 @@ struct RebootProgress {
   double total_nodes = 0;
 };
 
+// Qumulo's data protection during a rolling reboot: the restriper
+// (/v1/cluster/protection/restriper/status), the failures the cluster can
+// still take (/v1/cluster/protection/status) and its nodes
+// (/v1/cluster/nodes/). Each is read when served, independently.
+inline constexpr std::array<std::string_view, 3> kRestriperStates = {"NOT_STARTED", "RUNNING", "FINISHED"};
+struct RestriperStatus {
+  std::string state;  // NOT_STARTED, RUNNING, FINISHED, a newer value verbatim, or empty when unreported
+  std::string phase;  // PLANNING, REPROTECT, ... while running, else empty
+  std::optional<bool> data_at_risk;
+  std::optional<double> progress_ratio;  // percent_complete / 100, only while RUNNING
+  std::optional<double> elapsed_seconds;
+  std::string blocked_reason;
+};
+struct ProtectionStatus {
+  std::optional<double> remaining_node_failures;
+  std::optional<double> max_node_failures;
+  std::optional<double> remaining_drive_failures;
+  std::optional<double> max_drive_failures;
+  std::string protection_system_type;
+};
+struct ClusterNode {
+  std::string name;    // node_name, else the id
+  std::string status;  // node_status verbatim: online, offline, ...
+};
+inline bool node_online(const ClusterNode& node) { return node.status == "online"; }
+
 // One object's upgrade as last read from its upstream. Optional fields are
 // absent from /metrics when the upstream gave nothing to derive them from.
 struct Upgrade {
@@ -134,6 +160,11 @@ struct Upgrade {
   std::optional<double> config_progress_status;  // cluster_config ProgressStatus, exported raw
   std::optional<RebootProgress> reboot;          // qumulo only
   std::optional<UpgradeBlocked> blocked;         // qumulo only
+  std::optional<RestriperStatus> restriper;      // qumulo only
+  std::optional<ProtectionStatus> protection;    // qumulo only
+  // qumulo only: the cluster's nodes, each name once, in upstream order, at
+  // most kMaxDetailedNodes.
+  std::vector<ClusterNode> cluster_nodes;
   // The upgrade waits for a person, not for itself: a Service Fabric upgrade
   // in UnmonitoredManual mode that finished a domain (RollingForwardPending),
   // or a Qumulo upgrade prepared without auto_commit. Never "stalled".

@@ -20,6 +20,9 @@ enum class Family : std::size_t {
   health_check_stable, health_check_retry_timeout, replica_set_check_timeout, health_check_phase,
   health_check_elapsed, health_check_retry_flips, info, estimated_completion, last_transition,
   awaiting_operator, stall_window, config_progress_status, reboot_state, reboot_nodes, reboot_rebooted_nodes, blocked, cluster_degraded,
+  // Qumulo data protection (render_qumulo_protection)
+  data_at_risk, remaining_node_failures, max_node_failures, remaining_drive_failures, restriper_state,
+  restriper_progress_ratio,
   count_  // keep last
 };
 inline constexpr std::size_t kFamilyCount = static_cast<std::size_t>(Family::count_);
@@ -44,7 +47,7 @@ inline constexpr std::array<FamilyInfo, kFamilyCount> kFamilies = {{
     {"upgrade_domain_duration_seconds", "Elapsed time in the current upgrade domain as reported upstream (UpgradeDomainDurationInMilliseconds, CurrentUpgradeDomainDuration). As of the last poll."},
     {"upgrade_pending_safety_checks", "Pending safety checks summed over the nodes of the current upgrade domain (PendingSafetyChecks). As of the last poll."},
     {"upgrade_nodes", "Nodes of the current upgrade domain per UpgradePhase (NodeUpgradeProgressList). As of the last poll."},
-    {"upgrade_node_info", "Constant 1 for each node of the current upgrade domain or unit, its UpgradePhase verbatim in phase (NodeUpgradeProgressList). As of the last poll."},
+    {"upgrade_node_info", "Constant 1 for each node of the current upgrade domain or unit, its UpgradePhase verbatim in phase (NodeUpgradeProgressList); for Qumulo, each node of the cluster, its node_status verbatim in phase (/v1/cluster/nodes/). As of the last poll."},
     {"upgrade_node_pending_safety_checks", "Pending safety checks of one kind (SafetyCheck.Kind) on a node of the current upgrade domain; only kinds pending appear. As of the last poll."},
     {"upgrade_blocking_partition_info", "Constant 1 for each pending safety check that names a partition (PartitionId), the first 50 of an object in upstream order. As of the last poll."},
     {"upgrade_unhealthy_evaluations", "Length of the upstream unhealthy-evaluations list (UnhealthyEvaluations, ApplicationUnhealthyEvaluations). As of the last poll."},
@@ -70,6 +73,13 @@ inline constexpr std::array<FamilyInfo, kFamilyCount> kFamilies = {{
     {"upgrade_reboot_rebooted_nodes", "Qumulo nodes rebooted so far in the current or last reboot (rebooted_node_count). As of the last poll."},
     {"upgrade_blocked", "1 while Qumulo reports the upgrade blocked (/v2/upgrade/blocked is_blocked), else 0; the reason is upgrade_info's blocked_reason. As of the last poll."},
     {"upgrade_cluster_degraded", "1 while Qumulo reports the cluster degraded (/v2/upgrade/blocked cluster_degraded), else 0. As of the last poll."},
+    // Qumulo data protection
+    {"upgrade_data_at_risk", "1 while Qumulo reports data not fully protected (/v1/cluster/protection/restriper/status data_at_risk), else 0. As of the last poll."},
+    {"upgrade_remaining_node_failures", "Node failures the Qumulo cluster can take right now and stay up (/v1/cluster/protection/status remaining_node_failures); 0 means one more is an outage. As of the last poll."},
+    {"upgrade_max_node_failures", "Node failures the Qumulo cluster is configured to tolerate when healthy (/v1/cluster/protection/status max_node_failures). As of the last poll."},
+    {"upgrade_remaining_drive_failures", "Drive failures the Qumulo cluster can take right now and stay up (/v1/cluster/protection/status remaining_drive_failures). As of the last poll."},
+    {"upgrade_restriper_state", "Qumulo restriper state (/v1/cluster/protection/restriper/status state): 1 for the current one. As of the last poll."},
+    {"upgrade_restriper_progress_ratio", "Progress 0..1 of the Qumulo restriper's current phase (/v1/cluster/protection/restriper/status percent_complete / 100), only while RUNNING. As of the last poll."},
 }};
 // clang-format on
 // A family added to the enum but not here would be exported without a name.

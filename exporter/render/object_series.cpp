@@ -58,6 +58,24 @@ void add_node_detail(SampleWriter& w, const std::vector<NodeProgress>& nodes) {
   }
 }
 
+// Qumulo's cluster nodes: node_info, one per node, phase its node_status.
+void add_cluster_nodes(SampleWriter& w, const std::vector<ClusterNode>& nodes) {
+  for (const ClusterNode& node : nodes) w.add(Family::node_info, 1, {{"node", node.name}, {"phase", node.status}});
+}
+
+// Qumulo data protection: the restriper and the failures the cluster can still take.
+void add_qumulo_protection(SampleWriter& w, const Upgrade& u) {
+  if (u.restriper && u.restriper->data_at_risk) w.add(Family::data_at_risk, *u.restriper->data_at_risk ? 1 : 0);
+  if (u.protection) {
+    add_optional(w, Family::remaining_node_failures, u.protection->remaining_node_failures);
+    add_optional(w, Family::max_node_failures, u.protection->max_node_failures);
+    add_optional(w, Family::remaining_drive_failures, u.protection->remaining_drive_failures);
+  }
+  if (u.restriper && !u.restriper->state.empty())
+    add_state_set(w, Family::restriper_state, "state", kRestriperStates, u.restriper->state);
+  if (u.restriper) add_optional(w, Family::restriper_progress_ratio, u.restriper->progress_ratio);
+}
+
 }  // namespace
 
 void render_object(SampleWriter& w, Kind kind, const ObjectState& object) {
@@ -73,6 +91,7 @@ void render_object(SampleWriter& w, Kind kind, const ObjectState& object) {
   add_optional(w, Family::domain_duration, u.domain_duration);
   add_optional(w, Family::pending_safety_checks, u.pending_safety_checks);
   if (u.nodes) add_counts(w, Family::nodes, "phase", kNodePhases, *u.nodes);
+  add_cluster_nodes(w, u.cluster_nodes);  // qumulo: no current domain, so node_info stays in order
   add_node_detail(w, u.current_nodes);
   add_optional(w, Family::unhealthy_evaluations, u.unhealthy_evaluations);
   for (const auto& [evaluation_kind, count] : u.unhealthy_evaluations_by_kind)
@@ -105,6 +124,7 @@ void render_object(SampleWriter& w, Kind kind, const ObjectState& object) {
     w.add(Family::blocked, u.blocked->is_blocked ? 1 : 0);
     w.add(Family::cluster_degraded, u.blocked->cluster_degraded ? 1 : 0);
   }
+  add_qumulo_protection(w, u);
 }
 
 }  // namespace ue

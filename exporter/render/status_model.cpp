@@ -45,7 +45,31 @@ void resolve_facts(UpgradeItem& item) {
     }
   }
   item.health_check_limit = health_check_limit(up);
+  item.protection = protection_line(up);
 }
+
+}  // namespace
+
+std::optional<ProtectionLine> protection_line(const Upgrade& up) {
+  if (!up.restriper && !up.protection && up.cluster_nodes.empty()) return std::nullopt;
+  ProtectionLine line;
+  if (up.restriper) {
+    line.data_at_risk = up.restriper->data_at_risk;
+    line.restriper_state = up.restriper->state;
+    line.restriper_phase = up.restriper->phase;
+    line.restriper_progress = up.restriper->progress_ratio;
+  }
+  if (up.protection) {
+    line.remaining_node_failures = up.protection->remaining_node_failures;
+    line.max_node_failures = up.protection->max_node_failures;
+  }
+  line.nodes = up.cluster_nodes.size();
+  for (const ClusterNode& node : up.cluster_nodes)
+    if (!node_online(node)) line.offline_nodes.push_back(node.name);
+  return line;
+}
+
+namespace {
 
 std::optional<double> refresh_interval(const StatusModel& model) {
   double interval = 0;

@@ -63,6 +63,23 @@ struct BlockedLine {
   std::string_view reason;  // may be empty
 };
 
+// Qumulo data protection on an upgrade's card: what is down, whether data is
+// at risk, what the cluster can still lose, and what the restriper does.
+struct ProtectionLine {
+  std::optional<bool> data_at_risk;                // absent: the restriper did not say
+  std::optional<double> remaining_node_failures;   // absent: the protection status was not read
+  std::optional<double> max_node_failures;
+  std::vector<std::string_view> offline_nodes;     // nodes not online, upstream order
+  std::size_t nodes = 0;                           // nodes listed; 0: the node list was not read
+  std::string_view restriper_state, restriper_phase;
+  std::optional<double> restriper_progress;        // 0..1, only while RUNNING
+  // One more node failure would be an outage, or data is not fully protected.
+  bool at_risk() const { return data_at_risk.value_or(false) || remaining_node_failures == 0.0; }
+};
+// Absent when the upgrade has none of it (every kind but qumulo, or a cluster
+// that serves none of the routes).
+std::optional<ProtectionLine> protection_line(const Upgrade& upgrade);
+
 // One upgrade listed in full.
 struct UpgradeItem {
   std::size_t target_index = 0;  // configuration order
@@ -75,6 +92,7 @@ struct UpgradeItem {
   std::optional<BlockedLine> blocked;  // absent: nothing blocks it
   std::optional<Fact> failure;         // absent: nothing failed
   std::optional<double> health_check_limit;  // seconds: the timeout of the current health-check phase
+  std::optional<ProtectionLine> protection;  // qumulo: data protection
 };
 
 // One phase of one target's settled objects, folded into a count.

@@ -46,6 +46,8 @@ class PageWriter {
   void health_check(const UpgradeItem& item);
   void reboot(const Upgrade& up);
   void blocked(const BlockedLine& line);
+  void protection(const ProtectionLine& line);
+  void restriper(const ProtectionLine& line);
   void replicas(const Upgrade& up);
   void unhealthy_evaluations(const Upgrade& up);
   void nodes(const Upgrade& up);
@@ -514,6 +516,7 @@ void PageWriter::facts(const UpgradeItem& item) {
     raw("</dd>");
   }
   reboot(up);
+  if (item.protection) protection(*item.protection);
   if (item.blocked) blocked(*item.blocked);
   replicas(up);
   unhealthy_evaluations(up);
@@ -590,6 +593,55 @@ void PageWriter::reboot(const Upgrade& up) {
   raw(" nodes rebooted · <span class=\"mono\">");
   text(up.reboot->state);
   raw("</span></span></div></dd>");
+}
+
+// Qumulo: data at risk, the node failures left, the offline nodes and the restriper.
+void PageWriter::protection(const ProtectionLine& line) {
+  if (line.data_at_risk || line.remaining_node_failures) {
+    raw(line.at_risk() ? "<dt>Data protection</dt><dd class=\"over-text\" data-protection=\"at-risk\">"
+                       : "<dt>Data protection</dt><dd data-protection=\"protected\">");
+    raw(line.data_at_risk.value_or(false) ? "data at risk" : "fully protected");
+    if (line.remaining_node_failures) {
+      raw(" · node failures left: ");
+      integer(*line.remaining_node_failures);
+      if (line.max_node_failures) {
+        raw(" of ");
+        integer(*line.max_node_failures);
+      }
+    }
+    raw("</dd>");
+  }
+  if (line.nodes > 0) {
+    raw(line.offline_nodes.empty() ? "<dt>Offline nodes</dt><dd>none of "
+                                   : "<dt>Offline nodes</dt><dd class=\"over-text\">");
+    for (std::size_t i = 0; i < line.offline_nodes.size(); ++i) {
+      if (i > 0) raw(", ");
+      text(line.offline_nodes[i]);
+    }
+    raw(line.offline_nodes.empty() ? "" : " of ");
+    integer(static_cast<double>(line.nodes));
+    raw(" nodes</dd>");
+  }
+  restriper(line);
+}
+
+void PageWriter::restriper(const ProtectionLine& line) {
+  if (line.restriper_state.empty()) return;
+  raw("<dt>Restriper</dt><dd><div class=\"timing\">");
+  if (line.restriper_progress) bar(*line.restriper_progress);
+  raw("<span><span class=\"mono\">");
+  text(line.restriper_state);
+  if (!line.restriper_phase.empty()) {
+    raw(" ");
+    text(line.restriper_phase);
+  }
+  raw("</span>");
+  if (line.restriper_progress) {
+    raw(" · ");
+    integer(*line.restriper_progress * 100);
+    raw(" %");
+  }
+  raw("</span></div></dd>");
 }
 
 void PageWriter::blocked(const BlockedLine& line) {

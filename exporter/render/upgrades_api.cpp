@@ -101,6 +101,35 @@ json node_json(const NodeProgress& node) {
   return {{"name", node.name}, {"phase", node.phase}, {"pending_safety_checks", std::move(checks)}};
 }
 
+// Qumulo data protection: the restriper, the failures the cluster can still
+// take and its nodes, each only when the cluster served it.
+void put_qumulo_protection(json& out, const Upgrade& u) {
+  if (u.restriper) {
+    json restriper = json::object();
+    put(restriper, "state", u.restriper->state);
+    put(restriper, "phase", u.restriper->phase);  // empty unless running
+    if (u.restriper->data_at_risk) restriper["data_at_risk"] = *u.restriper->data_at_risk;
+    put(restriper, "progress_ratio", u.restriper->progress_ratio);
+    put(restriper, "elapsed_seconds", u.restriper->elapsed_seconds);
+    put(restriper, "blocked_reason", u.restriper->blocked_reason);
+    out["restriper"] = std::move(restriper);
+  }
+  if (u.protection) {
+    json protection = json::object();
+    put(protection, "remaining_node_failures", u.protection->remaining_node_failures);
+    put(protection, "max_node_failures", u.protection->max_node_failures);
+    put(protection, "remaining_drive_failures", u.protection->remaining_drive_failures);
+    put(protection, "max_drive_failures", u.protection->max_drive_failures);
+    put(protection, "protection_system_type", u.protection->protection_system_type);
+    out["protection"] = std::move(protection);
+  }
+  if (!u.cluster_nodes.empty()) {
+    json nodes = json::array();
+    for (const ClusterNode& node : u.cluster_nodes) nodes.push_back({{"name", node.name}, {"status", node.status}});
+    out["cluster_nodes"] = std::move(nodes);
+  }
+}
+
 json upgrade_json(const TargetView& target, const ObjectView& object, double now) {
   const Upgrade& u = object.upgrade;
   json out = {{"target", target.name},
@@ -155,6 +184,7 @@ json upgrade_json(const TargetView& target, const ObjectView& object, double now
   }
   if (u.blocked)
     out["blocked"] = {{"is_blocked", u.blocked->is_blocked}, {"cluster_degraded", u.blocked->cluster_degraded}};
+  put_qumulo_protection(out, u);
   json info = json::object();
   for (const auto& [label, value] : u.info) info[std::string(label)] = value;
   out["info"] = std::move(info);

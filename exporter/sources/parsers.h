@@ -6,6 +6,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "model/upgrade.h"
 #include "sources/source.h"
@@ -41,6 +42,11 @@ struct QumuloBlockedStatus {
   std::string reason;  // blocked_reason; empty when none
 };
 QumuloBlockedStatus parse_qumulo_upgrade_blocked(std::string_view body);
+// Qumulo data protection: GET /v1/cluster/protection/restriper/status,
+// GET /v1/cluster/protection/status and GET /v1/cluster/nodes/ (an array).
+RestriperStatus parse_qumulo_restriper_status(std::string_view body);
+ProtectionStatus parse_qumulo_protection_status(std::string_view body);
+std::vector<ClusterNode> parse_qumulo_nodes(std::string_view body);
 
 // Source descriptors, one per kind file (UE_FOR_EACH_KIND names them).
 #define UE_DECLARE_SOURCE(kind, source) Source source();

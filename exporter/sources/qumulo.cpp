@@ -1,10 +1,12 @@
 // Kind `qumulo`: GET /v3/upgrade/status, plus the rolling-reboot manager's
-// GET /v1/shutdown/reboot/status and GET /v2/upgrade/blocked as optional
-// extras. One object named after the target.
+// GET /v1/shutdown/reboot/status, GET /v2/upgrade/blocked and the data
+// protection routes (sources/qumulo_protection.cpp) as optional extras. One
+// object named after the target.
 #include <algorithm>
 #include <array>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "log/log.h"
 #include "base/json_fields.h"
@@ -46,6 +48,18 @@ std::optional<T> read_extra(Fetcher& fetch, std::string_view what, std::string_v
   return std::nullopt;
 }
 
+// Whether data is still fully protected, and which nodes are down: each
+// route on its own, so one a cluster does not serve costs only its series.
+void read_protection(Fetcher& fetch, Upgrade& up) {
+  up.restriper = read_extra(fetch, "restriper status", "qumulo_restriper_status",
+                            "/v1/cluster/protection/restriper/status", parse_qumulo_restriper_status);
+  up.protection = read_extra(fetch, "protection status", "qumulo_protection_status", "/v1/cluster/protection/status",
+                             parse_qumulo_protection_status);
+  if (std::optional<std::vector<ClusterNode>> nodes =
+          read_extra(fetch, "node list", "qumulo_nodes", "/v1/cluster/nodes/", parse_qumulo_nodes))
+    up.cluster_nodes = std::move(*nodes);
+}
+
 Upgrade read_qumulo(Fetcher& fetch) {
   Upgrade up = fetch.get("qumulo_upgrade_status", "/v3/upgrade/status", parse_qumulo_upgrade_status);
   up.reboot = read_extra(fetch, "reboot status", "qumulo_reboot_status", "/v1/shutdown/reboot/status", parse_qumulo_reboot_status);
@@ -54,6 +68,7 @@ Upgrade read_qumulo(Fetcher& fetch) {
     up.blocked = blocked->blocked;
     if (!blocked->reason.empty()) up.info.emplace_back("blocked_reason", std::move(blocked->reason));
   }
+  read_protection(fetch, up);
   return up;
 }
 

@@ -28,6 +28,7 @@ route() {
 }
 route upgrades alertname=UpgradeSafetyCheckBlocked severity=warning target=prod kind=application name=fabric:/a
 route upgrades alertname=QumuloUpgradeBlocked severity=warning target=lab kind=qumulo name=lab
+route upgrades alertname=QumuloRebootDataAtRisk severity=critical target=lab kind=qumulo name=lab
 route upgrades-info alertname=UpgradeAwaitingManualStep severity=info target=prod kind=cluster name=prod
 route upgrades-info alertname=QumuloRollingReboot severity=info target=lab kind=qumulo name=lab
 route default alertname=UpgradeExporterDown severity=warning job=upgrade_exporter
@@ -89,6 +90,8 @@ CASES = [
     (alert("QumuloRollingReboot", state="REBOOT_IN_PROGRESS", **{**LAB, "severity": "info"}), False),
     (alert("Node is offline", severity="critical", target="lab", node_id="3", grafana_folder="Qumulo"), True),
     (alert("QumuloNodeOffline", severity="critical", target="lab", node_id="4"), True),
+    # Data at risk during the reboot is never muted by it.
+    (alert("QumuloRebootDataAtRisk", **{**LAB, "severity": "critical"}), False),
     (alert("Node is offline", severity="critical", target="nyc", node_id="1"), False),
     (alert("Node is offline", severity="critical", node_id="2"), False),
     (alert("Disk is unhealthy", severity="critical", target="lab", node_id="3"), False),

@@ -26,6 +26,10 @@ struct GoldenCase {
   Upgrade (*parse)(std::string_view body);
   const char* reboot_payload = nullptr;   // qumulo: the reboot status read with it
   const char* blocked_payload = nullptr;  // qumulo: the blocked status read with it
+  // qumulo: the data protection read with it (restriper, protection status, nodes)
+  const char* restriper_payload = nullptr;
+  const char* protection_payload = nullptr;
+  const char* nodes_payload = nullptr;
 };
 
 const GoldenCase kCases[] = {
@@ -50,13 +54,14 @@ const GoldenCase kCases[] = {
     {"service_fabric/compose_deployment_progress.json", Kind::compose_deployment, "storefront",
      parse_compose_deployment_upgrade},
     {"qumulo/upgrade_status_idle.json", Kind::qumulo, "nas", parse_qumulo_upgrade_status,
-     "qumulo/reboot_status_idle.json"},
+     "qumulo/reboot_status_idle.json", nullptr, "qumulo/restriper_status_not_started.json"},
     {"qumulo/upgrade_status_preparing.json", Kind::qumulo, "nas", parse_qumulo_upgrade_status},
     {"qumulo/upgrade_status_prepared.json", Kind::qumulo, "nas", parse_qumulo_upgrade_status, nullptr,
      "qumulo/upgrade_blocked.json"},
     {"qumulo/upgrade_status_committing.json", Kind::qumulo, "nas", parse_qumulo_upgrade_status},
     {"qumulo/upgrade_status_rebooting.json", Kind::qumulo, "nas", parse_qumulo_upgrade_status,
-     "qumulo/reboot_status_in_progress.json"},
+     "qumulo/reboot_status_in_progress.json", nullptr, "qumulo/restriper_status_reprotect.json",
+     "qumulo/protection_status.json", "qumulo/nodes.json"},
     {"qumulo/upgrade_status_error.json", Kind::qumulo, "nas", parse_qumulo_upgrade_status},
     {"qumulo/upgrade_status_future_state.json", Kind::qumulo, "nas", parse_qumulo_upgrade_status},
 };
@@ -68,6 +73,14 @@ std::string golden_path(const std::string& payload) {
   for (char& c : stem)
     if (c == '/') c = '-';
   return std::string(UE_TESTDATA) + "/golden/" + stem + ".prom";
+}
+
+std::string payload_text(const char* file) { return read_text_file(std::string(UE_TESTDATA) + "/payloads/" + file); }
+
+void add_protection(const GoldenCase& c, Upgrade& upgrade) {
+  if (c.restriper_payload) upgrade.restriper = parse_qumulo_restriper_status(payload_text(c.restriper_payload));
+  if (c.protection_payload) upgrade.protection = parse_qumulo_protection_status(payload_text(c.protection_payload));
+  if (c.nodes_payload) upgrade.cluster_nodes = parse_qumulo_nodes(payload_text(c.nodes_payload));
 }
 
 class Golden : public ::testing::TestWithParam<GoldenCase> {};
@@ -84,6 +97,7 @@ TEST_P(Golden, PageMatches) {
     upgrade.blocked = blocked.blocked;
     upgrade.info.emplace_back("blocked_reason", std::move(blocked.reason));
   }
+  add_protection(c, upgrade);
   Snapshot snapshot;
   snapshot.record(c.kind, c.name, std::move(upgrade), /*now_unix=*/1767225600, SteadyTime{});  // 2026-01-01
   const std::string target = c.kind == Kind::qumulo ? "nas" : "sf";

@@ -169,7 +169,7 @@ TEST(SourcesQumuloRead, ReadsStatusThenReboot) {
   EXPECT_EQ(up.reboot->state, "REBOOT_IN_PROGRESS");
   EXPECT_EQ(up.reboot->rebooted_nodes, 3.0);
   EXPECT_EQ(up.reboot->total_nodes, 8.0);
-  ASSERT_EQ(fetch.requests.size(), 3u);
+  ASSERT_EQ(fetch.requests.size(), 6u) << "then the data protection (sources_qumulo_protection_test.cpp)";
   EXPECT_EQ(fetch.requests[0].endpoint, "qumulo_upgrade_status");
   EXPECT_FALSE(fetch.requests[0].feature_probe);
   EXPECT_EQ(fetch.requests[1].endpoint, "qumulo_reboot_status");
