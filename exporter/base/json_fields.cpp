@@ -13,9 +13,7 @@ namespace {
 
 bool looks_like_iso_duration(std::string_view text) { return !text.empty() && text[0] == 'P'; }
 
-}  // namespace
-
-Json parse_json(std::string_view body, const Json::parser_callback_t& filter) {
+Json parse_json_value(std::string_view body, const Json::parser_callback_t& filter) {
   // The callback sees each container as it opens, before anything deeper is
   // built, so a hostile body cannot make the parser or the DOM go deep.
   const Json::parser_callback_t limit_depth = [&filter](int depth, Json::parse_event_t event, Json& parsed) {
@@ -32,7 +30,20 @@ Json parse_json(std::string_view body, const Json::parser_callback_t& filter) {
   } catch (const Json::exception&) {  // e.g. a number too large for a double
     throw SourceError{Reason::parse, "invalid JSON value"};
   }
+  return doc;
+}
+
+}  // namespace
+
+Json parse_json(std::string_view body, const Json::parser_callback_t& filter) {
+  Json doc = parse_json_value(body, filter);
   if (!doc.is_object()) throw SourceError{Reason::schema, "body: expected a JSON object"};
+  return doc;
+}
+
+Json parse_json_array(std::string_view body, const Json::parser_callback_t& filter) {
+  Json doc = parse_json_value(body, filter);
+  if (!doc.is_array()) throw SourceError{Reason::schema, "body: expected a JSON array"};
   return doc;
 }
 

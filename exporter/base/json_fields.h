@@ -27,6 +27,8 @@ inline constexpr int kMaxJsonDepth = 64;
 // `filter`, when set, sees every parse event as nlohmann's parser callback
 // does, and returns false for what the DOM should not keep.
 Json parse_json(std::string_view body, const Json::parser_callback_t& filter = nullptr);
+// The same for a body whose top level is an array (else Reason::schema).
+Json parse_json_array(std::string_view body, const Json::parser_callback_t& filter = nullptr);
 
 // The field's value, or nullptr when it is missing or null.
 const Json* find_field(const Json& object, std::string_view key);

@@ -20,6 +20,7 @@ enum class Family : std::size_t {
   health_check_stable, health_check_retry_timeout, replica_set_check_timeout, health_check_phase,
   health_check_elapsed, health_check_retry_flips, info, estimated_completion, last_transition,
   awaiting_operator, stall_window, config_progress_status, reboot_state, reboot_nodes, reboot_rebooted_nodes, blocked, cluster_degraded,
+  repair_task_node_info, repair_task_health_check_state, repair_task_health_check_start,
   count_  // keep last
 };
 inline constexpr std::size_t kFamilyCount = static_cast<std::size_t>(Family::count_);
@@ -70,6 +71,9 @@ inline constexpr std::array<FamilyInfo, kFamilyCount> kFamilies = {{
     {"upgrade_reboot_rebooted_nodes", "Qumulo nodes rebooted so far in the current or last reboot (rebooted_node_count). As of the last poll."},
     {"upgrade_blocked", "1 while Qumulo reports the upgrade blocked (/v2/upgrade/blocked is_blocked), else 0; the reason is upgrade_info's blocked_reason. As of the last poll."},
     {"upgrade_cluster_degraded", "1 while Qumulo reports the cluster degraded (/v2/upgrade/blocked cluster_degraded), else 0. As of the last poll."},
+    {"upgrade_repair_task_node_info", "Constant 1 for each node a Service Fabric repair task holds, its ImpactLevel in impact (Impact.NodeImpactList); without impact for the nodes of Target.NodeNames when that list is empty. As of the last poll."},
+    {"upgrade_repair_task_health_check_state", "Repair task health check (check: preparing or restoring) state (PreparingHealthCheckState, RestoringHealthCheckState): 1 for the current one. As of the last poll."},
+    {"upgrade_repair_task_health_check_start_timestamp_seconds", "Start of a repair task's health check (History.PreparingHealthCheckStartUtcTimestamp, RestoringHealthCheckStartUtcTimestamp), Unix seconds; absent until it starts. As of the last poll."},
 }};
 // clang-format on
 // A family added to the enum but not here would be exported without a name.

@@ -6,6 +6,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "model/upgrade.h"
 #include "sources/source.h"
@@ -41,6 +42,11 @@ struct QumuloBlockedStatus {
   std::string reason;  // blocked_reason; empty when none
 };
 QumuloBlockedStatus parse_qumulo_upgrade_blocked(std::string_view body);
+
+// GET /$/GetRepairTaskList: every RepairTask of the array, named by TaskId.
+// Entries that are not objects, or lack a TaskId or State (strings), are
+// skipped; a field of the wrong type is left out.
+std::vector<WholeObject> parse_repair_tasks(std::string_view body, double now_unix);
 
 // Source descriptors, one per kind file (UE_FOR_EACH_KIND names them).
 #define UE_DECLARE_SOURCE(kind, source) Source source();
