@@ -1,5 +1,6 @@
 #include "repair_tasks.h"
 
+#include <algorithm>
 #include <array>
 #include <optional>
 
@@ -144,6 +145,21 @@ Task holding_task(const RepairTaskPlay& play, SimTime t, const HeldNode& held_no
   return task;
 }
 
+// Task i of `count` completed before the start: created 10 minutes after the
+// one before it, each Succeeded 5 minutes after its creation.
+Task history_task(const RepairTaskPlay& play, int i) {
+  Task task = new_task(play, play.id + "/" + std::to_string(i));
+  const int nodes = std::max<int>(1, static_cast<int>(play.domains.size()) * play.nodes_per_domain);
+  task.nodes.push_back("_Node_" + std::to_string(i % nodes));
+  const SimTime created = play.start - (play.count - i) * 10min;
+  for (int s = 0; s < 7; ++s) task.entered[s] = created + (s < 6 ? s * 1min : 5min);
+  task.state = 6;
+  task.preparing = check_run(created + 2min, 30s, created + 5min);
+  task.restoring = check_run(created + 4min, 30s, created + 5min);
+  task.result = "Succeeded";
+  return task;
+}
+
 bool selected(const Task& task, const RepairTaskFilter& filter) {
   if (!task.id.starts_with(filter.task_id_prefix)) return false;
   if (!filter.executor.empty() && task.executor != filter.executor) return false;
@@ -158,6 +174,8 @@ Json repair_task_list(const std::vector<RepairTaskPlay>& plays, SimTime t, const
   for (const RepairTaskPlay& play : plays) {
     if (play.play == RepairTaskPlay::Play::walk_domains) {
       add_walk(play, t, tasks);
+    } else if (play.play == RepairTaskPlay::Play::completed_history) {
+      for (int i = 0; i < play.count; ++i) tasks.push_back(history_task(play, i));
     } else if (t >= play.start) {
       tasks.push_back(play.play == RepairTaskPlay::Play::stuck_preparing_health_check ? stuck_task(play)
                                                                                        : holding_task(play, t, held_node));

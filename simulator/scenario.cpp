@@ -479,10 +479,11 @@ void add_missing_singletons(Scenario& s, const SfDefaults& defaults) {
 std::vector<RepairTaskPlay> read_repair_tasks(const Reader& r, const YAML::Node& n, const SfDefaults& defaults) {
   if (!n.IsSequence()) r.fail(n, "repair_tasks must be a list");
   static const std::vector<std::string_view> kPlays = {"walk_domains", "stuck_preparing_health_check",
-                                                       "hold_application_node"};
+                                                       "hold_application_node", "completed_history"};
   std::vector<RepairTaskPlay> plays;
   for (const auto& entry : n) {
-    r.only_keys(entry, {"play", "id", "action", "executor", "nodes", "application", "start", "state_length"},
+    r.only_keys(entry,
+                {"play", "id", "action", "executor", "nodes", "application", "start", "state_length", "count"},
                 "a repair task");
     if (!entry["play"] || !entry["id"]) r.fail(entry, "a repair task needs a play and an id");
     RepairTaskPlay play;
@@ -499,6 +500,7 @@ std::vector<RepairTaskPlay> read_repair_tasks(const Reader& r, const YAML::Node&
     if (play.play == RepairTaskPlay::Play::hold_application_node && play.application.empty())
       r.fail(entry, "hold_application_node needs an application");
     if (entry["start"]) play.start = r.duration(entry["start"], "start", true);
+    if (entry["count"]) play.count = r.integer(entry["count"], "count", 0, 100000);
     if (entry["state_length"]) play.state_length = r.duration(entry["state_length"], "state_length");
     if (play.state_length.count() <= 0) r.fail(entry, "state_length must be positive");
     play.domains = defaults.domains;

@@ -133,6 +133,7 @@ struct RepairTaskPlay {
     walk_domains,                  // a platform update: one task per domain in turn, through every state, looping
     stuck_preparing_health_check,  // Preparing from `start`, its health check never ending
     hold_application_node,         // Executing from `start` on the node an application's upgrade is on
+    completed_history,             // `count` tasks completed before `start` (what real clusters keep)
   };
   Play play = Play::walk_domains;
   std::string id;  // the TaskId; a domain walk's tasks are <id>/<domain>/<run>
@@ -144,6 +145,7 @@ struct RepairTaskPlay {
   int nodes_per_domain = 1;
   Micros start{0};
   Micros state_length = std::chrono::seconds(20);  // walk_domains: time in each state
+  int count = 0;                                   // completed_history: how many
 };
 
 struct Scenario {

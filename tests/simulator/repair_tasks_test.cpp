@@ -90,6 +90,16 @@ TEST(RepairTasks, FiltersByIdPrefixExecutorAndState) {
             (std::vector<std::string>{kStuck}));
 }
 
+TEST(RepairTasks, AHistoryOfCompletedTasksIsListedFromTheStart) {
+  const World w(parse_scenario("repair_tasks:\n  - {play: completed_history, id: old, count: 3}\n", "test.yml"), kEpoch);
+  const Json completed = w.repair_tasks(0s, {.task_id_prefix = "", .executor = "", .states = 64});
+  EXPECT_EQ(ids(completed), (std::vector<std::string>{"old/0", "old/1", "old/2"}));
+  EXPECT_EQ(completed[2]["ResultStatus"], "Succeeded");
+  EXPECT_EQ(completed[2]["History"]["CreatedUtcTimestamp"], "2024-03-01T09:50:00.000Z");
+  EXPECT_EQ(completed[2]["History"]["CompletedUtcTimestamp"], "2024-03-01T09:55:00.000Z");
+  EXPECT_TRUE(w.repair_tasks(0s, {.task_id_prefix = "", .executor = "", .states = 63}).empty());
+}
+
 TEST(RepairTasks, TheRouteDecodesTheIdFilterAndRejectsABadStateFilter) {
   World world = default_world();
   httplib::Server server;
