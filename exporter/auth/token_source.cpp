@@ -2,29 +2,11 @@
 #include "auth/token_source.h"
 
 #include <chrono>
-#include <fstream>
-#include <sstream>
 
+#include "base/secret_file.h"
 #include "log/log.h"
 
 namespace ue {
-namespace {
-
-// A secret file's content, without the trailing newline editors add. Only
-// the key is named in the error, not the content.
-std::string read_secret(std::string_view key, const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw SourceError{Reason::connect, "cannot read " + std::string(key) + " " + path};
-  std::ostringstream text;
-  text << in.rdbuf();
-  std::string secret = std::move(text).str();
-  while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r' || secret.back() == ' ')) secret.pop_back();
-  if (secret.empty()) throw SourceError{Reason::connect, std::string(key) + " " + path + " is empty"};
-  return secret;
-}
-
-}  // namespace
-
 TokenSource::TokenSource(const TargetConfig& target, const Clock& clock)
     : target_(target), endpoint_(target.oauth2 ? kOAuth2TokenEndpoint : kQumuloLoginEndpoint),
       clock_(clock),
@@ -100,7 +82,7 @@ TokenGrant TokenSource::fetch(RequestCounter& counter) {
     TokenGrant grant;
     if (target_.oauth2) {
       const OAuth2Config& oauth2 = *target_.oauth2;
-      secret = read_secret("client_secret_file", oauth2.client_secret_file);
+      secret = read_secret_file("client_secret_file", oauth2.client_secret_file);
       const HttpEndpoint endpoint{.url = oauth2.token_endpoint,
                                   .tls = oauth2.tls,
                                   .connect_ip = {},
@@ -111,7 +93,7 @@ TokenGrant TokenSource::fetch(RequestCounter& counter) {
                          "token endpoint", describe_token_error, parse_token_response);
     } else {
       const QumuloLoginConfig& login = *target_.qumulo_login;
-      secret = read_secret("password_file", login.password_file);
+      secret = read_secret_file("password_file", login.password_file);
       grant = grant_from(post(counter, target_endpoint(target_), "/v1/session/login",
                               qumulo_login_body(login.username, secret), "application/json"),
                          "session login", describe_qumulo_login_error, parse_qumulo_login);

@@ -57,17 +57,17 @@ std::vector<Kind> read_collect(const Value& v) {
   return kinds;
 }
 
-void read_regexes(const Value& v, std::vector<std::shared_ptr<const re2::RE2>>& compiled,
-                  std::vector<std::string>& patterns) {
+std::vector<NamePattern> read_patterns(const Value& v) {
+  std::vector<NamePattern> patterns;
   for (const Value& item : decode::elements(v)) {
-    std::string pattern = decode::read_string(item);
+    std::string text = decode::read_string(item);
     RE2::Options options;
     options.set_log_errors(false);  // the error goes into our message instead of stderr
-    auto re = std::make_shared<const re2::RE2>(pattern, options);
-    if (!re->ok()) decode::fail(item, "invalid regex " + in_quotes(pattern) + ": " + re->error());
-    compiled.push_back(std::move(re));
-    patterns.push_back(std::move(pattern));
+    auto re = std::make_shared<const re2::RE2>(text, options);
+    if (!re->ok()) decode::fail(item, "invalid regex " + in_quotes(text) + ": " + re->error());
+    patterns.push_back({std::move(text), std::move(re)});
   }
+  return patterns;
 }
 
 TargetType read_target_type(const Value& v) {
@@ -80,12 +80,8 @@ TargetType read_target_type(const Value& v) {
 }
 
 void read_url(const Value& v, TargetConfig& target) {
-  ParsedUrl url = decode::read_scalar(v, "a URL", parse_url);
+  target.parsed_url = decode::read_scalar(v, "a URL", parse_url);
   target.url = v.node.Scalar();
-  target.scheme = url.scheme;
-  target.host = url.host;
-  target.port = url.port;
-  target.base_path = url.base_path;
 }
 
 TlsConfig read_tls(const Value& v) {
@@ -255,8 +251,8 @@ TargetConfig read_target(const Value& v, const PollSettings& global, const Token
          target.collect = read_collect(f);
          collect_at = f;
        }},
-      {"include", [&](const Value& f) { read_regexes(f, target.include, target.include_patterns); }},
-      {"exclude", [&](const Value& f) { read_regexes(f, target.exclude, target.exclude_patterns); }},
+      {"include", [&](const Value& f) { target.include = read_patterns(f); }},
+      {"exclude", [&](const Value& f) { target.exclude = read_patterns(f); }},
       {"tls",
        [&](const Value& f) {
          target.tls = read_tls(f);
@@ -289,7 +285,7 @@ TargetConfig read_target(const Value& v, const PollSettings& global, const Token
   } else if (!collect_at) {
     for (const Source* source : collectable_sources()) target.collect.push_back(source->kind);
   }
-  if (tls_at && target.scheme != "https") decode::fail(*tls_at, "set on a plain http:// url (use https://)");
+  if (tls_at && target.parsed_url.scheme != "https") decode::fail(*tls_at, "set on a plain http:// url (use https://)");
   auth.check_exclusive();
   if (auth.qumulo_login && target.type != TargetType::qumulo)
     decode::fail(*auth.qumulo_login, "only allowed on qumulo targets");
@@ -346,7 +342,7 @@ Config load_config_file(const std::string& path) {
 }
 
 bool TargetConfig::selects(std::string_view object_name) const {
-  auto matches = [&](const std::shared_ptr<const re2::RE2>& re) { return RE2::PartialMatch(object_name, *re); };
+  auto matches = [&](const NamePattern& pattern) { return RE2::PartialMatch(object_name, *pattern.compiled); };
   if (!include.empty() && std::none_of(include.begin(), include.end(), matches)) return false;
   return std::none_of(exclude.begin(), exclude.end(), matches);
 }

@@ -23,6 +23,9 @@ class RE2;
 
 namespace ue {
 
+// Every struct here compares field by field (defaulted ==), so a reload that
+// changes any field, including one added later, is seen (poll/fleet.cpp).
+
 // The `global` keys; each target starts from them and may override any.
 struct PollSettings {
   Duration poll_interval = std::chrono::seconds(30);
@@ -38,6 +41,8 @@ struct PollSettings {
   Duration stall_window = std::chrono::minutes(30);
   // How long a completed repair task stays exported after it completed.
   Duration repair_task_retention = std::chrono::hours(1);
+
+  bool operator==(const PollSettings&) const = default;
 };
 
 struct TlsConfig {
@@ -46,6 +51,8 @@ struct TlsConfig {
   std::string key_file;
   std::string server_name;
   bool insecure_skip_verify = false;
+
+  bool operator==(const TlsConfig&) const = default;
 };
 
 // The `oauth2` block, spelled as Prometheus' block of that name: an OAuth 2.0
@@ -59,6 +66,8 @@ struct OAuth2Config {
   std::vector<std::string> scopes;
   std::vector<std::pair<std::string, std::string>> endpoint_params;  // extra form fields, in file order
   std::optional<TlsConfig> tls;  // for the token endpoint
+
+  bool operator==(const OAuth2Config&) const = default;
 };
 
 // The `qumulo_login` block: a Qumulo service account that logs in with
@@ -66,28 +75,36 @@ struct OAuth2Config {
 struct QumuloLoginConfig {
   std::string username;
   std::string password_file;  // re-read at every login
+
+  bool operator==(const QumuloLoginConfig&) const = default;
 };
 
 // How a target obtains the tokens it sends; at most one of these is set.
 struct TokenAuth {
   std::optional<OAuth2Config> oauth2;
   std::optional<QumuloLoginConfig> qumulo_login;
+
+  bool operator==(const TokenAuth&) const = default;
+};
+
+// An `include` or `exclude` regex, compiled once. Two are equal when written
+// the same: they are always compiled with the same options.
+struct NamePattern {
+  std::string text;  // as written, for logs and comparisons
+  std::shared_ptr<const re2::RE2> compiled;
+
+  bool operator==(const NamePattern& other) const { return text == other.text; }
 };
 
 struct TargetConfig {
   std::string name;
   TargetType type = TargetType::service_fabric;
-  std::string url;  // as written
-  // `url`, split:
-  std::string scheme;     // "http" or "https"
-  std::string host;       // without brackets for IPv6
-  int port = 0;           // the scheme's default when the URL has none
-  std::string base_path;  // without a trailing slash; usually empty
+  std::string url;       // as written
+  ParsedUrl parsed_url;  // `url`, split
   PollSettings settings;
   std::vector<Kind> collect;  // the kinds to poll, in export order
-  std::vector<std::shared_ptr<const re2::RE2>> include;
-  std::vector<std::shared_ptr<const re2::RE2>> exclude;
-  std::vector<std::string> include_patterns, exclude_patterns;  // as written, for logs and comparisons
+  std::vector<NamePattern> include;
+  std::vector<NamePattern> exclude;
   std::optional<TlsConfig> tls;
   std::string bearer_token_file;  // re-read at every poll so rotated tokens apply
   // Set at most one of bearer_token_file and these; a target that sets none
@@ -97,6 +114,8 @@ struct TargetConfig {
 
   // True when `name` passes include (any, or none configured) and no exclude.
   bool selects(std::string_view object_name) const;
+
+  bool operator==(const TargetConfig&) const = default;
 };
 
 struct Config {
@@ -104,6 +123,8 @@ struct Config {
   PollSettings global;
   TokenAuth global_auth;  // `global.oauth2` or `global.qumulo_login`, already applied to the targets
   std::vector<TargetConfig> targets;
+
+  bool operator==(const Config&) const = default;
 };
 
 // Reads and validates a configuration file. Throws ConfigError.

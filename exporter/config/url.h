@@ -11,6 +11,8 @@ struct ParsedUrl {
   std::string host;       // without brackets for IPv6
   std::string base_path;  // without a trailing slash; usually empty
   int port = 0;           // the scheme's default when the URL has none
+
+  bool operator==(const ParsedUrl&) const = default;
 };
 
 // Accepts http:// and https:// URLs without user info, query or fragment.

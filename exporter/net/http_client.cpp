@@ -19,7 +19,7 @@ std::string url_host(const std::string& host) { return host.find(':') != std::st
 }  // namespace
 
 HttpEndpoint target_endpoint(const TargetConfig& target) {
-  return HttpEndpoint{.url = ParsedUrl{target.scheme, target.host, target.base_path, target.port},
+  return HttpEndpoint{.url = target.parsed_url,
                       .tls = target.tls,
                       .connect_ip = {},
                       .timeout = target.settings.timeout,

@@ -1,22 +1,10 @@
 #include "net/http_transport.h"
 
-#include <fstream>
-#include <sstream>
-
+#include "base/secret_file.h"
 #include "log/log.h"
 
 namespace ue {
 namespace {
-
-std::string read_secret_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw SourceError{Reason::connect, "cannot read bearer_token_file " + path};
-  std::ostringstream text;
-  text << in.rdbuf();
-  std::string token = std::move(text).str();
-  while (!token.empty() && (token.back() == '\n' || token.back() == '\r' || token.back() == ' ')) token.pop_back();
-  return token;
-}
 
 HttpEndpoint endpoint_with(const TargetConfig& target, const ConnectionSettings& settings) {
   HttpEndpoint endpoint = target_endpoint(target);
@@ -28,7 +16,7 @@ HttpEndpoint endpoint_with(const TargetConfig& target, const ConnectionSettings&
 
 ConnectionSettings prepare_connection(const TargetConfig& target) {
   ConnectionSettings settings;
-  if (!target.bearer_token_file.empty()) settings.bearer_token = read_secret_file(target.bearer_token_file);
+  if (!target.bearer_token_file.empty()) settings.bearer_token = read_secret_file("bearer_token_file", target.bearer_token_file);
   settings.connect_ip = resolve_connect_ip(target_endpoint(target).url, target.tls);
   return settings;
 }

@@ -18,7 +18,8 @@ struct ConnectionSettings {
   std::string connect_ip;    // set when tls.server_name differs from the URL host
 };
 
-// Reads bearer_token_file and resolves the address; throws SourceError(connect) on failure.
+// Reads bearer_token_file (base/secret_file.h: an empty one is an error too) and resolves the address;
+// throws SourceError(connect) on failure.
 ConnectionSettings prepare_connection(const TargetConfig& target);
 
 class HttpTransport final : public Transport {

@@ -37,7 +37,10 @@ class Fleet {
   std::vector<Entry> entries_;  // in configuration order, which is the order on /metrics
 };
 
-// True when two target configurations would poll identically (the stall window is not compared: it changes no poll).
+// True when two target configurations would poll identically: equal in every
+// field (TargetConfig's defaulted ==; include and exclude by their text) but
+// the stall window, which changes what is said of the objects, not how they
+// are read. A target's token source is kept while this holds.
 bool same_target_config(const TargetConfig& a, const TargetConfig& b);
 // True when two targets obtain their tokens the same way (`oauth2`, `qumulo_login`), so a cached token still holds.
 bool same_token_auth(const TargetConfig& a, const TargetConfig& b);

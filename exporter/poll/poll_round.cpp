@@ -27,7 +27,7 @@ void TargetState::forget(Kind kind) {
   ended_due.erase(kind);
 }
 
-RoundResult PollRound::run() {
+RoundResult PollRound::run() && {
   started_ = tools_.clock.now();
   if (started_ >= state_.memo_expires) {
     state_.memo.clear();
@@ -42,6 +42,11 @@ RoundResult PollRound::run() {
     return result;
   }
   if (!tools_.watch.watch(transports_)) return result;  // stopping
+  // However the round ends, the watch forgets the transports before they go.
+  struct Unwatch {
+    RequestWatch& watch;
+    ~Unwatch() { watch.unwatch(); }
+  } unwatch_on_return{tools_.watch};
   fetchers_.reserve(transports_.size());
   for (auto& transport : transports_)
     fetchers_.emplace_back(*transport, tools_.metrics, state_.memo, load_, tools_.clock);
@@ -67,7 +72,6 @@ RoundResult PollRound::run() {
     }
     if (load_.overloaded()) break;  // a struggling gateway gets no more requests this poll
   }
-  tools_.watch.unwatch();
   result.overloaded = load_.overloaded();
   result.retry_after_seconds = load_.retry_after_seconds();
   return result;
@@ -160,7 +164,7 @@ std::size_t PollRound::read_due(const Source& source, const std::vector<const Li
   // At most `concurrency` at once; one failure loses only that object's fresh values.
   std::vector<std::optional<Upgrade>> results(due.size());
   std::vector<char> gone(due.size(), 0);  // deleted between the listing and its read
-  tools_.workers.run(due.size(), [&](std::size_t worker, std::size_t i) {
+  const auto failed = tools_.workers.run(due.size(), [&](std::size_t worker, std::size_t i) {
     if (tools_.watch.closed() || load_.overloaded()) return;  // unread objects keep their last values
     try {
       results[i] = fetchers_[worker].get(listing.progress_endpoint, listing.progress_path(*due[i]),
@@ -172,6 +176,13 @@ std::size_t PollRound::read_due(const Source& source, const std::vector<const Li
                                         {"name", due[i]->name}, {"err", e.message}});
     }
   });
+  // A read that threw something else (a bug, or no memory left) fails that object all the same.
+  for (const WorkerPool::FailedItem& f : failed) {
+    results[f.item].reset();
+    gone[f.item] = 0;
+    Log::warn("object read failed", {{"target", target_.name}, {"kind", kind_name(source.kind)},
+                                     {"name", due[f.item]->name}, {"err", f.error}});
+  }
 
   Snapshot& snapshot = state_.snapshot;
   const double now_unix = tools_.clock.unix_now();

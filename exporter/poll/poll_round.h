@@ -25,7 +25,9 @@ struct RoundResult {
   int retry_after_seconds = 0;
 };
 
-// What a round works with, owned by the target's poller and kept across polls.
+// What a round works with, owned by the target's poller and kept across
+// polls. A round copies this struct: the references in it are the poller's
+// members, which outlive every round, never a temporary's.
 struct RoundTools {
   Upstream& upstream;
   RequestWatch& watch;  // also says when the poller is stopping
@@ -34,12 +36,18 @@ struct RoundTools {
   const Clock& clock;
 };
 
+// Made for one poll and run once: `PollRound(target, state, tools).run()`.
+// `target` and `state` are the poller's and outlive the round; what the round
+// opens (transports, fetchers) it owns, and the watch lets go of it before it
+// is destroyed.
 class PollRound {
  public:
-  PollRound(const TargetConfig& target, TargetState& state, const RoundTools& tools)
+  PollRound(const TargetConfig& target, TargetState& state, RoundTools tools)
       : target_(target), state_(state), tools_(tools) {}
+  PollRound(const PollRound&) = delete;
+  PollRound& operator=(const PollRound&) = delete;
 
-  RoundResult run();
+  RoundResult run() &&;
 
  private:
   // Returns how many due objects could not be read.
@@ -57,7 +65,7 @@ class PollRound {
 
   const TargetConfig& target_;
   TargetState& state_;
-  const RoundTools& tools_;
+  const RoundTools tools_;
   SteadyTime started_{};
   GatewayLoad load_;
   std::vector<std::unique_ptr<Transport>> transports_;

@@ -124,8 +124,8 @@ void TargetPoller::poll_once() {
   if (!workers_ || workers_->size() != concurrency) workers_ = std::make_unique<WorkerPool>(concurrency);
 
   const SteadyTime started = clock_.now();
-  const RoundResult result =
-      PollRound(*config, state_, {upstream_, watch_, *workers_, metrics_, clock_}).run();
+  const RoundTools tools{upstream_, watch_, *workers_, metrics_, clock_};
+  const RoundResult result = PollRound(*config, state_, tools).run();
   if (auto delay = backoff_.after_poll(result.overloaded, result.retry_after_seconds, settings.poll_interval,
                                        started)) {
     Log::warn("upstream answered 503/504; backing off",

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -22,11 +23,19 @@ class WorkerPool {
 
   std::size_t size() const { return threads_.size() + 1; }
 
+  // An item whose job threw, so it did not finish; what that means is the caller's.
+  struct FailedItem {
+    std::size_t item = 0;
+    std::string error;  // the exception's what()
+  };
+
   // Runs job(worker, item) for every item in [0, items), worker in [0, size()),
   // each worker taking the next item as it finishes one; returns when all are
   // done. Worker 0 is the calling thread. One run at a time.
+  // A job that throws fails its item only: the worker goes on with the next
+  // item, and run() returns the failed ones in item order.
   using Job = std::function<void(std::size_t worker, std::size_t item)>;
-  void run(std::size_t items, const Job& job);
+  [[nodiscard]] std::vector<FailedItem> run(std::size_t items, const Job& job);
 
  private:
   void work(std::size_t worker);
@@ -42,6 +51,7 @@ class WorkerPool {
   std::size_t next_ = 0;
   std::size_t helpers_ = 0;  // threads 1..helpers_ take part in the current run
   std::size_t busy_ = 0;     // of those, the ones not done with it yet
+  std::vector<FailedItem> failed_;  // of the current run
   std::vector<std::thread> threads_;
 };
 

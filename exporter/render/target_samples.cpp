@@ -1,9 +1,8 @@
 // render_target: renders the objects that moved, reuses the text of the rest.
 #include "render/target_samples.h"
 
-#include <unordered_map>
-
 #include "render/object_series.h"
+#include "snapshot/reuse_by_revision.h"
 
 namespace ue {
 
@@ -25,31 +24,21 @@ std::shared_ptr<const ObjectSamples> render_target_series(std::string_view targe
 }
 
 TargetSamples render_target(std::string_view target, const Snapshot& snapshot, const TargetSamples* previous) {
-  // Revisions are unique within a snapshot: an equal one is the same record.
-  std::unordered_map<std::uint64_t, const std::shared_ptr<const ObjectSamples>*> unchanged;
-  if (previous) {
-    unchanged.reserve(previous->objects.size());
-    for (const auto& object : previous->objects) unchanged.emplace(object->revision, &object);
-  }
-  TargetSamples out;
-  out.objects.reserve(snapshot.objects().size());
   SampleWriter writer(target);
   std::string scratch;  // reused, so each object's text is allocated once, at its size
-  for (const auto& [key, object] : snapshot.objects()) {
-    if (auto it = unchanged.find(object.revision); it != unchanged.end()) {
-      out.objects.push_back(*it->second);
-    } else {
-      writer.begin_object(key.first, key.second, scratch);
-      render_object(writer, key.first, object);
-      auto rendered = std::make_shared<ObjectSamples>();
-      rendered->revision = object.revision;
-      rendered->starts = writer.finish();
-      rendered->text = scratch;
-      out.objects.push_back(std::move(rendered));
-    }
-    const ObjectSamples& samples = *out.objects.back();
-    for (std::size_t f = 0; f < kFamilyCount; ++f) out.family_bytes[f] += samples.starts[f + 1] - samples.starts[f];
-  }
+  TargetSamples out;
+  out.objects = reuse_by_revision(snapshot, previous ? &previous->objects : nullptr,
+                                  [&](const ObjectKey& key, const ObjectState& object) {
+                                    writer.begin_object(key.first, key.second, scratch);
+                                    render_object(writer, key.first, object);
+                                    auto rendered = std::make_shared<ObjectSamples>();
+                                    rendered->revision = object.revision;
+                                    rendered->starts = writer.finish();
+                                    rendered->text = scratch;
+                                    return rendered;
+                                  });
+  for (const auto& samples : out.objects)
+    for (std::size_t f = 0; f < kFamilyCount; ++f) out.family_bytes[f] += samples->starts[f + 1] - samples->starts[f];
   if (previous) out.set_own(previous->own);
   return out;
 }

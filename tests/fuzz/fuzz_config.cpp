@@ -28,10 +28,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const ue::Config config = ue::parse_config(ue::fuzz::as_text(data, size), kFile);
     check_settings(config.global);
     for (const ue::TargetConfig& t : config.targets) {
-      require(!t.name.empty() && !t.host.empty() && !t.collect.empty(), "targets have a name, a host and kinds");
-      require(t.scheme == "http" || t.scheme == "https", "the scheme is http or https");
-      require(t.port >= 1 && t.port <= 65535, "the port is within 1..65535");
-      require(!t.tls || t.scheme == "https", "tls only with https");
+      require(!t.name.empty() && !t.parsed_url.host.empty() && !t.collect.empty(),
+              "targets have a name, a host and kinds");
+      require(t.parsed_url.scheme == "http" || t.parsed_url.scheme == "https", "the scheme is http or https");
+      require(t.parsed_url.port >= 1 && t.parsed_url.port <= 65535, "the port is within 1..65535");
+      require(!t.tls || t.parsed_url.scheme == "https", "tls only with https");
       check_settings(t.settings);
     }
   } catch (const ue::ConfigError& e) {

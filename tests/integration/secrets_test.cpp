@@ -1,7 +1,8 @@
 // Secrets never leak: the upstream bearer token, the TLS client key and the
 // basic-auth password (and a password mistakenly written into a URL) appear
 // neither in the exporter's debug logs, nor on /metrics, nor in any HTTP error
-// body, through successes, upstream failures and failed reloads.
+// body, through successes, upstream failures and failed reloads. An empty
+// token file sends no request without its token.
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -114,6 +115,27 @@ TEST_F(SecretsTest, NoSecretInLogsMetricsOrErrorBodies) {
     EXPECT_EQ(logs.find(secret), std::string::npos) << "in the logs: " << secret;
     EXPECT_EQ(bodies_.find(secret), std::string::npos) << "in an HTTP answer: " << secret;
   }
+}
+
+TEST_F(SecretsTest, AnEmptyBearerTokenFileTakesTheTargetDownAndSaysWhichFile) {
+  const auto up = [&] {
+    return find_value(seen(exporter_->get("/metrics")).second, "upgrade_exporter_target_up", {{"target", "sf"}});
+  };
+  ASSERT_TRUE(wait_until([&] { return up() == 1.0; })) << exporter_->process().output();
+
+  // Rewritten empty (a newline only): no request goes out without its token.
+  write_file(dir_.file("token"), "\n");
+  ASSERT_TRUE(wait_until([&] { return up() == 0.0; })) << exporter_->process().output();
+  const std::string logged = "msg=\"cannot prepare connection\" target=sf err=\"bearer_token_file " +
+                             dir_.file("token") + " is empty\"";
+  EXPECT_TRUE(exporter_->process().wait_for_output(logged)) << exporter_->process().output();
+  for (const FakeUpstream::Request& request : upstream_->received())
+    EXPECT_EQ(request.header("Authorization"), "Bearer " + kToken) << request.target;
+
+  // The token is back: the next poll reads it.
+  write_file(dir_.file("token"), kToken + "\n");
+  ASSERT_TRUE(wait_until([&] { return up() == 1.0; })) << exporter_->process().output();
+  EXPECT_EQ(exporter_->process().output().find(kToken), std::string::npos);
 }
 
 }  // namespace

@@ -295,6 +295,23 @@ TEST_F(TokenTest, ARotatedSecretIsUsedAtTheNextFetch) {
   expect_no_secrets();
 }
 
+TEST_F(TokenTest, AnEmptySecretFileMakesTheTargetDownAndNamesTheFile) {
+  write_file(dir_.file("secret"), " \r\n");
+  serve_oauth2();
+  start(oauth2_config());
+  EXPECT_TRUE(exporter_->process().wait_for_output(
+      "msg=\"cannot obtain a token\" target=sf endpoint=oauth2_token err=\"client_secret_file " + dir_.file("secret") +
+      " is empty\""))
+      << exporter_->process().output();
+  EXPECT_TRUE(wait_until([&] { return up("sf") == 0.0; }));
+  EXPECT_EQ(upstream_.count(kTokenPath), 0u) << "no token request without the secret";
+  EXPECT_EQ(gateway_requests(kClusterPath), 0u) << "nothing is sent without a token";
+
+  write_file(dir_.file("secret"), kSecret + "\n");
+  ASSERT_TRUE(wait_until([&] { return up("sf") == 1.0; })) << exporter_->process().output();
+  expect_no_secrets();
+}
+
 // --- Qumulo session login ---
 
 class QumuloLoginTest : public TokenTest {

@@ -230,10 +230,10 @@ TEST(ConfigTest, ValidFullSetsEveryKey) {
   EXPECT_EQ(prod.name, "prod-west");
   EXPECT_EQ(prod.type, TargetType::service_fabric);
   EXPECT_EQ(prod.url, "https://sf.example.com:19080/base/");
-  EXPECT_EQ(prod.scheme, "https");
-  EXPECT_EQ(prod.host, "sf.example.com");
-  EXPECT_EQ(prod.port, 19080);
-  EXPECT_EQ(prod.base_path, "/base");
+  EXPECT_EQ(prod.parsed_url.scheme, "https");
+  EXPECT_EQ(prod.parsed_url.host, "sf.example.com");
+  EXPECT_EQ(prod.parsed_url.port, 19080);
+  EXPECT_EQ(prod.parsed_url.base_path, "/base");
   EXPECT_EQ(prod.settings.poll_interval, 15s);
   EXPECT_EQ(prod.settings.timeout, 5s);
   EXPECT_EQ(prod.settings.concurrency, 16);
@@ -246,10 +246,11 @@ TEST(ConfigTest, ValidFullSetsEveryKey) {
   EXPECT_EQ(prod.settings.repair_task_retention, 15min);
   // Kept in export order, whatever order they were written in.
   EXPECT_EQ(prod.collect, (std::vector<Kind>{Kind::cluster, Kind::application, Kind::compose_deployment}));
-  EXPECT_EQ(prod.include_patterns, (std::vector<std::string>{"^fabric:/shop/.*", "billing"}));
-  EXPECT_EQ(prod.exclude_patterns, (std::vector<std::string>{"-canary$"}));
-  EXPECT_EQ(prod.include.size(), 2u);
-  EXPECT_EQ(prod.exclude.size(), 1u);
+  ASSERT_EQ(prod.include.size(), 2u);
+  EXPECT_EQ(prod.include[0].text, "^fabric:/shop/.*");
+  EXPECT_EQ(prod.include[1].text, "billing");
+  ASSERT_EQ(prod.exclude.size(), 1u);
+  EXPECT_EQ(prod.exclude[0].text, "-canary$");
   ASSERT_TRUE(prod.tls.has_value());
   // Relative paths resolve against the configuration file's directory.
   EXPECT_EQ(prod.tls->ca_file, kConfigDir + "/ca.pem");
@@ -262,10 +263,10 @@ TEST(ConfigTest, ValidFullSetsEveryKey) {
   // A target without overrides inherits every global value, not the built-in defaults.
   const TargetConfig& lab = config.targets[1];
   EXPECT_EQ(lab.name, "lab");
-  EXPECT_EQ(lab.scheme, "http");
-  EXPECT_EQ(lab.host, "10.0.0.5");
-  EXPECT_EQ(lab.port, 80);
-  EXPECT_EQ(lab.base_path, "");
+  EXPECT_EQ(lab.parsed_url.scheme, "http");
+  EXPECT_EQ(lab.parsed_url.host, "10.0.0.5");
+  EXPECT_EQ(lab.parsed_url.port, 80);
+  EXPECT_EQ(lab.parsed_url.base_path, "");
   EXPECT_EQ(lab.settings.poll_interval, 1min);
   EXPECT_EQ(lab.settings.timeout, 20s);
   EXPECT_EQ(lab.settings.concurrency, 4);
@@ -286,8 +287,8 @@ TEST(ConfigTest, ValidFullSetsEveryKey) {
 
   const TargetConfig& storage = config.targets[2];
   EXPECT_EQ(storage.type, TargetType::qumulo);
-  EXPECT_EQ(storage.host, "2001:db8::1");
-  EXPECT_EQ(storage.port, 8000);
+  EXPECT_EQ(storage.parsed_url.host, "2001:db8::1");
+  EXPECT_EQ(storage.parsed_url.port, 8000);
   EXPECT_EQ(storage.collect, std::vector<Kind>{Kind::qumulo});
   EXPECT_EQ(storage.settings.concurrency, 2);       // overridden
   EXPECT_EQ(storage.settings.poll_interval, 1min);  // inherited
@@ -406,10 +407,10 @@ TEST(ConfigTest, UrlsAreSplit) {
     Config config = parse_config(yaml, "x.yml");
     const TargetConfig& t = config.targets.at(0);
     EXPECT_EQ(t.url, c.url);
-    EXPECT_EQ(t.scheme, c.scheme);
-    EXPECT_EQ(t.host, c.host);
-    EXPECT_EQ(t.port, c.port);
-    EXPECT_EQ(t.base_path, c.base_path);
+    EXPECT_EQ(t.parsed_url.scheme, c.scheme);
+    EXPECT_EQ(t.parsed_url.host, c.host);
+    EXPECT_EQ(t.parsed_url.port, c.port);
+    EXPECT_EQ(t.parsed_url.base_path, c.base_path);
   }
 }
 
@@ -510,7 +511,7 @@ TEST(ConfigTest, ShippedExampleLoads) {
   ASSERT_EQ(config.targets.size(), 4u);
   const TargetConfig& sf = config.targets[0];
   EXPECT_EQ(sf.type, TargetType::service_fabric);
-  EXPECT_EQ(sf.scheme, "https");
+  EXPECT_EQ(sf.parsed_url.scheme, "https");
   ASSERT_TRUE(sf.tls.has_value());
   EXPECT_FALSE(sf.tls->cert_file.empty());
   EXPECT_FALSE(sf.tls->key_file.empty());

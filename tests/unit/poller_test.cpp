@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <stdexcept>
 #include <string>
 
 #include "config/config.h"
@@ -219,6 +220,26 @@ TEST_F(PollerTest, AnObjectThatCannotBeReadStaysUntilMaxStaleness) {
   clock.advance(2min);
   poller->poll_once();
   EXPECT_FALSE(exported("a")) << "past max_staleness (10m) nobody vouches for it";
+}
+
+TEST_F(PollerTest, AReadThatThrowsSomethingElseFailsOnlyThatObject) {
+  make_poller();
+  serve({{"a", "Upgrading"}, {"b", "Upgrading"}, {"c", "Upgrading"}}, "RollingForwardInProgress");
+  upstream.on_request([](const std::string& path) {
+    if (path == progress_path("b")) throw std::logic_error("not a SourceError");
+  });
+  poller->poll_once();
+  EXPECT_TRUE(exported("a") && exported("c"));
+  EXPECT_FALSE(exported("b")) << "its read failed";
+  EXPECT_TRUE(self_metric("upgrade_exporter_target_up{target=\"sf\"} 1")) << "the API answered";
+  EXPECT_EQ(self_value("upgrade_exporter_last_success_timestamp_seconds{target=\"sf\"}"), -1)
+      << "a poll that left an object unread is not fully successful";
+
+  upstream.on_request(nullptr);
+  clock.advance(30s);
+  poller->poll_once();
+  EXPECT_TRUE(exported("a") && exported("b") && exported("c")) << "the next poll reads it, on the same workers";
+  EXPECT_GT(self_value("upgrade_exporter_last_success_timestamp_seconds{target=\"sf\"}"), 0);
 }
 
 TEST_F(PollerTest, AnIdleObjectListedUnchangedIsVouchedForByTheListing) {
