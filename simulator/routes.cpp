@@ -52,6 +52,35 @@ Json aad_metadata(const std::optional<OAuth2Client>& oauth2, const std::string& 
                         {"tenant", oauth2->tenant}}}};
 }
 
+// GET /$/GetRepairTaskList's filters. TaskIdFilter is percent-decoded (ids
+// hold '/', which clients encode); a StateFilter that is not an integer
+// 0-127 is nullopt (400).
+std::optional<RepairTaskFilter> repair_task_filter(const std::map<std::string, std::string>& query) {
+  RepairTaskFilter filter;
+  if (auto it = query.find("TaskIdFilter"); it != query.end()) {
+    const std::string& raw = it->second;
+    for (std::size_t i = 0; i < raw.size(); ++i) {
+      int byte = 0;
+      if (raw[i] == '%' && i + 2 < raw.size() &&
+          std::from_chars(raw.data() + i + 1, raw.data() + i + 3, byte, 16).ptr == raw.data() + i + 3) {
+        filter.task_id_prefix += static_cast<char>(byte);
+        i += 2;
+      } else {
+        filter.task_id_prefix += raw[i];
+      }
+    }
+  }
+  if (auto it = query.find("ExecutorFilter"); it != query.end()) filter.executor = it->second;
+  if (auto it = query.find("StateFilter"); it != query.end()) {
+    const std::string& text = it->second;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), filter.states);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size() || filter.states < 0 ||
+        filter.states > 127)
+      return std::nullopt;
+  }
+  return filter;
+}
+
 class Routes {
  public:
   Routes(World& world, RouteOptions options)
@@ -238,7 +267,8 @@ void Routes::install(httplib::Server& server, const std::shared_ptr<Routes>& sel
         "  POST /$/StartClusterConfigurationUpgrade\n  GET  /Applications[?MaxResults=N&ContinuationToken=T]\n"
         "  GET  /Applications/{Id}/$/GetUpgradeProgress\n  GET  /Resources/Applications\n"
         "  GET  /Resources/Applications/{name}/$/GetUpgradeProgress\n  GET  /ComposeDeployments\n"
-        "  GET  /ComposeDeployments/{name}/$/GetUpgradeProgress\n  GET  /$/GetAadMetadata (anonymous)\n\n"
+        "  GET  /ComposeDeployments/{name}/$/GetUpgradeProgress\n  GET  /$/GetRepairTaskList\n"
+        "  GET  /$/GetAadMetadata (anonymous)\n\n"
         "Token endpoint (scenario service_fabric.oauth2):\n  POST /{tenant}/oauth2/v2.0/token\n"
         "  POST /{tenant}/oauth2/token (v1)\n\n"
         "Qumulo:\n  POST /v1/session/login\n  GET  /v3/upgrade/status\n"
@@ -315,6 +345,13 @@ void Routes::install(httplib::Server& server, const std::shared_ptr<Routes>& sel
                                      "Compose deployment " + name + " does not exist.");
                }
                self->progress(req, res, Api::service_fabric, [&] { return *body; });
+             }));
+
+  server.Get(R"(/\$/GetRepairTaskList)",
+             service_fabric([now, world](const httplib::Request&, httplib::Response& res, const Query& query, double) {
+               const std::optional<RepairTaskFilter> filter = repair_task_filter(query);
+               if (!filter) return fabric_error(res, 400, "E_INVALIDARG", "StateFilter must be an integer 0-127.");
+               send_json(res, 200, world->repair_tasks(now(), *filter), Api::service_fabric);
              }));
 
   // Anonymous, like the runtime's: where to get a token for this cluster.

@@ -475,6 +475,41 @@ void add_missing_singletons(Scenario& s, const SfDefaults& defaults) {
   }
 }
 
+// `repair_tasks:`, the simulated Repair Manager's plays (format in default.yml).
+std::vector<RepairTaskPlay> read_repair_tasks(const Reader& r, const YAML::Node& n, const SfDefaults& defaults) {
+  if (!n.IsSequence()) r.fail(n, "repair_tasks must be a list");
+  static const std::vector<std::string_view> kPlays = {"walk_domains", "stuck_preparing_health_check",
+                                                       "hold_application_node", "completed_history"};
+  std::vector<RepairTaskPlay> plays;
+  for (const auto& entry : n) {
+    r.only_keys(entry,
+                {"play", "id", "action", "executor", "nodes", "application", "start", "state_length", "count"},
+                "a repair task");
+    if (!entry["play"] || !entry["id"]) r.fail(entry, "a repair task needs a play and an id");
+    RepairTaskPlay play;
+    const std::string kind = r.one_of(entry["play"], "play", kPlays);
+    play.play = static_cast<RepairTaskPlay::Play>(std::find(kPlays.begin(), kPlays.end(), kind) - kPlays.begin());
+    play.id = r.text(entry["id"], "id");
+    if (entry["action"]) play.action = r.text(entry["action"], "action");
+    if (entry["executor"]) play.executor = r.text(entry["executor"], "executor");
+    if (entry["nodes"]) {
+      if (!entry["nodes"].IsSequence()) r.fail(entry["nodes"], "nodes must be a list");
+      for (const auto& node : entry["nodes"]) play.nodes.push_back(r.text(node, "nodes"));
+    }
+    if (entry["application"]) play.application = r.text(entry["application"], "application");
+    if (play.play == RepairTaskPlay::Play::hold_application_node && play.application.empty())
+      r.fail(entry, "hold_application_node needs an application");
+    if (entry["start"]) play.start = r.duration(entry["start"], "start", true);
+    if (entry["count"]) play.count = r.integer(entry["count"], "count", 0, 100000);
+    if (entry["state_length"]) play.state_length = r.duration(entry["state_length"], "state_length");
+    if (play.state_length.count() <= 0) r.fail(entry, "state_length must be positive");
+    play.domains = defaults.domains;
+    play.nodes_per_domain = defaults.nodes_per_domain;
+    plays.push_back(std::move(play));
+  }
+  return plays;
+}
+
 }  // namespace
 
 Scenario parse_scenario(const std::string& yaml_text, const std::string& source_name) {
@@ -486,7 +521,9 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& source_
     throw ScenarioError(source_name + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
   }
   if (root.IsNull()) root = YAML::Node(YAML::NodeType::Map);
-  r.only_keys(root, {"seed", "latency", "faults", "domains", "nodes_per_domain", "objects", "qumulo", "service_fabric"},
+  r.only_keys(root,
+              {"seed", "latency", "faults", "domains", "nodes_per_domain", "objects", "qumulo", "service_fabric",
+               "repair_tasks"},
               "the scenario");
 
   Scenario s;
@@ -510,6 +547,7 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& source_
       s.objects.push_back(std::move(o));
     }
   }
+  if (root["repair_tasks"]) s.repair_tasks = read_repair_tasks(r, root["repair_tasks"], defaults);
   add_missing_singletons(s, defaults);
   return s;
 }

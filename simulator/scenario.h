@@ -127,8 +127,30 @@ struct OAuth2Client {
   std::string tenant = "5f3c2b1a-0d9e-4c8b-a7f6-e5d4c3b2a190";  // only named by GET /$/GetAadMetadata
 };
 
+// One play of the simulated Repair Manager (scenario `repair_tasks`).
+struct RepairTaskPlay {
+  enum class Play {
+    walk_domains,                  // a platform update: one task per domain in turn, through every state, looping
+    stuck_preparing_health_check,  // Preparing from `start`, its health check never ending
+    hold_application_node,         // Executing from `start` on the node an application's upgrade is on
+    completed_history,             // `count` tasks completed before `start` (what real clusters keep)
+  };
+  Play play = Play::walk_domains;
+  std::string id;  // the TaskId; a domain walk's tasks are <id>/<domain>/<run>
+  std::string action = "System.Azure.Job.PlatformUpdate";
+  std::string executor = "fabric:/System/InfrastructureService/FrontEnd";
+  std::vector<std::string> nodes;    // the nodes it holds (hold_application_node: while the application upgrades none)
+  std::string application;           // hold_application_node: fabric:/...
+  std::vector<std::string> domains;  // walk_domains: the scenario's default domains
+  int nodes_per_domain = 1;
+  Micros start{0};
+  Micros state_length = std::chrono::seconds(20);  // walk_domains: time in each state
+  int count = 0;                                   // completed_history: how many
+};
+
 struct Scenario {
   std::vector<SfObject> objects;  // always holds exactly one cluster and one cluster_config
+  std::vector<RepairTaskPlay> repair_tasks;
   std::optional<OAuth2Client> oauth2;  // service_fabric.oauth2
   Qumulo qumulo;
   Micros latency{0};  // real time added to every response

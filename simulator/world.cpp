@@ -5,7 +5,10 @@
 namespace sim {
 
 World::World(Scenario scenario, WallClock::time_point epoch)
-    : scenario_(std::move(scenario)), service_fabric_(scenario_.objects, epoch), qumulo_(scenario_.qumulo) {}
+    : scenario_(std::move(scenario)),
+      service_fabric_(scenario_.objects, epoch),
+      qumulo_(scenario_.qumulo),
+      epoch_(epoch) {}
 
 Json World::cluster_progress(SimTime t, double api) const {
   std::lock_guard lock(mu_);
@@ -31,6 +34,19 @@ std::optional<Json> World::applications(SimTime t, std::string_view token, std::
 std::optional<Json> World::application_resources(SimTime t, std::string_view token, std::uint64_t max_results) const {
   std::lock_guard lock(mu_);
   return service_fabric_.application_resources(t, token, max_results);
+}
+
+Json World::repair_tasks(SimTime t, const RepairTaskFilter& filter) const {
+  std::lock_guard lock(mu_);
+  // A holding task holds the first node of its application's current domain.
+  const HeldNode held_node = [this](const std::string& application, SimTime at) -> std::string {
+    const std::optional<Json> progress = service_fabric_.application_progress(at, application, 6.0);
+    if (!progress) return "";
+    const Json nodes = progress->value("CurrentUpgradeDomainProgress", Json::object())
+                            .value("NodeUpgradeProgressList", Json::array());
+    return nodes.empty() ? "" : nodes.front().value("NodeName", "");
+  };
+  return repair_task_list(scenario_.repair_tasks, t, filter, epoch_, held_node);
 }
 
 std::optional<Json> World::compose_deployments(SimTime t, std::string_view token, std::uint64_t max_results) const {

@@ -12,6 +12,7 @@
 
 #include "json.h"
 #include "qumulo_cluster.h"
+#include "repair_tasks.h"
 #include "requests.h"
 #include "scenario.h"
 #include "sf_cluster.h"
@@ -44,6 +45,9 @@ class World {
   std::optional<Json> application_resource_progress(SimTime t, std::string_view name) const;
   std::optional<Json> compose_deployment_progress(SimTime t, std::string_view name) const;
 
+  // --- Service Fabric repair tasks: GET /$/GetRepairTaskList, the filters parsed.
+  Json repair_tasks(SimTime t, const RepairTaskFilter& filter) const;
+
   // --- Qumulo
   bool qumulo_reachable(SimTime t) const;  // false while the simulated reboot takes the API down
   Json qumulo_status(SimTime t) const;
@@ -64,6 +68,7 @@ class World {
   mutable std::mutex mu_;    // guards what POSTs change: both sides' objects and scripts
   ServiceFabricCluster service_fabric_;
   QumuloCluster qumulo_;
+  const WallClock::time_point epoch_;
 };
 
 }  // namespace sim

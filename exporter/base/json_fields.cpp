@@ -41,6 +41,12 @@ Json parse_json(std::string_view body, const Json::parser_callback_t& filter) {
   return doc;
 }
 
+Json parse_json_array(std::string_view body, const Json::parser_callback_t& filter) {
+  Json doc = parse_json_value(body, filter);
+  if (!doc.is_array()) throw SourceError{Reason::schema, "body: expected a JSON array"};
+  return doc;
+}
+
 const Json* find_field(const Json& object, std::string_view key) {
   if (!object.is_object()) return nullptr;
   const auto it = object.find(key);

@@ -29,6 +29,8 @@ inline constexpr int kMaxJsonDepth = 64;
 Json parse_json(std::string_view body, const Json::parser_callback_t& filter = nullptr);
 // The same for a body whose top level may be any JSON value (an array).
 Json parse_json_value(std::string_view body, const Json::parser_callback_t& filter = nullptr);
+// The same for a body whose top level is an array (else Reason::schema).
+Json parse_json_array(std::string_view body, const Json::parser_callback_t& filter = nullptr);
 
 // The field's value, or nullptr when it is missing or null.
 const Json* find_field(const Json& object, std::string_view key);

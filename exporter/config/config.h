@@ -39,6 +39,8 @@ struct PollSettings {
   // How long an upgrade in progress may go without a transition before it is
   // stalled (upgrade_stall_window_seconds, the status page and the API).
   Duration stall_window = std::chrono::minutes(30);
+  // How long a completed repair task stays exported after it completed.
+  Duration repair_task_retention = std::chrono::hours(1);
 
   bool operator==(const PollSettings&) const = default;
 };

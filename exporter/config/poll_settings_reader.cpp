@@ -40,6 +40,8 @@ decode::KeyTable PollSettingsReader::keys() {
       {"max_results",
        [this](const Value& v) { settings_.max_results = static_cast<int>(decode::read_int(v, 0, INT32_MAX)); }},
       {"stall_window", [this](const Value& v) { settings_.stall_window = decode::read_positive_duration(v); }},
+      {"repair_task_retention",
+       [this](const Value& v) { settings_.repair_task_retention = decode::read_positive_duration(v); }},
   };
 }
 

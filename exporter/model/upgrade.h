@@ -25,6 +25,7 @@ namespace ue {
   X(application, applications_source)                     \
   X(application_resource, application_resources_source)   \
   X(compose_deployment, compose_deployments_source)       \
+  X(repair_task, repair_tasks_source)                     \
   X(qumulo, qumulo_source)
 
 #define UE_KIND_ENUMERATOR(kind, source) kind,
@@ -127,6 +128,23 @@ struct ClusterNode {
   std::string status;  // node_status verbatim: online, offline, ...
 };
 inline bool node_online(const ClusterNode& node) { return node.status == "online"; }
+// Service Fabric repair tasks (kind repair_task): the nodes a task holds and
+// its two health checks. Node lists are bounded by kMaxDetailedNodes.
+inline constexpr std::array<std::string_view, 5> kRepairHealthCheckStates = {"NotStarted", "InProgress", "Succeeded",
+                                                                             "Skipped", "TimedOut"};
+struct RepairTaskNode {
+  std::string name;
+  std::string impact;  // ImpactLevel verbatim; empty for a node of Target.NodeNames
+};
+struct RepairHealthCheck {
+  std::string state;                  // PreparingHealthCheckState / RestoringHealthCheckState, or empty
+  std::optional<double> start_time;   // Unix seconds, when set
+};
+struct RepairTaskDetail {
+  std::vector<RepairTaskNode> nodes;  // each name once, in upstream order
+  RepairHealthCheck preparing;
+  RepairHealthCheck restoring;
+};
 
 // One object's upgrade as last read from its upstream. Optional fields are
 // absent from /metrics when the upstream gave nothing to derive them from.
@@ -169,6 +187,14 @@ struct Upgrade {
   // in UnmonitoredManual mode that finished a domain (RollingForwardPending),
   // or a Qumulo upgrade prepared without auto_commit. Never "stalled".
   bool awaiting_operator = false;
+  // When the upstream itself says the object last changed state (Unix
+  // seconds): the snapshot takes it as the transition time instead of the
+  // time it saw the change, so an exporter restart does not reset it.
+  std::optional<double> transition_time;
+  // When the object ended for good (Unix seconds; a completed repair task):
+  // it stays exported for the kind's retention after that.
+  std::optional<double> end_time;
+  std::optional<RepairTaskDetail> repair_task;  // repair_task only
   // upgrade_info labels in export order; a label without an upstream value is
   // left out. Label names are string literals: one object holds several, and
   // a fleet ten thousand objects.

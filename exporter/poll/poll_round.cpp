@@ -1,11 +1,14 @@
 #include "poll/poll_round.h"
 
 #include <optional>
+#include <string_view>
+#include <unordered_set>
 #include <utility>
 
 #include "log/log.h"
 #include "poll/listing_plan.h"
 #include "poll/listing_reader.h"
+#include "poll/whole_listing.h"
 
 namespace ue {
 namespace {
@@ -21,6 +24,7 @@ void TargetState::forget(Kind kind) {
   snapshot.retain(kind, [](const std::string&) { return false; });
   absent_until.erase(kind);
   dropped_before.erase(kind);
+  ended_due.erase(kind);
 }
 
 RoundResult PollRound::run() && {
@@ -78,6 +82,7 @@ std::size_t PollRound::poll_kind(const Source& source) {
     poll_single(source);
     return 0;
   }
+  if (source.whole) return poll_whole(source);
   return poll_listed(source);
 }
 
@@ -96,6 +101,62 @@ std::size_t PollRound::poll_listed(const Source& source) {
   for (const std::string& name : plan.gone) snapshot.erase(source.kind, name);
   for (const ListedObject* item : plan.vouched) snapshot.find(source.kind, item->name)->confirmed = now;
   return read_due(source, plan.due, now);
+}
+
+// A kind listed whole: the objects under way every poll, the ended ones
+// when due, and one read by name for each that left the list under way.
+std::size_t PollRound::poll_whole(const Source& source) {
+  const WholeListing& whole = *source.whole;
+  const double now_unix = tools_.clock.unix_now();
+  const SteadyTime now = tools_.clock.now();
+  WholeRead read;
+  read.active = read_whole(source, whole.active_endpoint, std::string(whole.active_path), now_unix, true);
+  auto ended_due = state_.ended_due.find(source.kind);
+  if (ended_due == state_.ended_due.end() || now >= ended_due->second) {
+    read.ended = read_whole(source, whole.ended_endpoint, std::string(whole.ended_path), now_unix, true);
+    state_.ended_due[source.kind] = now + std::chrono::duration_cast<SteadyTime::duration>(target_.settings.idle_poll_interval);
+  }
+  for (const std::string& name : vanished_objects(read, state_.snapshot, source.kind)) {
+    if (tools_.watch.closed() || load_.overloaded()) {
+      read.unread.push_back(name);
+      continue;
+    }
+    try {
+      // The filter is a prefix: the answer may hold others, and none when the object was deleted.
+      for (WholeObject& object : read_whole(source, whole.object_endpoint, whole.object_path(name), now_unix, false))
+        if (object.name == name) read.looked_up.push_back(std::move(object));
+    } catch (const SourceError& e) {
+      read.unread.push_back(name);
+      Log::debug("object read failed", {{"target", target_.name}, {"kind", kind_name(source.kind)},
+                                        {"name", name}, {"err", e.message}});
+    }
+  }
+  // repair_task is the one kind listed whole, and its retention is its own key.
+  WholeSelection selection = select_whole(std::move(read), state_.snapshot, source.kind, target_,
+                                          target_.settings.repair_task_retention, now_unix);
+  report_dropped(source.kind, selection.dropped);
+
+  std::unordered_set<std::string_view> kept(selection.kept.begin(), selection.kept.end());
+  for (const WholeObject& object : selection.fresh) kept.insert(object.name);
+  for (const std::string& name : selection.unread) kept.insert(name);
+  Snapshot& snapshot = state_.snapshot;
+  snapshot.retain(source.kind, [&](const std::string& name) { return kept.count(name) > 0; });
+  for (const std::string& name : selection.kept) snapshot.find(source.kind, name)->confirmed = now;
+  for (WholeObject& object : selection.fresh)
+    snapshot.record(source.kind, object.name, std::move(object.upgrade), now_unix, now);
+  return selection.unread.size();
+}
+
+std::vector<WholeObject> PollRound::read_whole(const Source& source, std::string_view endpoint,
+                                               const std::string& path, double now_unix, bool listing) {
+  Fetcher& fetcher = fetchers_.front();
+  const std::string body = fetcher.get_body(endpoint, path, listing && source.feature_probe);
+  try {
+    return source.whole->parse(body, now_unix);
+  } catch (const SourceError& e) {
+    fetcher.count_error(endpoint, e.reason);
+    throw;
+  }
 }
 
 std::size_t PollRound::read_due(const Source& source, const std::vector<const ListedObject*>& due, SteadyTime now) {

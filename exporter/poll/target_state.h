@@ -16,6 +16,7 @@ struct TargetState {
   SteadyTime memo_expires{};  // negotiated settings are re-checked: a cluster may have been upgraded since
   std::map<Kind, SteadyTime> absent_until;     // kinds the upstream does not serve, and when to ask again
   std::map<Kind, std::size_t> dropped_before;  // objects over max_objects at the last listing, per kind
+  std::map<Kind, SteadyTime> ended_due;        // kinds listed whole: when their ended objects are next read
 
   // Forgets everything about a kind the target no longer collects.
   void forget(Kind kind);

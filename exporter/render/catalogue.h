@@ -23,6 +23,7 @@ enum class Family : std::size_t {
   // Qumulo data protection (render_qumulo_protection)
   data_at_risk, remaining_node_failures, max_node_failures, remaining_drive_failures, restriper_state,
   restriper_progress_ratio,
+  repair_task_node_info, repair_task_health_check_state, repair_task_health_check_start,
   count_  // keep last
 };
 inline constexpr std::size_t kFamilyCount = static_cast<std::size_t>(Family::count_);
@@ -80,6 +81,9 @@ inline constexpr std::array<FamilyInfo, kFamilyCount> kFamilies = {{
     {"upgrade_remaining_drive_failures", "Drive failures the Qumulo cluster can take right now and stay up (/v1/cluster/protection/status remaining_drive_failures). As of the last poll."},
     {"upgrade_restriper_state", "Qumulo restriper state (/v1/cluster/protection/restriper/status state): 1 for the current one. As of the last poll."},
     {"upgrade_restriper_progress_ratio", "Progress 0..1 of the Qumulo restriper's current phase (/v1/cluster/protection/restriper/status percent_complete / 100), only while RUNNING. As of the last poll."},
+    {"upgrade_repair_task_node_info", "Constant 1 for each node a Service Fabric repair task holds, its ImpactLevel in impact (Impact.NodeImpactList); without impact for the nodes of Target.NodeNames when that list is empty. As of the last poll."},
+    {"upgrade_repair_task_health_check_state", "Repair task health check (check: preparing or restoring) state (PreparingHealthCheckState, RestoringHealthCheckState): 1 for the current one. As of the last poll."},
+    {"upgrade_repair_task_health_check_start_timestamp_seconds", "Start of a repair task's health check (History.PreparingHealthCheckStartUtcTimestamp, RestoringHealthCheckStartUtcTimestamp), Unix seconds; absent until it starts. As of the last poll."},
 }};
 // clang-format on
 // A family added to the enum but not here would be exported without a name.

@@ -2,6 +2,7 @@
 // known value, counts per label value, and gauges only where upstream gave a value.
 #include "render/object_series.h"
 
+#include <array>
 #include <map>
 #include <optional>
 #include <set>
@@ -76,6 +77,29 @@ void add_qumulo_protection(SampleWriter& w, const Upgrade& u) {
   if (u.restriper) add_optional(w, Family::restriper_progress_ratio, u.restriper->progress_ratio);
 }
 
+// A repair task's nodes, then its two health checks (each only once upstream names its state or start).
+void add_repair_task(SampleWriter& w, const RepairTaskDetail& task) {
+  for (const RepairTaskNode& node : task.nodes) {
+    if (node.impact.empty())
+      w.add(Family::repair_task_node_info, 1, {{"node", node.name}});
+    else
+      w.add(Family::repair_task_node_info, 1, {{"node", node.name}, {"impact", node.impact}});
+  }
+  const std::array<std::pair<const char*, const RepairHealthCheck*>, 2> checks = {
+      {{"preparing", &task.preparing}, {"restoring", &task.restoring}}};
+  for (const auto& [name, check] : checks) {
+    if (check->state.empty()) continue;
+    bool seen = false;
+    for (std::string_view state : kRepairHealthCheckStates) {
+      seen |= state == check->state;
+      w.add(Family::repair_task_health_check_state, state == check->state ? 1 : 0, {{"check", name}, {"state", state}});
+    }
+    if (!seen) w.add(Family::repair_task_health_check_state, 1, {{"check", name}, {"state", check->state}});
+  }
+  for (const auto& [name, check] : checks)
+    if (check->start_time) w.add(Family::repair_task_health_check_start, *check->start_time, {{"check", name}});
+}
+
 }  // namespace
 
 void render_object(SampleWriter& w, Kind kind, const ObjectState& object) {
@@ -125,6 +149,7 @@ void render_object(SampleWriter& w, Kind kind, const ObjectState& object) {
     w.add(Family::cluster_degraded, u.blocked->cluster_degraded ? 1 : 0);
   }
   add_qumulo_protection(w, u);
+  if (u.repair_task) add_repair_task(w, *u.repair_task);
 }
 
 }  // namespace ue

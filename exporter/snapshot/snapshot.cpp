@@ -53,7 +53,9 @@ ObjectState& Snapshot::record(Kind kind, const std::string& name, Upgrade upgrad
                               SteadyTime now) {
   auto [it, inserted] = objects_.try_emplace({kind, name});
   ObjectState& object = it->second;
-  if (inserted)
+  if (upgrade.transition_time)
+    object.last_transition = *upgrade.transition_time;
+  else if (inserted)
     object.last_transition = first_transition(upgrade, now_unix);
   else if (is_transition(object.upgrade, upgrade))
     object.last_transition = now_unix;

@@ -34,8 +34,9 @@ using ObjectKey = std::pair<Kind, std::string>;  // (kind, name)
 
 class Snapshot {
  public:
-  // Stores a fresh read. The transition time is set at the first read
-  // (first_transition) and moves when is_transition says the read differs;
+  // Stores a fresh read. The transition time is the upstream's own when the
+  // read carries one (Upgrade::transition_time); else it is set at the first
+  // read (first_transition) and moves when is_transition says the read differs;
   // phase_changed moves when the normalized phase does.
   ObjectState& record(Kind kind, const std::string& name, Upgrade upgrade, double now_unix, SteadyTime now);
 

@@ -48,6 +48,11 @@ RestriperStatus parse_qumulo_restriper_status(std::string_view body);
 ProtectionStatus parse_qumulo_protection_status(std::string_view body);
 std::vector<ClusterNode> parse_qumulo_nodes(std::string_view body);
 
+// GET /$/GetRepairTaskList: every RepairTask of the array, named by TaskId.
+// Entries that are not objects, or lack a TaskId or State (strings), are
+// skipped; a field of the wrong type is left out.
+std::vector<WholeObject> parse_repair_tasks(std::string_view body, double now_unix);
+
 // Source descriptors, one per kind file (UE_FOR_EACH_KIND names them).
 #define UE_DECLARE_SOURCE(kind, source) Source source();
 UE_FOR_EACH_KIND(UE_DECLARE_SOURCE)

@@ -76,7 +76,30 @@ struct Listing {
   int gone_http_status = 0;
 };
 
-// Built with designated initializers; a kind sets `read` or `listing`, not both.
+// One object of a kind whose listing carries each object whole. One that
+// ended (Upgrade::end_time) is kept for the target's retention after that.
+struct WholeObject {
+  std::string name;  // the `name` label
+  Upgrade upgrade;
+};
+
+// Kinds whose listing answers with every object whole (no paging, no
+// per-object read), e.g. /$/GetRepairTaskList. The objects under way are
+// read every poll; the ended ones, many and unchanging, at start and every
+// idle_poll_interval; an object that leaves the list under way is read once
+// by name, to learn how it ended. Paths are sent verbatim.
+struct WholeListing {
+  std::string_view active_endpoint;
+  std::string_view active_path;
+  std::string_view ended_endpoint;
+  std::string_view ended_path;
+  std::string_view object_endpoint;
+  std::string (*object_path)(const std::string& name);  // may answer more objects than that one
+  // `now_unix` for what runs until now (a duration); throws SourceError.
+  std::vector<WholeObject> (*parse)(std::string_view body, double now_unix);
+};
+
+// Built with designated initializers; a kind sets one of `read`, `listing` and `whole`.
 struct Source {
   Kind kind;
   TargetType target_type;
@@ -84,6 +107,7 @@ struct Source {
   std::vector<std::string_view> states;       // the upstream state enum, exported as a StateSet
   Upgrade (*read)(Fetcher& fetch) = nullptr;  // single-object kinds (named after the target)
   const Listing* listing = nullptr;           // listed kinds
+  const WholeListing* whole = nullptr;        // kinds listed whole
   bool feature_probe = false;  // a 4xx on its first request means "not served here": skip quietly, retry later
 };
 

@@ -85,8 +85,12 @@ RULES_WINDOW = "2m"  # the demo's (scripts/demo renders the rules' waits for it)
 WINDOWS = {"sf": 120, "sf-fast": 60, "qumulo": 120, "qumulo-prepared": 60}
 MANUAL_APP = "fabric:/shop/checkout"
 HELD_APP = "fabric:/shop/orders"
+# The default scenario's repair tasks held still on purpose: one stuck in its
+# preparing health check, one executing on the node HELD_APP waits for.
+STUCK_TASK = "POS___2f4d1c8e-5b6a-4e3f-8a7d-9c0b1e2f3a4b"
+HOLDING_TASK = "IM/Node/9a8b7c6d-5e4f-3a2b-1c0d-ef0123456789"
 # What the default scenario holds still on purpose: UpgradeStalled may fire for these only.
-HELD_APPS = {HELD_APP, "fabric:/shop/search"}
+HELD_APPS = {HELD_APP, "fabric:/shop/search", STUCK_TASK, HOLDING_TASK}
 # The two waits for an operator: never stalled, however long they wait.
 WAITS = {("sf", "application", MANUAL_APP), ("sf-fast", "application", MANUAL_APP),
          ("qumulo-prepared", "qumulo", "qumulo-prepared")}
@@ -101,6 +105,10 @@ ALERT_CASES = [
     ("UpgradeHealthCheckRetrying", 'kind="application",name="fabric:/shop/search"'),
     ("QumuloUpgradeBlocked", 'target="qumulo",kind="qumulo"'),
     ("QumuloRollingReboot", 'target="qumulo",kind="qumulo"'),
+    ("RepairTaskHealthCheckStuck", f'target="sf",kind="repair_task",name="{STUCK_TASK}",check="preparing"'),
+    ("RepairTaskAwaitingApproval", f'target="sf",kind="repair_task",name="{STUCK_TASK}"'),
+    ("RepairTaskExecutingTooLong", f'target="sf",kind="repair_task",name="{HOLDING_TASK}"'),
+    ("UpgradeNodeHeldByRepairTask", f'target="sf",kind="application",name="{HELD_APP}",node="_Node_4"'),
 ]
 # The moments at which the exporter's stalled set and UpgradeStalled's must be
 # seen equal: (name, predicate on that set and on the API's objects).

@@ -80,13 +80,13 @@ const InvalidCase kInvalidCases[] = {
     {"invalid-regex.yml", "7: targets[0].include[1]: invalid regex \"fabric:/(billing\": missing ): fabric:/(billing"},
     {"invalid-collect-name.yml",
      "5: targets[0].collect[1]: unknown kind \"apps\" (use cluster, cluster_config, applications, "
-     "application_resources, compose_deployments)"},
+     "application_resources, compose_deployments, repair_tasks)"},
     {"invalid-collect-duplicate.yml", "8: targets[0].collect[2]: duplicate kind \"applications\""},
     {"invalid-collect-qumulo.yml",
      "3: targets[0].collect: not allowed for qumulo targets (a qumulo target has one kind)"},
     {"invalid-collect-empty.yml",
      "5: targets[0].collect: must list at least one of cluster, cluster_config, applications, "
-     "application_resources, compose_deployments"},
+     "application_resources, compose_deployments, repair_tasks"},
     {"invalid-tls-http.yml", "6: targets[0].tls: set on a plain http:// url (use https://)"},
     {"invalid-tls-cert-without-key.yml", "7: targets[0].tls: cert_file is set without key_file"},
     {"invalid-tls-missing-ca-file.yml",
@@ -99,6 +99,9 @@ const InvalidCase kInvalidCases[] = {
     {"invalid-idle-poll-interval-target.yml",
      "7: targets[0].poll_interval: must be at most idle_poll_interval (1h), got 2h"},
     {"invalid-stall-window-zero.yml", "2: global.stall_window: must be greater than 0"},
+    {"invalid-repair-task-retention-zero.yml", "5: targets[0].repair_task_retention: must be greater than 0"},
+    {"invalid-repair-task-retention.yml",
+     "2: global.repair_task_retention: invalid duration \"an hour\" (use e.g. 500ms, 30s, 5m, 1h30m)"},
     {"invalid-stall-window-negative.yml",
      "5: targets[0].stall_window: invalid duration \"-10m\" (use e.g. 500ms, 30s, 5m, 1h30m)"},
     {"invalid-concurrency-zero.yml", "2: global.concurrency: must be between 1 and 256, got 0"},
@@ -220,6 +223,7 @@ TEST(ConfigTest, ValidFullSetsEveryKey) {
   EXPECT_EQ(config.global.max_response_bytes, 4u << 20);
   EXPECT_EQ(config.global.max_results, 100);
   EXPECT_EQ(config.global.stall_window, 45min);
+  EXPECT_EQ(config.global.repair_task_retention, 6h);
   ASSERT_EQ(config.targets.size(), 3u);
 
   const TargetConfig& prod = config.targets[0];
@@ -239,6 +243,7 @@ TEST(ConfigTest, ValidFullSetsEveryKey) {
   EXPECT_EQ(prod.settings.max_response_bytes, 1000000000u);
   EXPECT_EQ(prod.settings.max_results, 50);
   EXPECT_EQ(prod.settings.stall_window, 1h);
+  EXPECT_EQ(prod.settings.repair_task_retention, 15min);
   // Kept in export order, whatever order they were written in.
   EXPECT_EQ(prod.collect, (std::vector<Kind>{Kind::cluster, Kind::application, Kind::compose_deployment}));
   ASSERT_EQ(prod.include.size(), 2u);
@@ -271,8 +276,10 @@ TEST(ConfigTest, ValidFullSetsEveryKey) {
   EXPECT_EQ(lab.settings.max_response_bytes, 4u << 20);
   EXPECT_EQ(lab.settings.max_results, 100);
   EXPECT_EQ(lab.settings.stall_window, 45min);
+  EXPECT_EQ(lab.settings.repair_task_retention, 6h) << "inherited from global";
   EXPECT_EQ(lab.collect, (std::vector<Kind>{Kind::cluster, Kind::cluster_config, Kind::application,
-                                            Kind::application_resource, Kind::compose_deployment}));
+                                            Kind::application_resource, Kind::compose_deployment,
+                                            Kind::repair_task}));
   EXPECT_TRUE(lab.include.empty());
   EXPECT_TRUE(lab.exclude.empty());
   EXPECT_FALSE(lab.tls.has_value());
@@ -453,6 +460,7 @@ TEST(ConfigTest, ShippedExampleLoads) {
                                "max_response_bytes:",
                                "max_results:",
                                "stall_window:",
+                               "repair_task_retention:",
                                "targets:",
                                "name:",
                                "type:",

@@ -117,5 +117,41 @@ std::string case_name(const ::testing::TestParamInfo<GoldenCase>& info) {
 
 INSTANTIATE_TEST_SUITE_P(Payloads, Golden, ::testing::ValuesIn(kCases), case_name);
 
+// Kinds listed whole: every object of one answer on one page, read at
+// 2026-01-01 like the rest.
+struct GoldenWholeCase {
+  const char* payload;
+  Kind kind;
+  std::vector<WholeObject> (*parse)(std::string_view body, double now_unix);
+};
+
+const GoldenWholeCase kWholeCases[] = {
+    {"service_fabric/repair_tasks.json", Kind::repair_task, parse_repair_tasks},
+    {"service_fabric/hostile_repair_tasks.json", Kind::repair_task, parse_repair_tasks},
+};
+
+class GoldenWhole : public ::testing::TestWithParam<GoldenWholeCase> {};
+
+TEST_P(GoldenWhole, PageMatches) {
+  const GoldenWholeCase& c = GetParam();
+  constexpr double kNow = 1767225600;  // 2026-01-01
+  std::vector<WholeObject> objects = c.parse(read_text_file(std::string(UE_TESTDATA) + "/payloads/" + c.payload), kNow);
+  Snapshot snapshot;
+  for (WholeObject& object : objects) snapshot.record(c.kind, object.name, std::move(object.upgrade), kNow, SteadyTime{});
+  auto samples = std::make_shared<TargetSamples>(render_target("sf", snapshot));
+  samples->set_own(render_target_series("sf", 30 * 60));
+  test::expect_golden_file(assemble_page({samples}, ""), golden_path(c.payload));
+}
+
+std::string whole_case_name(const ::testing::TestParamInfo<GoldenWholeCase>& info) {
+  std::string name = info.param.payload;
+  name = name.substr(0, name.rfind('.'));
+  for (char& c : name)
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  return name;
+}
+
+INSTANTIATE_TEST_SUITE_P(Payloads, GoldenWhole, ::testing::ValuesIn(kWholeCases), whole_case_name);
+
 }  // namespace
 }  // namespace ue

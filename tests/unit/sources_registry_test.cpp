@@ -28,6 +28,7 @@ TEST(SourcesRegistry, CollectNamesAndTargetTypes) {
       {Kind::application, "applications"},
       {Kind::application_resource, "application_resources"},
       {Kind::compose_deployment, "compose_deployments"},
+      {Kind::repair_task, "repair_tasks"},
       {Kind::qumulo, "qumulo"},
   };
   for (const auto& [kind, name] : collect) {
@@ -38,11 +39,13 @@ TEST(SourcesRegistry, CollectNamesAndTargetTypes) {
   EXPECT_EQ(target_type_name(TargetType::qumulo), "qumulo");
 }
 
-TEST(SourcesRegistry, EachKindIsReadOrListedNotBoth) {
+TEST(SourcesRegistry, EachKindIsReadListedOrListedWhole) {
   for (const Source& source : all_sources()) {
     const bool single = source.kind == Kind::cluster || source.kind == Kind::cluster_config || source.kind == Kind::qumulo;
+    const bool whole = source.kind == Kind::repair_task;
     EXPECT_EQ(source.read != nullptr, single) << kind_name(source.kind);
-    EXPECT_EQ(source.listing != nullptr, !single) << kind_name(source.kind);
+    EXPECT_EQ(source.whole != nullptr, whole) << kind_name(source.kind);
+    EXPECT_EQ(source.listing != nullptr, !single && !whole) << kind_name(source.kind);
   }
 }
 
@@ -52,6 +55,7 @@ TEST(SourcesRegistry, FeatureProbes) {
   EXPECT_FALSE(source_for(Kind::application).feature_probe);
   EXPECT_TRUE(source_for(Kind::application_resource).feature_probe);
   EXPECT_FALSE(source_for(Kind::compose_deployment).feature_probe);
+  EXPECT_TRUE(source_for(Kind::repair_task).feature_probe) << "no Repair Manager: 4xx";
   EXPECT_FALSE(source_for(Kind::qumulo).feature_probe);
 }
 
@@ -73,6 +77,8 @@ TEST(SourcesRegistry, StatesAreTheFullUpstreamEnumsInReferenceOrder) {
   EXPECT_EQ(source_for(Kind::application_resource).states,
             (Names{"Invalid", "ProvisioningTarget", "RollingForward", "UnprovisioningCurrent", "CompletedRollforward",
                    "RollingBack", "UnprovisioningTarget", "CompletedRollback", "Failed"}));
+  EXPECT_EQ(source_for(Kind::repair_task).states,
+            (Names{"Created", "Claimed", "Preparing", "Approved", "Executing", "Restoring", "Completed"}));
   EXPECT_EQ(source_for(Kind::qumulo).states,
             (Names{"UPGRADE_STATE_IDLE", "UPGRADE_STATE_PREPARING", "UPGRADE_STATE_PREPARED",
                    "UPGRADE_STATE_COMMITTING", "UPGRADE_STATE_COMMITTED", "UPGRADE_STATE_REBOOTING"}));
@@ -81,13 +87,28 @@ TEST(SourcesRegistry, StatesAreTheFullUpstreamEnumsInReferenceOrder) {
 TEST(SourcesRegistry, EndpointsAreTheContractNames) {
   std::set<std::string_view> endpoints;
   for (const Source& source : all_sources()) {
+    if (source.whole) {
+      endpoints.insert(source.whole->active_endpoint);
+      endpoints.insert(source.whole->ended_endpoint);
+      endpoints.insert(source.whole->object_endpoint);
+    }
     if (!source.listing) continue;
     endpoints.insert(source.listing->list_endpoint);
     endpoints.insert(source.listing->progress_endpoint);
   }
   EXPECT_EQ(endpoints, (std::set<std::string_view>{"applications_list", "application_upgrade",
                                                    "application_resources_list", "application_resource_upgrade",
-                                                   "compose_deployments_list", "compose_deployment_upgrade"}));
+                                                   "compose_deployments_list", "compose_deployment_upgrade",
+                                                   "repair_tasks_active", "repair_tasks_completed",
+                                                   "repair_task_result"}));
+}
+
+TEST(SourcesRegistry, RepairTasksAreReadByStateAndOneByIdAsThePlanSays) {
+  const WholeListing& whole = *source_for(Kind::repair_task).whole;
+  EXPECT_EQ(whole.active_path, "/$/GetRepairTaskList?api-version=6.0&StateFilter=63");
+  EXPECT_EQ(whole.ended_path, "/$/GetRepairTaskList?api-version=6.0&StateFilter=64");
+  EXPECT_EQ(whole.object_path("Azure/PlatformUpdate/x/1/2 &a=b"),
+            "/$/GetRepairTaskList?api-version=6.0&TaskIdFilter=Azure%2FPlatformUpdate%2Fx%2F1%2F2%20%26a%3Db");
 }
 
 }  // namespace

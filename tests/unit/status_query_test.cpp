@@ -103,7 +103,7 @@ TEST(StatusQuery, RefreshZeroPauses) {
 TEST(StatusQuery, AnUnknownKindOrPhaseIsAnErrorNamingIt) {
   EXPECT_EQ(parse_error({{"kind", "application,aplication"}}),
             "unknown kind \"aplication\", expected one of cluster, cluster_config, application, "
-            "application_resource, compose_deployment, qumulo");
+            "application_resource, compose_deployment, repair_task, qumulo");
   EXPECT_EQ(parse_error({{"phase", "Failed"}}),
             "unknown phase \"Failed\", expected one of idle, rolling_forward, rolling_back, completed, rolled_back, "
             "failed");
