@@ -1,7 +1,6 @@
 // The built exporter against recorded payloads served over loopback: every
 // metric of the README's reference for the cluster, cluster_config and qumulo kinds.
 #include <gtest/gtest.h>
-#include <httplib.h>
 #include <signal.h>
 
 #include <cstdio>
@@ -205,15 +204,13 @@ TEST_F(CoreTest, PromtoolFindsNothingToReport) {
 }
 
 TEST_F(CoreTest, GzipIsTheSamePage) {
-  httplib::Client client("127.0.0.1", exporter_->port());
-  client.set_decompress(false);
-  auto zipped = client.Get("/metrics", {{"Accept-Encoding", "gzip"}});
+  auto zipped = http_request(exporter_->port(), "/metrics",
+                             {.headers = {{"Accept-Encoding", "gzip"}}, .decompress = false});
   ASSERT_TRUE(zipped);
   EXPECT_EQ(zipped->get_header_value("Content-Encoding"), "gzip");
   EXPECT_EQ(zipped->get_header_value("Content-Type"), "text/plain; version=0.0.4; charset=utf-8");
-  httplib::Client unzipping("127.0.0.1", exporter_->port());
-  auto both = unzipping.Get("/metrics", {{"Accept-Encoding", "gzip"}});
-  auto plain = unzipping.Get("/metrics");
+  auto both = http_request(exporter_->port(), "/metrics", {.headers = {{"Accept-Encoding", "gzip"}}});
+  auto plain = http_request(exporter_->port(), "/metrics");
   ASSERT_TRUE(both && plain);
   EXPECT_LT(zipped->body.size(), plain->body.size() / 3);
   EXPECT_NE(both->body.find("upgrade_state{"), std::string::npos);

@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
@@ -187,18 +188,43 @@ Simulator::Simulator(const std::string& scenario_file) {
   port_ = listening_port(*process_, kListening, "upgrade_simulator");
 }
 
+namespace {
+std::string lower(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+}  // namespace
+
+bool HttpAnswer::has_header(const std::string& name) const { return headers.count(lower(name)) > 0; }
+
+std::string HttpAnswer::get_header_value(const std::string& name) const {
+  auto it = headers.find(lower(name));
+  return it == headers.end() ? "" : it->second;
+}
+
+std::optional<HttpAnswer> http_request(int port, const std::string& path, const HttpOptions& options) {
+  const bool tls = !options.ca_file.empty();
+  httplib::Client client((tls ? "https://127.0.0.1:" : "http://127.0.0.1:") + std::to_string(port),
+                         options.cert_file, options.key_file);
+  if (tls) client.set_ca_cert_path(options.ca_file);
+  client.set_decompress(options.decompress);
+  if (!options.user.empty()) client.set_basic_auth(options.user, options.password);
+  httplib::Headers headers(options.headers.begin(), options.headers.end());
+  auto res = options.method == "POST" ? client.Post(path, headers) : client.Get(path, headers);
+  if (!res) return std::nullopt;
+  HttpAnswer answer{res->status, res->body, {}};
+  for (const auto& [name, value] : res->headers) answer.headers.emplace(lower(name), value);
+  return answer;
+}
+
 std::pair<int, std::string> Exporter::get(const std::string& path) const {
-  httplib::Client client("127.0.0.1", port_);
-  if (!auth_.first.empty()) client.set_basic_auth(auth_.first, auth_.second);
-  auto res = client.Get(path);
+  auto res = http_request(port_, path, {.user = auth_.first, .password = auth_.second});
   if (!res) return {0, ""};
   return {res->status, res->body};
 }
 
 std::pair<int, std::string> Exporter::post(const std::string& path) const {
-  httplib::Client client("127.0.0.1", port_);
-  if (!auth_.first.empty()) client.set_basic_auth(auth_.first, auth_.second);
-  auto res = client.Post(path);
+  auto res = http_request(port_, path, {.method = "POST", .user = auth_.first, .password = auth_.second});
   if (!res) return {0, ""};
   return {res->status, res->body};
 }

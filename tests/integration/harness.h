@@ -69,6 +69,29 @@ class Process {
   int status_ = 0;
 };
 
+// One HTTP request to 127.0.0.1, for what Exporter::get cannot ask: headers,
+// the body as sent, HTTPS with a client certificate. (Here rather than in the
+// tests, so that only harness.cpp compiles cpp-httplib's header.)
+struct HttpOptions {
+  // (Every member has an initializer, so designated initializers may leave any out.)
+  std::string method = "GET";  // or "POST"
+  std::vector<std::pair<std::string, std::string>> headers = {};
+  bool decompress = true;  // false: a gzipped body stays as sent
+  std::string user = "", password = "";  // basic auth when user is not empty
+  std::string ca_file = "";  // HTTPS, trusting this CA, when not empty
+  std::string cert_file = "", key_file = "";  // the client certificate, when not empty
+};
+// The answer, read the way httplib's tests read it.
+struct HttpAnswer {
+  int status = 0;
+  std::string body;
+  std::multimap<std::string, std::string> headers;  // names lower-cased
+  bool has_header(const std::string& name) const;
+  std::string get_header_value(const std::string& name) const;  // the first, or ""
+};
+// nullopt when no HTTP answer came back (refused, a failed handshake).
+std::optional<HttpAnswer> http_request(int port, const std::string& path, const HttpOptions& options = {});
+
 // Runs the exporter with `config_file` on a free loopback port.
 class Exporter {
  public:

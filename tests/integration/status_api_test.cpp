@@ -9,7 +9,6 @@
 // If-None-Match with 304. The page's HTML itself is tested elsewhere (unit
 // goldens, headless Chromium): here only its headers and link.
 #include <gtest/gtest.h>
-#include <httplib.h>
 #include <zlib.h>
 
 #include <nlohmann/json.hpp>
@@ -84,10 +83,10 @@ class StatusApiTest : public ::testing::Test {
     })) << exporter_->process().output();
   }
 
-  httplib::Result get(const std::string& path, const httplib::Headers& headers = {}) const {
-    httplib::Client client("127.0.0.1", exporter_->port());
-    client.set_decompress(false);  // the gzip tests read the bytes as sent
-    return client.Get(path, headers);
+  std::optional<HttpAnswer> get(const std::string& path,
+                                std::vector<std::pair<std::string, std::string>> headers = {}) const {
+    // The gzip tests read the bytes as sent.
+    return http_request(exporter_->port(), path, {.headers = std::move(headers), .decompress = false});
   }
 
   // The API's document, or null when it does not answer 200 with JSON.

@@ -2,7 +2,6 @@
 // certificates, basic auth (on the status page and its style sheet too), and
 // both re-read on reload.
 #include <gtest/gtest.h>
-#include <httplib.h>
 
 #include "integration/harness.h"
 
@@ -28,14 +27,18 @@ class WebConfigTest : public ::testing::Test {
   // Status of a request, 0 when no HTTP answer came back.
   int request(const std::string& method, const std::string& user, const std::string& password,
               bool client_cert = true, const std::string& path = "/metrics") {
-    std::unique_ptr<httplib::SSLClient> client =
-        client_cert ? std::make_unique<httplib::SSLClient>("127.0.0.1", exporter_->port(), dir_.file("client.pem"),
-                                                           dir_.file("client.key"))
-                    : std::make_unique<httplib::SSLClient>("127.0.0.1", exporter_->port());
-    client->set_ca_cert_path(dir_.file("ca.pem"));
-    if (!user.empty()) client->set_basic_auth(user, password);
-    auto res = method == "POST" ? client->Post("/-/reload") : client->Get(path);
+    auto res = https(method == "POST" ? "/-/reload" : path, method, user, password, client_cert);
     return res ? res->status : 0;
+  }
+
+  std::optional<HttpAnswer> https(const std::string& path, const std::string& method, const std::string& user,
+                                  const std::string& password, bool client_cert = true) {
+    HttpOptions options{.method = method, .user = user, .password = password, .ca_file = dir_.file("ca.pem")};
+    if (client_cert) {
+      options.cert_file = dir_.file("client.pem");
+      options.key_file = dir_.file("client.key");
+    }
+    return http_request(exporter_->port(), path, options);
   }
 
   TempDir dir_;
@@ -71,11 +74,7 @@ TEST_F(WebConfigTest, BadWebConfigOnReloadKeepsTheRunningOne) {
   write_file(dir_.file("web.yml"), "basic_auth_users:\n  alice: plaintext\n");
   EXPECT_EQ(request("POST", "alice", "correct horse"), 500);
   EXPECT_EQ(request("GET", "alice", "correct horse"), 200);
-  auto metrics = std::make_unique<httplib::SSLClient>("127.0.0.1", exporter_->port(), dir_.file("client.pem"),
-                                                      dir_.file("client.key"));
-  metrics->set_ca_cert_path(dir_.file("ca.pem"));
-  metrics->set_basic_auth("alice", "correct horse");
-  auto page = metrics->Get("/metrics");
+  auto page = https("/metrics", "GET", "alice", "correct horse");
   ASSERT_TRUE(page);
   EXPECT_EQ(find_value(page->body, "upgrade_exporter_config_reload_success", {}), 0.0);
   EXPECT_EQ(exporter_->process().output().find("plaintext"), std::string::npos) << "a bad hash may be a password";
