@@ -79,6 +79,8 @@ struct ProtectionLine {
 // Absent when the upgrade has none of it (every kind but qumulo, or a cluster
 // that serves none of the routes).
 std::optional<ProtectionLine> protection_line(const Upgrade& upgrade);
+// The line holds views into the upgrade: never of a temporary.
+std::optional<ProtectionLine> protection_line(const Upgrade&& upgrade) = delete;
 
 // One upgrade listed in full.
 struct UpgradeItem {

@@ -44,7 +44,8 @@ FleetView fleet_of(Upgrade up) {
 }
 
 TEST(StatusProtection, ModelCountsOfflineNodesAndRisk) {
-  const std::optional<ProtectionLine> line = protection_line(rolling_reboot(false, 1));
+  const Upgrade up = rolling_reboot(false, 1);  // the line holds views into it
+  const std::optional<ProtectionLine> line = protection_line(up);
   ASSERT_TRUE(line);
   EXPECT_EQ(line->nodes, 4u);
   ASSERT_EQ(line->offline_nodes.size(), 1u);
@@ -52,9 +53,10 @@ TEST(StatusProtection, ModelCountsOfflineNodesAndRisk) {
   EXPECT_EQ(line->restriper_phase, "REPROTECT");
   EXPECT_EQ(line->restriper_progress, 0.37);
   EXPECT_FALSE(line->at_risk());
-  EXPECT_TRUE(protection_line(rolling_reboot(true, 1))->at_risk());
-  EXPECT_TRUE(protection_line(rolling_reboot(false, 0))->at_risk()) << "no node failure left";
-  EXPECT_FALSE(protection_line(Upgrade{})) << "nothing read, nothing shown";
+  const Upgrade at_risk = rolling_reboot(true, 1), no_failure_left = rolling_reboot(false, 0), nothing = {};
+  EXPECT_TRUE(protection_line(at_risk)->at_risk());
+  EXPECT_TRUE(protection_line(no_failure_left)->at_risk()) << "no node failure left";
+  EXPECT_FALSE(protection_line(nothing)) << "nothing read, nothing shown";
 }
 
 TEST(StatusProtection, CardShowsRiskFailuresNodesAndRestriper) {
