@@ -6,6 +6,7 @@ import pathlib
 import platform
 import subprocess
 import sys
+import time
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "support"))
@@ -28,3 +29,14 @@ def revision():
                               text=True, check=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
+
+
+def wait_for(condition, timeout, what, pace=0.1):
+    """condition()'s first truthy value, checked every `pace` seconds; exits when `timeout` passes first."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(pace)  # re-check pace; the wait is for the condition
+    raise SystemExit(f"timed out waiting for {what}")

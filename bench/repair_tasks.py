@@ -47,16 +47,6 @@ HISTORY = """  - play: completed_history
 """
 
 
-def wait_for(condition, timeout, what):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.05)  # re-check pace; the wait is for the condition
-    raise SystemExit(f"timed out waiting for {what}")
-
-
 def polls(port):
     """How many polls the exporter has made: requests to the list of tasks under way."""
     page = common.http_get(f"http://127.0.0.1:{port}/metrics")[1].decode()
@@ -82,7 +72,7 @@ targets:
     collect: [repair_tasks]
 """, name=f"exporter-{name}")
         cpu_start = exporter.cpu_seconds()
-        wait_for(lambda: polls(port) >= 1, 60, "the first poll")
+        common.wait_for(lambda: polls(port) >= 1, 60, "the first poll", pace=0.05)
         cpu_first = exporter.cpu_seconds() - cpu_start
         rss_first = exporter.rss_mb()
         first_polls, cpu_window_start = polls(port), exporter.cpu_seconds()

@@ -45,16 +45,6 @@ UPGRADING = 10
 RESULTS = common.ROOT / "bench" / "results"
 
 
-def wait_for(condition, timeout, what):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.1)  # re-check pace; the wait is for the condition
-    raise SystemExit(f"timed out waiting for {what}")
-
-
 def metrics(port):
     return common.http_get(f"http://127.0.0.1:{port}/metrics")[1].decode()
 
@@ -103,7 +93,7 @@ http {{ access_log off; sendfile on; tcp_nopush on; keepalive_requests 100000; d
         nginx = subprocess.Popen(["nginx", "-c", str(conf), "-p", str(workdir)], stdout=subprocess.DEVNULL,
                                  stderr=subprocess.DEVNULL)
         try:
-            wait_for(lambda: _answers(f"http://127.0.0.1:{nginx_port}/metrics"), 10, "nginx")
+            common.wait_for(lambda: _answers(f"http://127.0.0.1:{nginx_port}/metrics"), 10, "nginx")
             for name, path in (("plain", "metrics"), ("gzip", "metrics.gz")):
                 result[f"nginx_{name}"] = wrk(f"http://127.0.0.1:{nginx_port}/{path}", 10, 1, 1, False)
             # Throughput side by side: the same load on both.
@@ -134,8 +124,8 @@ def run_size(n, args, workdir):
     collect: [applications]
 """, name=f"exporter-{n}")
         cpu_start = exporter.cpu_seconds()
-        page = wait_for(lambda: (lambda m: m if common.metric_sum(m, "upgrade_exporter_poll_duration_seconds")
-                                 else None)(metrics(port)), 600, f"the first poll of {n} applications")
+        page = common.wait_for(lambda: (lambda m: m if common.metric_sum(m, "upgrade_exporter_poll_duration_seconds")
+                                        else None)(metrics(port)), 600, f"the first poll of {n} applications")
         cpu_first = exporter.cpu_seconds() - cpu_start
         poll_s = common.metric_sum(page, "upgrade_exporter_poll_duration_seconds")
         requests = common.metric_sum(page, "upgrade_exporter_requests_total")
