@@ -819,7 +819,7 @@ void PageWriter::repair_section(std::size_t section_index, const RepairSection& 
   raw("</h3><span class=\"muted\">");
   integer(static_cast<double>(active));
   raw(" under way · ");
-  integer(static_cast<double>(section.rows.size() - active));
+  integer(static_cast<double>(section.total - active));  // rows list those under way first: `active` is all of them
   raw(" completed</span></div>\n<div class=\"scroll\"><table class=\"repair\"><thead><tr><th>Task</th><th>State</th>"
       "<th>In state</th><th>Action</th><th>Executor</th><th>Nodes (impact)</th><th>Preparing check</th>"
       "<th>Restoring check</th><th>Result</th></tr></thead><tbody>\n");
