@@ -59,7 +59,7 @@ class PageWriter {
   void repair_section(std::size_t section_index, const RepairSection& section);
   void repair_row(RepairRowRef ref, const RepairTaskRow& row);
   void repair_nodes(const std::vector<RepairTaskNode>& nodes);
-  void repair_check(const RepairCheckCell& cell);
+  void repair_check(std::string_view which, const RepairCheckCell& cell);
   void target_section(const TargetSection& section);
   void target_head(std::size_t index, const TargetView& target);
   void settled_list(const TargetView& target, const SettledGroup& group);
@@ -821,8 +821,8 @@ void PageWriter::repair_section(std::size_t section_index, const RepairSection& 
   raw(" under way · ");
   integer(static_cast<double>(section.total - active));  // rows list those under way first: `active` is all of them
   raw(" completed</span></div>\n<div class=\"scroll\"><table class=\"repair\"><thead><tr><th>Task</th><th>State</th>"
-      "<th>In state</th><th>Action</th><th>Executor</th><th>Nodes (impact)</th><th>Preparing check</th>"
-      "<th>Restoring check</th><th>Result</th></tr></thead><tbody>\n");
+      "<th>In state</th><th>Result</th><th>Nodes (impact)</th><th>Health checks</th><th>Action</th>"
+      "<th>Executor</th></tr></thead><tbody>\n");
   for (std::size_t i = 0; i < section.rows.size(); ++i) repair_row({section_index, i}, section.rows[i]);
   raw("</tbody></table></div>\n");
   if (section.total > section.rows.size()) {
@@ -838,6 +838,7 @@ void PageWriter::repair_section(std::size_t section_index, const RepairSection& 
   raw("</section>\n");
 }
 
+// What matters first (state, how long, result, nodes, checks), then who runs it.
 void PageWriter::repair_row(RepairRowRef ref, const RepairTaskRow& row) {
   const ObjectView& task = *row.object;
   raw("<tr id=\"");
@@ -853,16 +854,16 @@ void PageWriter::repair_row(RepairRowRef ref, const RepairTaskRow& row) {
   raw(row.stalled ? "</td><td class=\"over-text\">" : "</td><td>");
   duration(row.in_state);
   raw("</td><td class=\"mono\">");
+  text(row.result);
+  raw("</td><td class=\"wrap-cell\">");
+  repair_nodes(*row.nodes);
+  raw("</td><td>");
+  repair_check("preparing", row.preparing);
+  repair_check("restoring", row.restoring);
+  raw("</td><td class=\"mono\">");
   text(row.action);
   raw("</td><td class=\"wrap-cell mono\">");
   text(row.executor);
-  raw("</td><td class=\"wrap-cell\">");
-  repair_nodes(*row.nodes);
-  raw("</td>");
-  repair_check(row.preparing);
-  repair_check(row.restoring);
-  raw("<td class=\"mono\">");
-  text(row.result);
   raw("</td></tr>\n");
 }
 
@@ -879,14 +880,19 @@ void PageWriter::repair_nodes(const std::vector<RepairTaskNode>& nodes) {
   }
 }
 
-void PageWriter::repair_check(const RepairCheckCell& cell) {
-  raw(cell.stuck ? "<td class=\"mono over-text\">" : "<td class=\"mono\">");
+// "preparing InProgress for 20 min", one line per check the task reports.
+void PageWriter::repair_check(std::string_view which, const RepairCheckCell& cell) {
+  if (cell.state.empty()) return;
+  raw(cell.stuck ? "<div class=\"over-text\">" : "<div>");
+  raw(which);
+  raw(" <span class=\"mono\">");
   text(cell.state);
+  raw("</span>");
   if (cell.running_for) {
     raw(" for ");
     duration(*cell.running_for);
   }
-  raw("</td>");
+  raw("</div>");
 }
 
 void PageWriter::target_section(const TargetSection& section) {
