@@ -5,6 +5,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <unordered_map>
+
+#include "render/repair_holds.h"
 
 namespace ue {
 namespace {
@@ -46,6 +49,58 @@ void resolve_facts(UpgradeItem& item) {
   }
   item.health_check_limit = health_check_limit(up);
   item.protection = protection_line(up);
+}
+
+NodeHold node_hold(const ObjectView& task, double now) {
+  const Upgrade& up = task.upgrade;
+  const double since = up.start_time.value_or(task.last_transition);
+  return {&task, info_value(up, "action"), std::max(0.0, now - since)};
+}
+
+// The active repair tasks holding each node of the upgrade's current domain.
+void resolve_node_holds(UpgradeItem& item, const NodeHolders& holders, double now) {
+  const std::vector<NodeProgress>& nodes = item.object->upgrade.current_nodes;
+  if (holders.empty() || nodes.empty() || item.object->kind == Kind::repair_task) return;
+  std::vector<std::vector<NodeHold>> holds(nodes.size());
+  bool any = false;
+  for (std::size_t i = 0; i < nodes.size(); ++i)
+    for (const ObjectView* task : holders.of(nodes[i].name)) {
+      holds[i].push_back(node_hold(*task, now));
+      any = true;
+    }
+  if (any) item.node_holds = std::move(holds);
+}
+
+// `its_state`: the task is in the state this check belongs to (Preparing, Restoring).
+RepairCheckCell check_cell(const RepairHealthCheck& check, bool its_state, double stall_window, double now) {
+  RepairCheckCell cell;
+  cell.state = check.state;
+  if (check.state == "InProgress" && check.start_time) {
+    cell.running_for = std::max(0.0, now - *check.start_time);
+    cell.stuck = its_state && *cell.running_for > stall_window / 2;
+  }
+  return cell;
+}
+
+RepairTaskRow repair_row(const TargetView& target, const ObjectView& object, double now) {
+  const Upgrade& up = object.upgrade;
+  RepairTaskRow row;
+  row.object = &object;
+  row.active = in_progress(up.phase);
+  row.stalled = judge_stall(target, object, now).stalled;
+  row.in_state = std::max(0.0, now - object.last_transition);
+  row.action = info_value(up, "action");
+  row.executor = info_value(up, "executor");
+  if (!row.active) row.result = info_value(up, "result_status");
+  row.notable = is_notable(object, now);
+  static const std::vector<RepairTaskNode> kNoNodes;
+  row.nodes = up.repair_task ? &up.repair_task->nodes : &kNoNodes;
+  if (up.repair_task) {
+    const RepairTaskDetail& detail = *up.repair_task;
+    row.preparing = check_cell(detail.preparing, up.state == "Preparing", target.stall_window, now);
+    row.restoring = check_cell(detail.restoring, up.state == "Restoring", target.stall_window, now);
+  }
+  return row;
 }
 
 }  // namespace
@@ -106,16 +161,22 @@ class ModelBuilder {
       ++counts.targets_down;
     }
     std::array<SettledGroup, kAllPhases.size()> settled;
+    std::vector<RepairTaskRow> active_tasks, ended_tasks;
     for (const auto& shared : target.objects) {
       const ObjectView& object = *shared;
       if (!query_.matches(object)) continue;
-      if (is_notable(object, model_.now)) {
-        add_notable(index, target, object);
+      const bool notable = is_notable(object, model_.now);
+      if (notable) add_notable(index, target, object);
+      if (object.kind == Kind::repair_task) {
+        RepairTaskRow row = repair_row(target, object, model_.now);
+        (row.active ? active_tasks : ended_tasks).push_back(row);
         continue;
       }
+      if (notable) continue;
       SettledGroup& group = settled[static_cast<std::size_t>(object.upgrade.phase)];
       if (group.total++ < kMaxSettledRows) group.rows.push_back(&object);
     }
+    add_repair_section(index, target, std::move(active_tasks), ended_tasks);
     TargetSection& section = model_.targets.emplace_back();
     section.index = index;
     section.target = &target;
@@ -125,6 +186,31 @@ class ModelBuilder {
       group.phase = phase;
       section.settled.push_back(std::move(group));
     }
+  }
+
+  // Under way first, then completed; each list is already in snapshot (TaskId) order.
+  void add_repair_section(std::size_t index, const TargetView& target, std::vector<RepairTaskRow> rows,
+                          const std::vector<RepairTaskRow>& ended) {
+    rows.insert(rows.end(), ended.begin(), ended.end());
+    if (rows.empty()) return;
+    RepairSection& section = model_.repair_tasks.emplace_back();
+    section.target_index = index;
+    section.target = &target;
+    section.total = rows.size();
+    if (rows.size() > kMaxRepairRows) rows.resize(kMaxRepairRows);
+    section.rows = std::move(rows);
+    const std::size_t section_index = model_.repair_tasks.size() - 1;
+    for (std::size_t i = 0; i < section.rows.size(); ++i)
+      repair_rows_[section.rows[i].object] = RepairRowRef{section_index, i};
+  }
+
+  // Facts, repair rows and node holds of the upgrades listed in full.
+  void resolve(UpgradeItem& item) {
+    resolve_facts(item);
+    if (const auto row = repair_rows_.find(item.object); row != repair_rows_.end()) item.repair_row = row->second;
+    if (item.object->upgrade.current_nodes.empty() || item.object->kind == Kind::repair_task) return;
+    auto [holders, added] = holders_.try_emplace(item.target_index, *item.target);
+    resolve_node_holds(item, holders->second, model_.now);
   }
 
   void add_notable(std::size_t index, const TargetView& target, const ObjectView& object) {
@@ -159,12 +245,14 @@ class ModelBuilder {
     const std::size_t shown = std::min(items.size(), kMaxNotable);
     std::partial_sort(items.begin(), items.begin() + static_cast<std::ptrdiff_t>(shown), items.end(), before);
     items.resize(shown);
-    for (UpgradeItem& item : items) resolve_facts(item);
+    for (UpgradeItem& item : items) resolve(item);
   }
 
   const StatusQuery& query_;
   const StatusOptions& options_;
   StatusModel model_;
+  std::unordered_map<const ObjectView*, RepairRowRef> repair_rows_;
+  std::unordered_map<std::size_t, NodeHolders> holders_;  // by target index, made for the first upgrade that asks
 };
 
 }  // namespace

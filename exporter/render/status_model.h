@@ -20,6 +20,8 @@ namespace ue {
 inline constexpr std::size_t kMaxSettledRows = 500;
 // Upgrades shown in full; a fleet upgrading everything at once must not make a page of megabytes.
 inline constexpr std::size_t kMaxNotable = 1000;
+// Repair tasks listed per target in the Repair tasks section; the rest are counted, and the API lists them all.
+inline constexpr std::size_t kMaxRepairRows = 500;
 inline constexpr double kMinRefresh = 5;       // seconds
 inline constexpr double kDefaultRefresh = 30;  // seconds, when no target is shown
 
@@ -82,6 +84,21 @@ std::optional<ProtectionLine> protection_line(const Upgrade& upgrade);
 // The line holds views into the upgrade: never of a temporary.
 std::optional<ProtectionLine> protection_line(const Upgrade&& upgrade) = delete;
 
+// An active repair task on the same target that holds a node of an upgrade's
+// current domain.
+struct NodeHold {
+  const ObjectView* task = nullptr;  // kind repair_task; its name is the TaskId, its state the task's
+  std::string_view action;           // the task's `action` info; may be empty
+  double held_for = 0;               // seconds: since the task was created (else since its last transition)
+};
+
+// Where a repair task's row is in the Repair tasks section: the page links a
+// task's card in the list above to it.
+struct RepairRowRef {
+  std::size_t section = 0;  // into StatusModel::repair_tasks
+  std::size_t row = 0;      // into its rows
+};
+
 // One upgrade listed in full.
 struct UpgradeItem {
   std::size_t target_index = 0;  // configuration order
@@ -95,6 +112,43 @@ struct UpgradeItem {
   std::optional<Fact> failure;         // absent: nothing failed
   std::optional<double> health_check_limit;  // seconds: the timeout of the current health-check phase
   std::optional<ProtectionLine> protection;  // qumulo: data protection
+  // Per node of upgrade.current_nodes (same index): the active repair tasks
+  // holding it, by TaskId. Empty when no node of the upgrade is held.
+  std::vector<std::vector<NodeHold>> node_holds;
+  // A repair task: its row in the Repair tasks section, which shows it in
+  // full; absent for other kinds (and a task whose row is past kMaxRepairRows).
+  std::optional<RepairRowRef> repair_row;
+};
+
+// A repair task's preparing or restoring health check, as its row shows it.
+struct RepairCheckCell {
+  std::string_view state;               // NotStarted, InProgress, ...; empty when unreported
+  std::optional<double> running_for;    // seconds since it started, while InProgress
+  // InProgress, in its task state (Preparing, Restoring), for longer than
+  // half the stall window: RepairTaskHealthCheckStuck's threshold.
+  bool stuck = false;
+};
+
+// One repair task, a row of the Repair tasks section.
+struct RepairTaskRow {
+  const ObjectView* object = nullptr;  // kind repair_task
+  bool active = false;                 // not Completed
+  bool stalled = false;
+  double in_state = 0;                 // seconds: now − last transition (the task's History time of its state)
+  std::string_view action, executor;   // the upgrade_info labels; may be empty
+  std::string_view result;             // ResultStatus, only once completed; else empty
+  const std::vector<RepairTaskNode>* nodes = nullptr;  // never null: the task's, or an empty list
+  RepairCheckCell preparing, restoring;
+  bool notable = false;                // also listed (briefly) among the upgrades that matter
+};
+
+// One target's repair tasks that match the query: under way first, then
+// completed, each by TaskId.
+struct RepairSection {
+  std::size_t target_index = 0;  // configuration order
+  const TargetView* target = nullptr;
+  std::size_t total = 0;              // every repair task of the target that matches the query
+  std::vector<RepairTaskRow> rows;    // the first kMaxRepairRows of them
 };
 
 // One phase of one target's settled objects, folded into a count.
@@ -107,7 +161,9 @@ struct SettledGroup {
 struct TargetSection {
   std::size_t index = 0;  // into FleetView::targets
   const TargetView* target = nullptr;
-  std::vector<SettledGroup> settled;  // the phases that hold settled objects, in kAllPhases order
+  // The phases that hold settled objects, in kAllPhases order. Repair tasks
+  // are never folded here: the Repair tasks section lists them all.
+  std::vector<SettledGroup> settled;
 };
 
 // The summary line's counts, over the upgrades that match the query (shown in full or not).
@@ -123,6 +179,7 @@ struct StatusModel {
   std::vector<TargetSection> targets;  // those matching the query, configuration order
   std::vector<UpgradeItem> upgrades;   // the notable ones, ranked; at most kMaxNotable
   std::size_t upgrades_total = 0;      // every notable one, listed or not
+  std::vector<RepairSection> repair_tasks;  // the shown targets that have repair tasks, configuration order
   StatusCounts counts;
   std::optional<double> refresh;  // seconds between reloads of the page; absent when paused
 };

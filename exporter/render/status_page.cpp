@@ -50,7 +50,16 @@ class PageWriter {
   void restriper(const ProtectionLine& line);
   void replicas(const Upgrade& up);
   void unhealthy_evaluations(const Upgrade& up);
-  void nodes(const Upgrade& up);
+  void nodes(const UpgradeItem& item);
+  void node_rows(const NodeProgress& node, const std::vector<NodeHold>* holds);
+  void node_holds(const std::vector<NodeHold>& holds);
+  void repair_brief(const UpgradeItem& item);
+  void repair_anchor(RepairRowRef ref);
+  void repair_sections();
+  void repair_section(std::size_t section_index, const RepairSection& section);
+  void repair_row(RepairRowRef ref, const RepairTaskRow& row);
+  void repair_nodes(const std::vector<RepairTaskNode>& nodes);
+  void repair_check(std::string_view which, const RepairCheckCell& cell);
   void target_section(const TargetSection& section);
   void target_head(std::size_t index, const TargetView& target);
   void settled_list(const TargetView& target, const SettledGroup& group);
@@ -415,6 +424,11 @@ void PageWriter::upgrade(const UpgradeItem& item) {
   raw("\">\n");
   upgrade_head(item);
   status_line(item);
+  if (item.object->kind == Kind::repair_task) {
+    repair_brief(item);  // shown in full once, in the Repair tasks section
+    raw("</article>\n");
+    return;
+  }
   progress(up);
   facts(item);
   if (item.failure) {
@@ -424,7 +438,7 @@ void PageWriter::upgrade(const UpgradeItem& item) {
     text(item.failure->value);
     raw("</div></div>\n");
   }
-  nodes(up);
+  nodes(item);
   raw("</article>\n");
 }
 
@@ -687,7 +701,8 @@ void PageWriter::unhealthy_evaluations(const Upgrade& up) {
   raw("</dd>");
 }
 
-void PageWriter::nodes(const Upgrade& up) {
+void PageWriter::nodes(const UpgradeItem& item) {
+  const Upgrade& up = item.object->upgrade;
   if (up.current_nodes.empty()) {
     if (!up.nodes) return;
     raw("<p class=\"muted\">Nodes of the current domain:");
@@ -700,32 +715,184 @@ void PageWriter::nodes(const Upgrade& up) {
     raw("</p>\n");
     return;
   }
+  const bool held = !item.node_holds.empty();
   raw("<div class=\"scroll\"><table class=\"nodes\"><thead><tr><th>Node of the current domain</th><th>Phase</th>"
-      "<th>Blocking safety check</th><th>Partition</th></tr></thead><tbody>");
-  for (const NodeProgress& node : up.current_nodes) {
-    const std::size_t rows = std::max<std::size_t>(1, std::min(node.pending.size(), kMaxChecksPerNode));
-    for (std::size_t i = 0; i < rows; ++i) {
-      raw("<tr><td>");
-      if (i == 0) text(node.name);
+      "<th>Blocking safety check</th><th>Partition</th>");
+  raw(held ? "<th>Held by repair task</th></tr></thead><tbody>" : "</tr></thead><tbody>");
+  for (std::size_t i = 0; i < up.current_nodes.size(); ++i)
+    node_rows(up.current_nodes[i], held ? &item.node_holds[i] : nullptr);
+  raw("</tbody></table></div>\n");
+}
+
+// One node: a row per blocking safety check (at least one); `holds`, when
+// some node of the upgrade is held, fills the last column of its first row.
+void PageWriter::node_rows(const NodeProgress& node, const std::vector<NodeHold>* holds) {
+  const std::size_t rows = std::max<std::size_t>(1, std::min(node.pending.size(), kMaxChecksPerNode));
+  for (std::size_t i = 0; i < rows; ++i) {
+    raw("<tr><td>");
+    if (i == 0) text(node.name);
+    raw("</td><td class=\"mono\">");
+    if (i == 0) text(node.phase);
+    raw("</td><td class=\"mono\">");
+    if (i < node.pending.size()) {
+      text(node.pending[i].kind);
       raw("</td><td class=\"mono\">");
-      if (i == 0) text(node.phase);
-      raw("</td><td class=\"mono\">");
-      if (i < node.pending.size()) {
-        text(node.pending[i].kind);
-        raw("</td><td class=\"mono\">");
-        text(node.pending[i].partition_id);
-      } else {
-        raw("</td><td>");
-      }
-      raw("</td></tr>");
+      text(node.pending[i].partition_id);
+    } else {
+      raw("</td><td>");
     }
-    if (node.pending.size() > kMaxChecksPerNode) {
-      raw("<tr><td></td><td></td><td class=\"muted\" colspan=\"2\">and ");
-      integer(static_cast<double>(node.pending.size() - kMaxChecksPerNode));
-      raw(" more</td></tr>");
+    raw("</td>");
+    if (holds) {
+      raw(i == 0 && !holds->empty() ? "<td class=\"wrap-cell hold\">" : "<td>");
+      if (i == 0) node_holds(*holds);
+      raw("</td>");
+    }
+    raw("</tr>");
+  }
+  if (node.pending.size() > kMaxChecksPerNode) {
+    raw("<tr><td></td><td></td><td class=\"muted\" colspan=\"2\">and ");
+    integer(static_cast<double>(node.pending.size() - kMaxChecksPerNode));
+    raw(holds ? " more</td><td></td></tr>" : " more</td></tr>");
+  }
+}
+
+// "<TaskId> · System.Azure.Job.PlatformUpdate · Executing · for 2 h", one line per task.
+void PageWriter::node_holds(const std::vector<NodeHold>& holds) {
+  for (const NodeHold& hold : holds) {
+    raw("<div><span class=\"mono\">");
+    text(hold.task->name);
+    raw("</span>");
+    if (!hold.action.empty()) {
+      raw(" · ");
+      text(hold.action);
+    }
+    raw(" · <span class=\"state\">");
+    text(hold.task->upgrade.state);
+    raw("</span> · for ");
+    duration(hold.held_for);
+    raw("</div>");
+  }
+}
+
+// A repair task among the upgrades that matter: what it does, and a link to its row.
+void PageWriter::repair_brief(const UpgradeItem& item) {
+  const Upgrade& up = item.object->upgrade;
+  raw("<p class=\"repair-brief\">");
+  const std::string_view action = info_value(up, "action");
+  text(action.empty() ? std::string_view("repair task") : action);
+  if (!in_progress(up.phase) && !info_value(up, "result_status").empty()) {
+    raw(" · result <span class=\"mono\">");
+    text(info_value(up, "result_status"));
+    raw("</span>");
+  }
+  const std::size_t nodes = up.repair_task ? up.repair_task->nodes.size() : 0;
+  raw(" · ");
+  integer(static_cast<double>(nodes));
+  raw(nodes == 1 ? " node" : " nodes");
+  if (item.repair_row) {
+    raw(" · <a href=\"#");
+    repair_anchor(*item.repair_row);
+    raw("\">details under Repair tasks</a>");
+  }
+  raw("</p>\n");
+}
+
+// "repair-1-3": the section's and the row's numbers, never a TaskId (hostile text).
+void PageWriter::repair_anchor(RepairRowRef ref) {
+  raw("repair-");
+  integer(static_cast<double>(ref.section + 1));
+  raw("-");
+  integer(static_cast<double>(ref.row + 1));
+}
+
+void PageWriter::repair_sections() {
+  if (model_.repair_tasks.empty()) return;
+  raw("<h2 class=\"section-title\" id=\"repair-tasks\">Repair tasks</h2>\n");
+  for (std::size_t i = 0; i < model_.repair_tasks.size(); ++i) repair_section(i, model_.repair_tasks[i]);
+}
+
+void PageWriter::repair_section(std::size_t section_index, const RepairSection& section) {
+  std::size_t active = 0;
+  for (const RepairTaskRow& row : section.rows) active += row.active;
+  raw("<section class=\"repair-tasks\">\n<div class=\"target-head\"><h3 class=\"target-name\">");
+  filter_link(with_target(section.target->name), section.target->name);
+  raw("</h3><span class=\"muted\">");
+  integer(static_cast<double>(active));
+  raw(" under way · ");
+  integer(static_cast<double>(section.total - active));  // rows list those under way first: `active` is all of them
+  raw(" completed</span></div>\n<div class=\"scroll\"><table class=\"repair\"><thead><tr><th>Task</th><th>State</th>"
+      "<th>In state</th><th>Result</th><th>Nodes (impact)</th><th>Health checks</th><th>Action</th>"
+      "<th>Executor</th></tr></thead><tbody>\n");
+  for (std::size_t i = 0; i < section.rows.size(); ++i) repair_row({section_index, i}, section.rows[i]);
+  raw("</tbody></table></div>\n");
+  if (section.total > section.rows.size()) {
+    StatusQuery all = with_target(section.target->name);
+    all.kinds = {Kind::repair_task};
+    all.refresh = true;
+    raw("<p class=\"more\">");
+    integer(static_cast<double>(section.total - section.rows.size()));
+    raw(" more not shown; <a ");
+    href(all, "/api/v1/upgrades");
+    raw(">list them all in the API</a></p>\n");
+  }
+  raw("</section>\n");
+}
+
+// What matters first (state, how long, result, nodes, checks), then who runs it.
+void PageWriter::repair_row(RepairRowRef ref, const RepairTaskRow& row) {
+  const ObjectView& task = *row.object;
+  raw("<tr id=\"");
+  repair_anchor(ref);
+  raw("\"><td class=\"wrap-cell mono\">");
+  text(task.name);
+  raw("</td><td><span class=\"dot phase-");
+  raw(phase_name(task.upgrade.phase));
+  raw("\"></span><span class=\"state\">");
+  text(task.upgrade.state);
+  raw("</span>");
+  if (row.stalled) raw(" <span class=\"badge stalled\">stalled</span>");
+  raw(row.stalled ? "</td><td class=\"over-text\">" : "</td><td>");
+  duration(row.in_state);
+  raw("</td><td class=\"mono\">");
+  text(row.result);
+  raw("</td><td class=\"wrap-cell\">");
+  repair_nodes(*row.nodes);
+  raw("</td><td>");
+  repair_check("preparing", row.preparing);
+  repair_check("restoring", row.restoring);
+  raw("</td><td class=\"mono\">");
+  text(row.action);
+  raw("</td><td class=\"wrap-cell mono\">");
+  text(row.executor);
+  raw("</td></tr>\n");
+}
+
+// "_Node_1 (Restart), _Node_2 (RemoveData)"; a node of Target.NodeNames has no impact.
+void PageWriter::repair_nodes(const std::vector<RepairTaskNode>& nodes) {
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    if (i > 0) raw(", ");
+    text(nodes[i].name);
+    if (!nodes[i].impact.empty()) {
+      raw(" <span class=\"muted\">(");
+      text(nodes[i].impact);
+      raw(")</span>");
     }
   }
-  raw("</tbody></table></div>\n");
+}
+
+// "preparing InProgress for 20 min", one line per check the task reports.
+void PageWriter::repair_check(std::string_view which, const RepairCheckCell& cell) {
+  if (cell.state.empty()) return;
+  raw(cell.stuck ? "<div class=\"over-text\">" : "<div>");
+  raw(which);
+  raw(" <span class=\"mono\">");
+  text(cell.state);
+  raw("</span>");
+  if (cell.running_for) {
+    raw(" for ");
+    duration(*cell.running_for);
+  }
+  raw("</div>");
 }
 
 void PageWriter::target_section(const TargetSection& section) {
@@ -848,6 +1015,7 @@ std::string PageWriter::render() {
   } else {
     summary();
     upgrade_list();
+    repair_sections();
     raw("<h2 class=\"section-title\">Targets</h2>\n");
     for (const TargetSection& section : model_.targets) target_section(section);
   }

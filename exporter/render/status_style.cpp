@@ -96,6 +96,11 @@ tr:last-child td{border-bottom:0}
 .settled summary{cursor:pointer;font-weight:600}
 .dot{display:inline-block;width:8px;height:8px;border-radius:50%;background:var(--c);margin-right:6px}
 .more{color:var(--muted);margin:6px 0 0}
+.repair-tasks{background:var(--panel);border:1px solid var(--line);border-radius:8px;padding:12px 14px;margin:0 0 12px}
+h3{font-size:15px;margin:0}
+.repair-brief{margin:8px 0 0}
+td.hold{color:var(--amber)}td.hold div+div{margin-top:2px}
+tr:target td{background:var(--amber-bg)}
 footer{color:var(--muted);font-size:12px;margin-top:28px}
 @media (max-width:640px){.wrap{padding:0 12px}.page-header nav{margin-left:0}
 .upgrade-head .where{margin-left:0;flex-basis:100%}.facts{grid-template-columns:minmax(0,7em) minmax(0,1fr);

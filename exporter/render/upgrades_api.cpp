@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/time_formats.h"
+#include "render/repair_holds.h"
 
 namespace ue {
 namespace {
@@ -91,14 +92,41 @@ json health_check_json(const Upgrade& u) {
   return out;
 }
 
-json node_json(const NodeProgress& node) {
+json node_json(const NodeProgress& node, const NodeHolders& holders) {
   json checks = json::array();
   for (const SafetyCheck& check : node.pending) {
     json c = {{"kind", check.kind}};
     put(c, "partition_id", check.partition_id);
     checks.push_back(std::move(c));
   }
-  return {{"name", node.name}, {"phase", node.phase}, {"pending_safety_checks", std::move(checks)}};
+  json out = {{"name", node.name}, {"phase", node.phase}, {"pending_safety_checks", std::move(checks)}};
+  // The active repair tasks on the same target that hold this node, by TaskId; absent when none does.
+  if (const auto& tasks = holders.of(node.name); !tasks.empty()) {
+    json held_by = json::array();
+    for (const ObjectView* task : tasks) held_by.push_back(task->name);
+    out["held_by"] = std::move(held_by);
+  }
+  return out;
+}
+
+json repair_check_json(const RepairHealthCheck& check) {
+  json out = json::object();
+  put(out, "state", check.state);
+  put_time(out, "start_time", check.start_time);
+  return out;
+}
+
+// repair_task: the nodes it holds with their impact, and its two health checks.
+json repair_task_json(const RepairTaskDetail& task) {
+  json nodes = json::array();
+  for (const RepairTaskNode& node : task.nodes) {
+    json n = {{"name", node.name}};
+    put(n, "impact", node.impact);  // absent for a node of Target.NodeNames
+    nodes.push_back(std::move(n));
+  }
+  return {{"nodes", std::move(nodes)},
+          {"preparing_health_check", repair_check_json(task.preparing)},
+          {"restoring_health_check", repair_check_json(task.restoring)}};
 }
 
 // Qumulo data protection: the restriper, the failures the cluster can still
@@ -130,7 +158,7 @@ void put_qumulo_protection(json& out, const Upgrade& u) {
   }
 }
 
-json upgrade_json(const TargetView& target, const ObjectView& object, double now) {
+json upgrade_json(const TargetView& target, const ObjectView& object, const NodeHolders& holders, double now) {
   const Upgrade& u = object.upgrade;
   json out = {{"target", target.name},
               {"kind", kind_name(object.kind)},
@@ -160,7 +188,7 @@ json upgrade_json(const TargetView& target, const ObjectView& object, double now
   if (u.nodes) out["nodes"] = counts(kNodePhases, *u.nodes);
   if (!u.current_nodes.empty()) {
     json nodes = json::array();
-    for (const NodeProgress& node : u.current_nodes) nodes.push_back(node_json(node));
+    for (const NodeProgress& node : u.current_nodes) nodes.push_back(node_json(node, holders));
     out["current_nodes"] = std::move(nodes);
   }
   put(out, "unhealthy_evaluations", u.unhealthy_evaluations);
@@ -185,6 +213,7 @@ json upgrade_json(const TargetView& target, const ObjectView& object, double now
   if (u.blocked)
     out["blocked"] = {{"is_blocked", u.blocked->is_blocked}, {"cluster_degraded", u.blocked->cluster_degraded}};
   put_qumulo_protection(out, u);
+  if (u.repair_task) out["repair_task"] = repair_task_json(*u.repair_task);
   json info = json::object();
   for (const auto& [label, value] : u.info) info[std::string(label)] = value;
   out["info"] = std::move(info);
@@ -224,11 +253,12 @@ std::string render_upgrades_json(const FleetView& fleet, const StatusQuery& quer
   bool first = true;
   for (const auto& target : fleet.targets) {
     if (!query.matches_target(target->name)) continue;
+    const NodeHolders holders(*target);  // from every object, whatever the kind filter
     for (const auto& object : target->objects) {
       if (!query.matches(*object)) continue;
       if (!first) text += ',';
       first = false;
-      text += dump(upgrade_json(*target, *object, fleet.generated));
+      text += dump(upgrade_json(*target, *object, holders, fleet.generated));
     }
   }
   text += "]}\n";

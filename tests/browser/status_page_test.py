@@ -470,6 +470,7 @@ targets:
                   failures)
             check("fabric:/web/docs" not in shown, f"{mode}: a settled application is listed as an upgrade", failures)
             check(document.find("header", "page-header") is not None, f"{mode}: no page header", failures)
+            check_repair_tasks(document, shown, before, mode, failures)
 
         # A filter is a link: only the failed phase, only that upgrade.
         filtered = upgrades_by_name(browser.dom(base + "/?phase=failed"))
@@ -490,6 +491,30 @@ targets:
         for child in children:
             print(f"--- {child.name} log (tail)\n{child.text()[-2000:]}", file=sys.stderr)
     return failures
+
+
+def check_repair_tasks(document, shown, api_upgrades, mode, failures):
+    """Each repair task has one row in the Repair tasks section, and a node an upgrade waits on names the
+    task holding it in the upgrade's node table, as the API's held_by does."""
+    tasks = sorted(n for n, u in api_upgrades.items() if u["kind"] == "repair_task")
+    check("IM/Node/browser-hold" in tasks and "POS___browser-stuck" in tasks, f"the API lists repair tasks {tasks}",
+          failures)
+    rows = [r for s in document.find_all("section", "repair-tasks") for r in s.find_all("tr") if r.attrs.get("id")]
+    row_names = sorted(r.find("td").text() for r in rows if r.find("td"))
+    check(row_names == tasks, f"{mode}: the Repair tasks section lists {row_names}, the API {tasks}", failures)
+    for name in tasks:
+        brief = shown.get(name).find(cls="repair-brief") if shown.get(name) else None
+        link = brief.find("a") if brief else None
+        target = (link.attrs.get("href") or "")[1:] if link else ""
+        check(target in {r.attrs["id"] for r in rows}, f"{mode}: {name}'s card links to {target!r}, not its row",
+              failures)
+    orders = api_upgrades.get("fabric:/web/orders", {})
+    held = [n["name"] for n in orders.get("current_nodes", []) if "IM/Node/browser-hold" in n.get("held_by", [])]
+    check(held, f"the API says no node of fabric:/web/orders is held: {orders.get('current_nodes')}", failures)
+    article = shown.get("fabric:/web/orders")
+    cell = article.find(cls="hold") if article is not None else None
+    check(cell is not None and "IM/Node/browser-hold" in cell.text(),
+          f"{mode}: fabric:/web/orders's node table does not name the task holding {held}", failures)
 
 
 # --- case 2: hostile names from an in-test gateway -------------------------------------------------

@@ -5,9 +5,11 @@
 // and look at the pages in a browser before committing them.
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "render/html.h"
@@ -256,6 +258,46 @@ FleetView sample_fleet() {
   return fleet;
 }
 
+Upgrade repair_task(std::string state, Phase phase, std::vector<RepairTaskNode> nodes, std::string action,
+                    std::string result) {
+  Upgrade up;
+  up.state = std::move(state);
+  up.phase = phase;
+  up.start_time = kNow - 3 * 3600;
+  up.info = {{"action", std::move(action)},
+             {"executor", "fabric:/System/InfrastructureService/FrontEnd"},
+             {"result_status", std::move(result)}};
+  up.repair_task = RepairTaskDetail{std::move(nodes), {}, {}};
+  return up;
+}
+
+// The sample fleet with prod-west's repair tasks: a platform update executing
+// on the cluster's _Node_2, a node restart stuck in its preparing health check
+// on _Node_2 and _Node_9, and a tenant update that failed an hour ago.
+FleetView repair_fleet() {
+  FleetView fleet = sample_fleet();
+  auto sf = std::const_pointer_cast<TargetView>(fleet.targets[0]);
+  Upgrade executing = repair_task("Executing", Phase::rolling_forward, {{"_Node_2", "Restart"}},
+                                  "System.Azure.Job.PlatformUpdate", "Pending");
+  executing.repair_task->preparing = {"Succeeded", kNow - 2 * 3600};
+  Upgrade preparing =
+      repair_task("Preparing", Phase::rolling_forward, {{"_Node_2", ""}, {"_Node_9", ""}}, "External.RestartNode", "");
+  preparing.start_time = kNow - 25 * 60;
+  preparing.repair_task->preparing = {"InProgress", kNow - 20 * 60};
+  Upgrade failed = repair_task("Completed", Phase::failed, {{"_Node_4", "RemoveData"}},
+                               "System.Azure.Job.TenantUpdate", "Failed");
+  failed.end_time = kNow - 3600;
+  failed.repair_task->preparing = {"Succeeded", kNow - 2 * 3600};
+  failed.repair_task->restoring = {"TimedOut", kNow - 70 * 60};
+  sf->objects.push_back(object_view(Kind::repair_task, "Azure/PlatformUpdate/6d1f/UD2/0", executing, kNow - 12 * 60,
+                                    kNow - 3 * 3600));
+  sf->objects.push_back(object_view(Kind::repair_task, "Azure/TenantUpdate/91ac/UD0/1", failed, kNow - 3600,
+                                    kNow - 3600));
+  sf->objects.push_back(object_view(Kind::repair_task, "IM/Node/_Node_2", preparing, kNow - 25 * 60));
+  sf->objects_per_kind.emplace_back(Kind::repair_task, 3);
+  return fleet;
+}
+
 // 10 000 idle applications and three upgrading, on one target.
 FleetView large_fleet() {
   FleetView fleet;
@@ -290,7 +332,8 @@ std::string without_revision(std::string page) {
 void expect_balanced(const std::string& page) {
   for (const char* tag : {"html", "head", "body", "header", "main", "section", "article", "details", "summary", "div",
                           "span", "a", "p", "dl", "dt", "dd", "table", "thead", "tbody", "tr", "th", "td", "time",
-                          "form", "select", "option", "label", "ul", "li", "b", "code", "h1", "h2", "progress", "title"}) {
+                          "form", "select", "option", "label", "ul", "li", "b", "code", "h1", "h2", "h3", "progress",
+                          "title"}) {
     const std::string open = std::string("<") + tag;
     std::size_t opened = 0;
     for (std::size_t at = page.find(open); at != std::string::npos; at = page.find(open, at + 1)) {
@@ -317,6 +360,8 @@ TEST(StatusPageGolden, FilteredWithRefreshOff) {
   query.refresh = false;
   expect_golden(render_status_page(sample_fleet(), query, {}), "filtered");
 }
+
+TEST(StatusPageGolden, RepairTasks) { expect_golden(render_status_page(repair_fleet(), {}, {}), "repair_tasks"); }
 
 TEST(StatusPageGolden, TenThousandIdleObjectsFolded) {
   expect_golden(render_status_page(large_fleet(), {}, {}), "large");
@@ -398,6 +443,32 @@ TEST(StatusPage, StylesheetIsStaticTextWithStrongValidators) {
   EXPECT_EQ(sheet.plain.etag, content_etag(sheet.plain.bytes));
   EXPECT_EQ(sheet.gzip.etag, content_etag(sheet.gzip.bytes));
   EXPECT_NE(sheet.plain.etag, sheet.gzip.etag) << "two representations, two strong validators";
+}
+
+// Every class the page writes is styled by the sheet, but for a few that
+// only name an element (for tests, for a reader of the HTML): a class the
+// sheet lost, or a typo, would otherwise leave an element unstyled unnoticed.
+TEST(StatusPage, EveryClassThePageUsesIsInTheStyleSheet) {
+  const std::set<std::string> hooks = {"clear", "nodes", "refresh", "repair", "target-name"};
+  const std::string& sheet = status_stylesheet().plain.bytes;
+  const auto defined = [&](const std::string& name) {
+    for (std::size_t at = sheet.find("." + name); at != std::string::npos; at = sheet.find("." + name, at + 1)) {
+      const char next = at + 1 + name.size() < sheet.size() ? sheet[at + 1 + name.size()] : ' ';
+      if (!std::isalnum(static_cast<unsigned char>(next)) && next != '-' && next != '_') return true;
+    }
+    return false;
+  };
+  std::set<std::string> used;
+  for (const std::string& page : {render_status_page(repair_fleet(), {}, {}), render_status_page(large_fleet(), {}, {})}) {
+    for (std::size_t at = page.find(" class=\""); at != std::string::npos; at = page.find(" class=\"", at + 1)) {
+      const std::size_t start = at + 8, end = page.find('"', start);
+      std::istringstream names(page.substr(start, end - start));
+      for (std::string name; names >> name;) used.insert(name);
+    }
+  }
+  EXPECT_GT(used.size(), 40u);
+  for (const std::string& name : used)
+    if (!hooks.count(name)) EXPECT_TRUE(defined(name)) << "." << name << " is used by the page but not in the sheet";
 }
 
 TEST(StatusPage, ContentEtagIsAQuotedHashOfTheBytes) {

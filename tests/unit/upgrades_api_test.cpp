@@ -64,6 +64,21 @@ Upgrade qumulo_rebooting() {
   return u;
 }
 
+// A platform update executing on the cart's _Node_3, past its preparing health check.
+Upgrade repair_task_executing() {
+  Upgrade u;
+  u.state = "Executing";
+  u.phase = Phase::rolling_forward;
+  u.start_time = kNow - 1800;
+  u.duration = 1800;
+  u.transition_time = kNow - 600;
+  u.repair_task = RepairTaskDetail{{{"_Node_3", "Restart"}}, {"Succeeded", kNow - 1500}, {"NotStarted", std::nullopt}};
+  u.info = {{"action", "System.Azure.Job.PlatformUpdate"},
+            {"executor", "fabric:/System/InfrastructureService/FrontEnd"},
+            {"result_status", "Pending"}};
+  return u;
+}
+
 Upgrade settled(std::string state, Phase phase) {
   Upgrade u;
   u.state = std::move(state);
@@ -88,7 +103,8 @@ FleetView golden_fleet() {
   sf->last_success = kNow - 5;
   sf->last_poll_duration = 0.25;
   sf->last_error = LastError{"application_upgrade", Reason::timeout, kNow - 300};
-  sf->objects_per_kind = {{Kind::cluster, 1}, {Kind::application, 4}, {Kind::application_resource, 1}};
+  sf->objects_per_kind = {
+      {Kind::cluster, 1}, {Kind::application, 4}, {Kind::application_resource, 1}, {Kind::repair_task, 1}};
   Upgrade cluster = settled("RollingForwardCompleted", Phase::completed);
   cluster.progress_ratio = 1;
   cluster.info = {{"target_version", "10.1.2448.9590"}};
@@ -107,6 +123,8 @@ FleetView golden_fleet() {
       object_view(Kind::application, "fabric:/shop/search", settled("RollingBackCompleted", Phase::rolled_back),
                   kNow - 900),
       object_view(Kind::application_resource, "web-app", resource, kNow - 30),
+      object_view(Kind::repair_task, "Azure/PlatformUpdate/4b2e/UD2/0", repair_task_executing(), kNow - 600,
+                  kNow - 1800),
   };
 
   auto nas = std::make_shared<TargetView>();
