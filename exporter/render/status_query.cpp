@@ -104,6 +104,8 @@ std::optional<StatusQuery> parse_status_query(const std::multimap<std::string, s
 }
 
 bool is_stalled(const TargetView& target, const ObjectView& object, double now) {
+  // A repair task is judged by its own alerts, per state (Executing for hours is normal), never by the window.
+  if (object.kind == Kind::repair_task) return false;
   const Upgrade& u = object.upgrade;
   return in_progress(u.phase) && !u.awaiting_operator && now - object.last_transition > target.stall_window;
 }

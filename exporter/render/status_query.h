@@ -40,6 +40,9 @@ std::optional<StatusQuery> parse_status_query(const std::multimap<std::string, s
 
 // The exporter's one meaning of "stalled": in progress, not awaiting an
 // operator, and no transition for longer than its target's stall window.
+// Never a repair task: its Executing state normally lasts hours, and the
+// RepairTask* alerts judge each of its states by Service Fabric Explorer's
+// thresholds instead (the rules leave kind="repair_task" out alike).
 bool is_stalled(const TargetView& target, const ObjectView& object, double now);
 // Listed first on the page: in progress, failed, rolled back, or its phase
 // changed within the last 24 hours.

@@ -198,6 +198,23 @@ TEST(StatusJudgement, AnUpgradeAwaitingAnOperatorIsNeverStalled) {
   EXPECT_TRUE(is_stalled(target, auto_commit, days_later));
 }
 
+// A repair task Executing for hours is normal; RepairTaskExecutingTooLong,
+// RepairTaskHealthCheckStuck and RepairTaskAwaitingApproval judge its states,
+// and UpgradeStalled (upgrade:stalled:seconds_since_transition) leaves the
+// kind out, so the status page and the API must too.
+TEST(StatusJudgement, ARepairTaskIsNeverStalled) {
+  const TargetView target = target_with_window(1800);
+  const double days_later = 1000 + 3 * 86400;
+  ObjectView executing = object(Kind::repair_task, Phase::rolling_forward, 1000);
+  executing.upgrade.state = "Executing";
+  ASSERT_TRUE(in_progress(executing.upgrade.phase));
+  EXPECT_FALSE(is_stalled(target, executing, days_later));
+  EXPECT_FALSE(is_stalled(target_with_window(60), executing, 1000 + 61)) << "whatever the window";
+  // The same wait for any other kind in progress is stalled.
+  EXPECT_TRUE(is_stalled(target, object(Kind::cluster, Phase::rolling_forward, 1000), days_later));
+  EXPECT_TRUE(is_stalled(target, object(Kind::compose_deployment, Phase::rolling_forward, 1000), days_later));
+}
+
 TEST(StatusJudgement, NotableIsInProgressFailedRolledBackOrARecentPhaseChange) {
   const double now = 1'000'000;
   EXPECT_TRUE(is_notable(object(Kind::application, Phase::rolling_forward), now));
