@@ -30,7 +30,8 @@ Starts them on 127.0.0.1 and waits, condition by condition, until:
      evaluation, at a moment when sf-fast's window has passed for
      fabric:/shop/orders and sf's has not, at a moment when both have, and at
      a moment when both waits for an operator are past their target's window;
-     neither wait is ever in either set;
+     neither wait, nor any repair task (its own alerts judge it), is ever in
+     either set;
   4. every query of every dashboard in dashboards/grafana/ (panels and
      label_values() variables) has returned data at least once: multi-value
      variables as `.*`, single-value ones (the detail dashboard's
@@ -40,7 +41,8 @@ Starts them on 127.0.0.1 and waits, condition by condition, until:
 then checks that tokens were renewed and logins made with no request ever
 refused (401) and no secret in the exporter's log, that UpgradeStalled was
 never even pending for either wait, never fired for anything the scenario
-does not hold still on purpose, and that every URL scripts/demo prints
+does not hold still on purpose, that no repair task ever raised UpgradeStalled,
+UpgradeFailed or UpgradeTakingTooLong, and that every URL scripts/demo prints
 (`scripts/demo --urls`) answers 200.
 
 Fails with the conditions still unmet (for the stall agreement, the last two
@@ -78,7 +80,8 @@ SCOPE = "api://upgrade-simulator-cluster/.default"
 CLIENT_SECRET = "e2e-client-secret-" + os.urandom(8).hex()
 PASSWORD = "e2e-password-" + os.urandom(8).hex()
 
-# The slowest case, the Qumulo rolling reboot, fires about 170s after start-up.
+# The slowest case, QumuloRebootDataAtRisk in the Qumulo rolling reboot's second
+# batch (186-216s), fires about 195s after start-up.
 DEADLINE_SECONDS = 250
 RULES_WINDOW = "2m"  # the demo's (scripts/demo renders the rules' waits for it)
 # Each target's stall_window, in seconds: sf and sf-fast are the two that differ.
@@ -89,8 +92,11 @@ HELD_APP = "fabric:/shop/orders"
 # preparing health check, one executing on the node HELD_APP waits for.
 STUCK_TASK = "POS___2f4d1c8e-5b6a-4e3f-8a7d-9c0b1e2f3a4b"
 HOLDING_TASK = "IM/Node/9a8b7c6d-5e4f-3a2b-1c0d-ef0123456789"
-# What the default scenario holds still on purpose: UpgradeStalled may fire for these only.
-HELD_APPS = {HELD_APP, "fabric:/shop/search", STUCK_TASK, HOLDING_TASK}
+# What the default scenario holds still on purpose: UpgradeStalled may fire for these only
+# (not for the repair tasks held still: the RepairTask* alerts are theirs).
+HELD_APPS = {HELD_APP, "fabric:/shop/search"}
+# The generic upgrade alerts that leave repair tasks to their own.
+NOT_FOR_REPAIR_TASKS = "UpgradeStalled|UpgradeFailed|UpgradeTakingTooLong"
 # The two waits for an operator: never stalled, however long they wait.
 WAITS = {("sf", "application", MANUAL_APP), ("sf-fast", "application", MANUAL_APP),
          ("qumulo-prepared", "qumulo", "qumulo-prepared")}
@@ -105,6 +111,7 @@ ALERT_CASES = [
     ("UpgradeHealthCheckRetrying", 'kind="application",name="fabric:/shop/search"'),
     ("QumuloUpgradeBlocked", 'target="qumulo",kind="qumulo"'),
     ("QumuloRollingReboot", 'target="qumulo",kind="qumulo"'),
+    ("QumuloRebootDataAtRisk", 'target="qumulo",kind="qumulo"'),
     ("RepairTaskHealthCheckStuck", f'target="sf",kind="repair_task",name="{STUCK_TASK}",check="preparing"'),
     ("RepairTaskAwaitingApproval", f'target="sf",kind="repair_task",name="{STUCK_TASK}"'),
     ("RepairTaskExecutingTooLong", f'target="sf",kind="repair_task",name="{HOLDING_TASK}"'),
@@ -218,6 +225,7 @@ class StallAgreement:
         self.last = None  # the last (API, rules) pair compared while either named something
         self.last_unequal = None
         self.wait_seen_stalled = set()
+        self.repair_task_seen_stalled = set()
 
     def evaluation(self):
         """The last evaluation of UpgradeStalled's group, and the objects it is pending or firing for."""
@@ -258,6 +266,7 @@ class StallAgreement:
         self.last = (api, alerts) if api or alerts else self.last
         self.last_unequal = (api, alerts) if api != alerts else self.last_unequal
         self.wait_seen_stalled |= (api | alerts) & WAITS
+        self.repair_task_seen_stalled |= {key for key in api | alerts if key[1] == "repair_task"}
         met = [name for name, holds in self.unmet.items() if api == alerts and api and holds(api, upgrades)]
         for name in met:
             del self.unmet[name]
@@ -266,6 +275,8 @@ class StallAgreement:
     def problems(self):
         found = [f"the exporter or UpgradeStalled called a wait for an operator stalled: {key}"
                  for key in sorted(self.wait_seen_stalled)]
+        found += [f"the exporter or UpgradeStalled called a repair task stalled: {key}"
+                  for key in sorted(self.repair_task_seen_stalled)]
         if not self.unmet:
             return found
         found += [f"never seen equal with {name} ({self.compared} comparisons)" for name in self.unmet]
@@ -434,6 +445,10 @@ def run_problems(base, started):
         selector = f'alertname="UpgradeStalled",target="{target}",kind="{kind}",name="{name}"'
         if prometheus_query(base, f"count_over_time(ALERTS{{{selector}}}[{run}])"):
             problems.append(f"UpgradeStalled was pending or firing for the wait {target}/{kind}/{name}")
+    generic = prometheus_query(base, f'count by (alertname, name) (count_over_time(ALERTS{{kind="repair_task",'
+                                     f'alertname=~"{NOT_FOR_REPAIR_TASKS}"}}[{run}]))')
+    problems += [f"{r['metric']['alertname']} was pending or firing for repair task {r['metric']['name']}"
+                 for r in generic or []]
     problems += ["Prometheus loaded no rules"] if not prometheus_groups(base) else []
     problems += [f"rule not healthy: {rule}" for rule in broken]
     return problems
