@@ -84,6 +84,16 @@ REQUIRED_PANELS = {
         "Blocking partitions": {"upgrade_blocking_partition_info"},
         "Domain timeout in": {"upgrade_domain_timeout_seconds", "upgrade_domain_duration_seconds"},
         "Upgrade timeout in": {"upgrade_timeout_seconds", "upgrade_duration_seconds"},
+        # Qumulo data protection (QumuloRebootDataAtRisk's series).
+        "Data at risk": {"upgrade_data_at_risk"},
+        "Node failures left": {"upgrade_remaining_node_failures"},
+        "Offline nodes": {"upgrade_node_info"},
+        "Restriper state": {"upgrade_restriper_state"},
+        "Restriper progress": {"upgrade_restriper_progress_ratio"},
+        # One repair task.
+        "Nodes held by the task": {"upgrade_repair_task_node_info"},
+        "Health checks": {"upgrade_repair_task_health_check_state",
+                          "upgrade_repair_task_health_check_start_timestamp_seconds"},
     },
     "upgrades-overview.json": {
         "Stalled": {"upgrade:stalled:seconds_since_transition"},
@@ -94,6 +104,15 @@ REQUIRED_PANELS = {
         "Blocked on safety checks": {"ALERTS", "UpgradeSafetyCheckBlocked"},
         "Awaiting a manual step": {"upgrade_awaiting_operator"},
         "Retrying health checks": {"upgrade_health_check_phase"},
+        # Repair tasks: what the RepairTask* alerts and UpgradeNodeHeldByRepairTask read.
+        "Active repair tasks by state": {"upgrade_state", "upgrade_in_progress"},
+        "Active repair tasks: state, time in state, nodes":
+            {"upgrade_state", "upgrade_info", "upgrade_last_transition_timestamp_seconds",
+             "upgrade_repair_task_node_info"},
+        "Health checks in progress": {"upgrade_repair_task_health_check_state",
+                                      "upgrade_repair_task_health_check_start_timestamp_seconds"},
+        "Nodes held while an upgrade waits": {"upgrade_node_info", "upgrade_repair_task_node_info"},
+        "Nodes of active repair tasks": {"upgrade_repair_task_node_info", "upgrade_node_info"},
     },
 }
 
