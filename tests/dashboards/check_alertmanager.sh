@@ -31,6 +31,8 @@ route upgrades alertname=QumuloUpgradeBlocked severity=warning target=lab kind=q
 route upgrades alertname=QumuloRebootDataAtRisk severity=critical target=lab kind=qumulo name=lab
 route upgrades-info alertname=UpgradeAwaitingManualStep severity=info target=prod kind=cluster name=prod
 route upgrades-info alertname=QumuloRollingReboot severity=info target=lab kind=qumulo name=lab
+route upgrades alertname=RepairTaskExecutingTooLong severity=warning target=prod kind=repair_task name=IM/Node/a
+route upgrades-info alertname=RepairTaskAwaitingApproval severity=info target=prod kind=repair_task name=IM/Node/a
 route default alertname=UpgradeExporterDown severity=warning job=upgrade_exporter
 route default "alertname=Node is offline" severity=critical target=lab node_id=3
 
