@@ -96,12 +96,16 @@ void JsonArraySplitter::begin_element(char first, std::uint64_t offset) {
   scalar_ = false;
   in_string_ = false;
   escaped_ = false;
-  if (first == '{' || first == '[')
+  if (first == '{' || first == '[') {
     open_container(offset);
-  else if (first == '"')
+  } else if (first == '"') {
     in_string_ = true;
-  else
+  } else if (first == '-' || (first >= '0' && first <= '9') || first == 't' || first == 'f' || first == 'n') {
     scalar_ = true;
+  } else {
+    // Not a JSON value; nor parsed alone, where a byte order mark would be skipped.
+    invalid_at(offset);
+  }
 }
 
 std::size_t JsonArraySplitter::in_element(std::string_view chunk, std::size_t begin, std::size_t i) {
@@ -124,6 +128,7 @@ std::size_t JsonArraySplitter::in_element(std::string_view chunk, std::size_t be
         end_element(chunk, begin, i);
         return i;
       }
+      if (c == '\0') invalid_at(consumed_ + i);  // nlohmann would end the input there and accept "1\0x" as 1
     } else if (c == '"') {
       in_string_ = true;
     } else if (c == '{' || c == '[') {

@@ -10,7 +10,8 @@
 // Reason::schema ("body: expected a JSON array"), as parse_json_array says;
 // invalid JSON, a body that ends inside the array, bytes after it or nesting
 // deeper than kMaxJsonDepth (the array counts) are Reason::parse; an element
-// longer than max_element_bytes is Reason::too_large.
+// longer than max_element_bytes is Reason::too_large. A NUL byte is invalid
+// wherever it is, also after the array (parse_json stops reading at one).
 #pragma once
 
 #include <cstdint>

@@ -71,7 +71,8 @@ TEST(JsonArrayStream, ByteByByteAndInOnePieceGiveTheSameElements) {
 }
 
 TEST(JsonArrayStream, BracketsBracesQuotesAndBackslashesInStringsAreText) {
-  const std::string body = R"([{"a": "]}[{", "b": ["x\"]", "\\"]}, "\\\"]", "\\", "}", {"c\\": "\\\\"}, "\u005d", ["]"]])";
+  const std::string body =
+      R"([{"a": "]}[{", "b": ["x\"]", "\\"]}, "\\\"]", "\\", "}", {"c\\": "\\\\"}, "\u005d", ["]"]])";
   expect_same_wherever_cut(body, 7);
   EXPECT_EQ(read_in_chunks(body, 1), parsed_whole(body));
 }
@@ -114,8 +115,11 @@ TEST(JsonArrayStream, ABodyThatEndsInsideTheArrayIsParse) {
 }
 
 TEST(JsonArrayStream, BadSeparatorsTrailingBytesAndBrokenElementsAreParse) {
-  for (const std::string body : {"[1 2]", "[{}{}]", "[,1]", "[1,]", "[1,,2]", "[{]}", "[1]]", "[1][2]", "[1] x",
-                                 "[1}", "[}", R"([{"a" 1}])", "[tru]", "[1[2]]", "[\"\x01\"]"}) {
+  const std::vector<std::string> bodies = {
+      "[1 2]", "[{}{}]", "[,1]", "[1,]", "[1,,2]", "[{]}", "[1]]", "[1][2]", "[1] x", "[1}", "[}", R"([{"a" 1}])",
+      "[tru]", "[1[2]]", "[\"\x01\"]", std::string("[1\0, 2]", 7), std::string("[1]\0x", 5),
+      std::string("[{}\0]", 5), "[\xEF\xBB\xBF" "0]", "[1, \xEF\xBB\xBF" "2]"};
+  for (const std::string& body : bodies) {
     EXPECT_SOURCE_ERROR(read_in_chunks(body, 1), Reason::parse) << body;
     EXPECT_SOURCE_ERROR(read_in_chunks(body, body.size()), Reason::parse) << body;
   }
