@@ -42,7 +42,8 @@ class HttpTransport final : public Transport {
   void abort_if_overdue(std::chrono::steady_clock::time_point now) override;
 
  private:
-  // Sends through `send` with the token of bearer_token_file or the token source's, once more after a 401 to a cached one.
+  // Sends through `send` with the token of bearer_token_file or of the token
+  // source, once more after a 401 to a cached one.
   Answer with_token(const std::string& path_and_query,
                     const std::function<Answer(const HttpHeaders& headers)>& send);
   // The token source's token; a failure is the connection's (Reason::connect).

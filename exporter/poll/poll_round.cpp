@@ -129,7 +129,8 @@ std::size_t PollRound::poll_whole(const Source& source) {
     try {
       // The filter is a prefix: the answer may hold others, and none when the object was deleted.
       const auto named = [&](const WholeObject& object) { return object.name == name; };
-      for (WholeObject& object : read_whole(source, whole.object_endpoint, whole.object_path(name), now_unix, false, named))
+      const std::string path = whole.object_path(name);
+      for (WholeObject& object : read_whole(source, whole.object_endpoint, path, now_unix, false, named))
         read.looked_up.push_back(std::move(object));
     } catch (const SourceError& e) {
       read.unread.push_back(name);

@@ -108,8 +108,8 @@ class HostileStreamedTest : public ::testing::Test {
     }
     EXPECT_TRUE(exporter_->process().running());
     EXPECT_EQ(exporter_->get("/-/healthy").first, 200);
-    EXPECT_EQ(find_value(m, "upgrade_phase", {{"target", "sf"}, {"kind", "cluster"}, {"name", "sf"}, {"phase", "completed"}}),
-              1.0);
+    const Labels cluster_completed = {{"target", "sf"}, {"kind", "cluster"}, {"name", "sf"}, {"phase", "completed"}};
+    EXPECT_EQ(find_value(m, "upgrade_phase", cluster_completed), 1.0);
     EXPECT_FALSE(exported(kExecuting));
 
     set_active({200, good_list()});
