@@ -15,7 +15,7 @@ bool looks_like_iso_duration(std::string_view text) { return !text.empty() && te
 
 }  // namespace
 
-Json parse_json_value(std::string_view body, const Json::parser_callback_t& filter) {
+Json parse_json_value_at(std::string_view body, std::uint64_t offset, const Json::parser_callback_t& filter) {
   // The callback sees each container as it opens, before anything deeper is
   // built, so a hostile body cannot make the parser or the DOM go deep.
   const Json::parser_callback_t limit_depth = [&filter](int depth, Json::parse_event_t event, Json& parsed) {
@@ -28,11 +28,15 @@ Json parse_json_value(std::string_view body, const Json::parser_callback_t& filt
   try {
     doc = Json::parse(body.begin(), body.end(), limit_depth);
   } catch (const Json::parse_error& e) {
-    throw SourceError{Reason::parse, "invalid JSON at byte " + std::to_string(e.byte)};
+    throw SourceError{Reason::parse, "invalid JSON at byte " + std::to_string(offset + e.byte)};
   } catch (const Json::exception&) {  // e.g. a number too large for a double
     throw SourceError{Reason::parse, "invalid JSON value"};
   }
   return doc;
+}
+
+Json parse_json_value(std::string_view body, const Json::parser_callback_t& filter) {
+  return parse_json_value_at(body, 0, filter);
 }
 
 Json parse_json(std::string_view body, const Json::parser_callback_t& filter) {

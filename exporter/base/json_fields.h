@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,6 +30,9 @@ inline constexpr int kMaxJsonDepth = 64;
 Json parse_json(std::string_view body, const Json::parser_callback_t& filter = nullptr);
 // The same for a body whose top level may be any JSON value (an array).
 Json parse_json_value(std::string_view body, const Json::parser_callback_t& filter = nullptr);
+// parse_json_value of `text` found `offset` bytes into a body (one element of
+// a streamed array, base/json_array_stream.h): a parse error names its byte in the body.
+Json parse_json_value_at(std::string_view text, std::uint64_t offset, const Json::parser_callback_t& filter = nullptr);
 // The same for a body whose top level is an array (else Reason::schema).
 Json parse_json_array(std::string_view body, const Json::parser_callback_t& filter = nullptr);
 

@@ -5,6 +5,8 @@
 #include <netdb.h>
 
 #include <charconv>
+#include <exception>
+#include <string_view>
 
 namespace ue {
 namespace {
@@ -15,6 +17,60 @@ using SteadyClock = std::chrono::steady_clock;
 constexpr std::uint64_t kMaxReserve = 8 << 20;
 
 std::string url_host(const std::string& host) { return host.find(':') != std::string::npos ? "[" + host + "]" : host; }
+
+// What the callbacks of one request learn while its answer arrives.
+struct Receipt {
+  bool streamed = false;  // a 2xx answer to get_streamed: the body goes to its chunks
+  bool too_large = false;
+  bool too_slow = false;
+  std::uint64_t bytes = 0;
+  std::exception_ptr chunks_error;  // thrown by the chunks, kept from unwinding through httplib
+
+  // One piece of the body; false stops the request.
+  bool take(std::string_view piece, std::uint64_t max_bytes, SteadyClock::time_point deadline,
+            const BodyChunks* chunks, std::string& held) {
+    // Counted after decompression, so a gzip bomb is caught too.
+    bytes += piece.size();
+    if (bytes > max_bytes) {
+      too_large = true;
+      return false;
+    }
+    // The socket timeout is per read; this bounds a slow-drip body as a whole.
+    if (SteadyClock::now() > deadline) {
+      too_slow = true;
+      return false;
+    }
+    if (!streamed) {
+      held.append(piece);
+      return true;
+    }
+    try {
+      (*chunks)(piece);
+    } catch (...) {
+      chunks_error = std::current_exception();
+      return false;
+    }
+    return true;
+  }
+};
+
+[[noreturn]] void throw_request_error(httplib::Error error, SteadyClock::time_point deadline) {
+  switch (error) {
+    case httplib::Error::SSLConnection:
+    case httplib::Error::SSLLoadingCerts:
+    case httplib::Error::SSLServerVerification:
+      throw SourceError{Reason::tls, "TLS: " + httplib::to_string(error)};
+    case httplib::Error::ConnectionTimeout:
+      throw SourceError{Reason::timeout, "connect timeout"};
+    case httplib::Error::Read:
+      if (SteadyClock::now() >= deadline) throw SourceError{Reason::timeout, "read timeout"};
+      throw SourceError{Reason::connect, "connection closed while reading"};
+    case httplib::Error::Compression:
+      throw SourceError{Reason::parse, "cannot decompress body"};
+    default:
+      throw SourceError{Reason::connect, "cannot connect: " + httplib::to_string(error)};
+  }
+}
 
 }  // namespace
 
@@ -82,11 +138,27 @@ void HttpClient::abort_if_overdue(SteadyClock::time_point now) {
 
 Answer HttpClient::send(const std::string& method, const std::string& path, const HttpHeaders& headers,
                         const std::string& body, const std::string& content_type) {
+  httplib::Request request;
+  request.method = method;
+  request.path = base_path_ + path;
+  for (const auto& [name, value] : headers) request.headers.emplace(name, value);
+  if (!content_type.empty()) request.headers.emplace("Content-Type", content_type);
+  request.body = body;
+  return perform(request, nullptr);
+}
+
+Answer HttpClient::get_streamed(const std::string& path, const HttpHeaders& headers, const BodyChunks& chunks) {
+  httplib::Request request;
+  request.method = "GET";
+  request.path = base_path_ + path;
+  for (const auto& [name, value] : headers) request.headers.emplace(name, value);
+  return perform(request, &chunks);
+}
+
+Answer HttpClient::perform(httplib::Request& request, const BodyChunks* chunks) {
   const auto deadline = SteadyClock::now() + timeout_;
-  bool too_large = false;
-  bool too_slow = false;
+  Receipt receipt;
   Answer answer;
-  std::string& received = answer.body;
   overdue_ = false;
   deadline_ = deadline.time_since_epoch().count();
   struct Idle {
@@ -94,62 +166,31 @@ Answer HttpClient::send(const std::string& method, const std::string& path, cons
     ~Idle() { deadline = 0; }
   } idle_when_done{deadline_};
 
-  httplib::Request request;
-  request.method = method;
-  request.path = base_path_ + path;
-  for (const auto& [name, value] : headers) request.headers.emplace(name, value);
-  if (!content_type.empty()) request.headers.emplace("Content-Type", content_type);
-  request.body = body;
   request.response_handler = [&](const httplib::Response& response) {
+    // An error body is held whatever the caller streams: the poller reads it to classify the error.
+    receipt.streamed = chunks && is_success_status(response.status);
     // Refuse a declared oversize body before reading any of it.
     std::uint64_t length = 0;
     const auto& declared = response.get_header_value("Content-Length");
     auto [ptr, ec] = std::from_chars(declared.data(), declared.data() + declared.size(), length);
     if (ec == std::errc() && length > max_response_bytes_) {
-      too_large = true;
+      receipt.too_large = true;
       return false;
     }
     // Sized once instead of grown by doubling, which holds a large listing
     // twice over for a moment; capped, as the header is only a claim.
-    if (ec == std::errc()) received.reserve(std::min<std::uint64_t>(length, kMaxReserve));
+    if (ec == std::errc() && !receipt.streamed) answer.body.reserve(std::min<std::uint64_t>(length, kMaxReserve));
     return true;
   };
   request.content_receiver = [&](const char* data, size_t size, uint64_t, uint64_t) {
-    // Counted after decompression, so a gzip bomb is caught too.
-    if (received.size() + size > max_response_bytes_) {
-      too_large = true;
-      return false;
-    }
-    // The socket timeout is per read; this bounds a slow-drip body as a whole.
-    if (SteadyClock::now() > deadline) {
-      too_slow = true;
-      return false;
-    }
-    received.append(data, size);
-    return true;
+    return receipt.take({data, size}, max_response_bytes_, deadline, chunks, answer.body);
   };
   auto result = client_->send(request);
 
-  if (too_large) throw SourceError{Reason::too_large, "response larger than max_response_bytes"};
-  if (too_slow || overdue_) throw SourceError{Reason::timeout, "response not complete within timeout"};
-  if (!result) {
-    auto error = result.error();
-    switch (error) {
-      case httplib::Error::SSLConnection:
-      case httplib::Error::SSLLoadingCerts:
-      case httplib::Error::SSLServerVerification:
-        throw SourceError{Reason::tls, "TLS: " + httplib::to_string(error)};
-      case httplib::Error::ConnectionTimeout:
-        throw SourceError{Reason::timeout, "connect timeout"};
-      case httplib::Error::Read:
-        if (SteadyClock::now() >= deadline) throw SourceError{Reason::timeout, "read timeout"};
-        throw SourceError{Reason::connect, "connection closed while reading"};
-      case httplib::Error::Compression:
-        throw SourceError{Reason::parse, "cannot decompress body"};
-      default:
-        throw SourceError{Reason::connect, "cannot connect: " + httplib::to_string(error)};
-    }
-  }
+  if (receipt.chunks_error) std::rethrow_exception(receipt.chunks_error);
+  if (receipt.too_large) throw SourceError{Reason::too_large, "response larger than max_response_bytes"};
+  if (receipt.too_slow || overdue_) throw SourceError{Reason::timeout, "response not complete within timeout"};
+  if (!result) throw_request_error(result.error(), deadline);
   answer.status = result->status;
   answer.retry_after = result->get_header_value("Retry-After");
   return answer;

@@ -19,6 +19,7 @@
 
 namespace httplib {
 class Client;
+struct Request;
 }
 
 namespace ue {
@@ -51,12 +52,19 @@ class HttpClient {
   // Any status is an Answer; throws SourceError otherwise.
   Answer send(const std::string& method, const std::string& path, const HttpHeaders& headers,
               const std::string& body = {}, const std::string& content_type = {});
+  // GETs the base path + `path`; a 2xx body goes to `chunks` as it arrives
+  // (Transport::get_streamed), under the same limits: max_response_bytes
+  // counts what it is given, and the timeout includes the time it takes.
+  Answer get_streamed(const std::string& path, const HttpHeaders& headers, const BodyChunks& chunks);
   // Aborts a request in flight, from another thread.
   void abort();
   // Aborts the request in flight if it has run past its timeout.
   void abort_if_overdue(std::chrono::steady_clock::time_point now);
 
  private:
+  // Sends `request`, its body held in the Answer, or streamed to `chunks` when set and the status is 2xx.
+  Answer perform(httplib::Request& request, const BodyChunks* chunks);
+
   const std::string base_path_;
   const std::chrono::milliseconds timeout_;
   const std::uint64_t max_response_bytes_;

@@ -39,12 +39,6 @@ void HttpTransport::abort_if_overdue(std::chrono::steady_clock::time_point now) 
   if (tokens_) tokens_->abort_if_overdue(now);
 }
 
-Answer HttpTransport::send(const std::string& path_and_query, const std::string& bearer_token) {
-  HttpHeaders headers = {{"Accept", "application/json"}};
-  if (!bearer_token.empty()) headers.emplace_back("Authorization", "Bearer " + bearer_token);
-  return client_.send("GET", path_and_query, headers);
-}
-
 BearerToken HttpTransport::token() {
   try {
     return tokens_->token(*counter_);
@@ -55,14 +49,30 @@ BearerToken HttpTransport::token() {
 }
 
 Answer HttpTransport::get(const std::string& path_and_query) {
-  if (!tokens_) return send(path_and_query, bearer_token_);
+  return with_token(path_and_query,
+                    [&](const HttpHeaders& headers) { return client_.send("GET", path_and_query, headers); });
+}
+
+Answer HttpTransport::get_streamed(const std::string& path_and_query, const BodyChunks& chunks) {
+  return with_token(path_and_query,
+                    [&](const HttpHeaders& headers) { return client_.get_streamed(path_and_query, headers, chunks); });
+}
+
+Answer HttpTransport::with_token(const std::string& path_and_query,
+                                 const std::function<Answer(const HttpHeaders& headers)>& send) {
+  const auto send_with = [&](const std::string& bearer_token) {
+    HttpHeaders headers = {{"Accept", "application/json"}};
+    if (!bearer_token.empty()) headers.emplace_back("Authorization", "Bearer " + bearer_token);
+    return send(headers);
+  };
+  if (!tokens_) return send_with(bearer_token_);
   BearerToken token = this->token();
-  Answer answer = send(path_and_query, token.value);
+  Answer answer = send_with(token.value);
   if (answer.status == 401 && !token.fetched && tokens_->refused(token.value)) {
     Log::debug("upstream refused the cached token; asking for a new one",
                {{"target", target_name_}, {"path", path_and_query}});
     token = this->token();
-    answer = send(path_and_query, token.value);
+    answer = send_with(token.value);
   }
   if (answer.status != 401) tokens_->accepted(token.value);
   return answer;

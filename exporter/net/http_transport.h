@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -32,13 +33,19 @@ class HttpTransport final : public Transport {
   // A 401 to a token from the cache drops it, and the request is sent once
   // more with a new one.
   Answer get(const std::string& path_and_query) override;
+  // The same, the body of a 2xx answer streamed (a 401 has none to stream,
+  // so its retry sends nothing twice).
+  Answer get_streamed(const std::string& path_and_query, const BodyChunks& chunks) override;
   void abort() override;
   // httplib's timeouts are per read, so without this a header trickling in
   // byte by byte never ends.
   void abort_if_overdue(std::chrono::steady_clock::time_point now) override;
 
  private:
-  Answer send(const std::string& path_and_query, const std::string& bearer_token);
+  // Sends through `send` with the token of bearer_token_file or of the token
+  // source, once more after a 401 to a cached one.
+  Answer with_token(const std::string& path_and_query,
+                    const std::function<Answer(const HttpHeaders& headers)>& send);
   // The token source's token; a failure is the connection's (Reason::connect).
   BearerToken token();
 

@@ -5,10 +5,12 @@
 #pragma once
 
 #include <chrono>
-#include <string_view>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "base/error.h"
@@ -55,6 +57,12 @@ struct Answer {
   std::string retry_after = {};  // the Retry-After header, as sent
 };
 
+// Where a streamed 2xx body goes as it arrives, one chunk at a time (after
+// decompression). It may throw SourceError, which ends the request.
+using BodyChunks = std::function<void(std::string_view chunk)>;
+
+inline bool is_success_status(int status) { return status >= 200 && status < 300; }
+
 // One connection, used by one thread at a time.
 class Transport {
  public:
@@ -63,6 +71,15 @@ class Transport {
   // keeps an answer from arriving (connect, TLS, timeout, a body over
   // max_response_bytes) throws SourceError; any status is an Answer.
   virtual Answer get(const std::string& path_and_query) = 0;
+  // The same, but the body of a 2xx answer goes to `chunks` as it arrives
+  // instead of into Answer::body, so a large one is never held whole; the
+  // body of any other status is held as `get` holds it. What `chunks` throws
+  // comes out of here. This default reads the body whole, then hands it on.
+  virtual Answer get_streamed(const std::string& path_and_query, const BodyChunks& chunks) {
+    Answer answer = get(path_and_query);
+    if (is_success_status(answer.status)) chunks(std::exchange(answer.body, {}));
+    return answer;
+  }
   // Aborts a request in flight, from another thread (shutdown).
   virtual void abort() = 0;
   // Aborts the request in flight if it has run past its timeout; called by

@@ -5,6 +5,7 @@
 #include <unordered_set>
 #include <utility>
 
+#include "base/json_array_stream.h"
 #include "log/log.h"
 #include "poll/listing_plan.h"
 #include "poll/listing_reader.h"
@@ -109,11 +110,15 @@ std::size_t PollRound::poll_whole(const Source& source) {
   const WholeListing& whole = *source.whole;
   const double now_unix = tools_.clock.unix_now();
   const SteadyTime now = tools_.clock.now();
+  const Duration retention = target_.settings.repair_task_retention;  // repair_task is the one kind listed whole
+  const auto worth_it = [&](const WholeObject& object) {
+    return worth_holding(object, state_.snapshot, source.kind, target_, retention, now_unix);
+  };
   WholeRead read;
-  read.active = read_whole(source, whole.active_endpoint, std::string(whole.active_path), now_unix, true);
+  read.active = read_whole(source, whole.active_endpoint, std::string(whole.active_path), now_unix, true, worth_it);
   auto ended_due = state_.ended_due.find(source.kind);
   if (ended_due == state_.ended_due.end() || now >= ended_due->second) {
-    read.ended = read_whole(source, whole.ended_endpoint, std::string(whole.ended_path), now_unix, true);
+    read.ended = read_whole(source, whole.ended_endpoint, std::string(whole.ended_path), now_unix, true, worth_it);
     state_.ended_due[source.kind] = now + std::chrono::duration_cast<SteadyTime::duration>(target_.settings.idle_poll_interval);
   }
   for (const std::string& name : vanished_objects(read, state_.snapshot, source.kind)) {
@@ -123,17 +128,17 @@ std::size_t PollRound::poll_whole(const Source& source) {
     }
     try {
       // The filter is a prefix: the answer may hold others, and none when the object was deleted.
-      for (WholeObject& object : read_whole(source, whole.object_endpoint, whole.object_path(name), now_unix, false))
-        if (object.name == name) read.looked_up.push_back(std::move(object));
+      const auto named = [&](const WholeObject& object) { return object.name == name; };
+      const std::string path = whole.object_path(name);
+      for (WholeObject& object : read_whole(source, whole.object_endpoint, path, now_unix, false, named))
+        read.looked_up.push_back(std::move(object));
     } catch (const SourceError& e) {
       read.unread.push_back(name);
       Log::debug("object read failed", {{"target", target_.name}, {"kind", kind_name(source.kind)},
                                         {"name", name}, {"err", e.message}});
     }
   }
-  // repair_task is the one kind listed whole, and its retention is its own key.
-  WholeSelection selection = select_whole(std::move(read), state_.snapshot, source.kind, target_,
-                                          target_.settings.repair_task_retention, now_unix);
+  WholeSelection selection = select_whole(std::move(read), state_.snapshot, source.kind, target_, retention, now_unix);
   report_dropped(source.kind, selection.dropped);
 
   std::unordered_set<std::string_view> kept(selection.kept.begin(), selection.kept.end());
@@ -148,15 +153,27 @@ std::size_t PollRound::poll_whole(const Source& source) {
 }
 
 std::vector<WholeObject> PollRound::read_whole(const Source& source, std::string_view endpoint,
-                                               const std::string& path, double now_unix, bool listing) {
-  Fetcher& fetcher = fetchers_.front();
-  const std::string body = fetcher.get_body(endpoint, path, listing && source.feature_probe);
+                                               const std::string& path, double now_unix, bool listing,
+                                               const std::function<bool(const WholeObject&)>& keep) {
+  UpstreamFetcher& fetcher = fetchers_.front();
+  std::vector<WholeObject> held;
+  // The answer is parsed as it arrives, one element at a time, and only what
+  // `keep` wants is held: neither the body nor its DOM ever stands whole.
+  JsonArrayReader reader(
+      [&](const Json& element) {
+        std::optional<WholeObject> object = source.whole->parse_element(element, now_unix);
+        if (object && keep(*object)) held.push_back(std::move(*object));
+      },
+      target_.settings.max_response_bytes);
+  fetcher.stream_body(endpoint, path, listing && source.feature_probe,
+                      [&](std::string_view chunk) { reader.feed(chunk); });
   try {
-    return source.whole->parse(body, now_unix);
+    reader.finish();
   } catch (const SourceError& e) {
     fetcher.count_error(endpoint, e.reason);
     throw;
   }
+  return held;
 }
 
 std::size_t PollRound::read_due(const Source& source, const std::vector<const ListedObject*>& due, SteadyTime now) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -56,9 +57,11 @@ class PollRound {
   std::size_t poll_listed(const Source& source);
   // Returns how many objects to be read by name could not be.
   std::size_t poll_whole(const Source& source);
-  // `listing`: one of the kind's two lists, a feature probe when the kind is one.
+  // Reads one answer of a kind listed whole as it streams, holding the objects
+  // `keep` wants. `listing`: one of the kind's two lists, a feature probe when the kind is one.
   std::vector<WholeObject> read_whole(const Source& source, std::string_view endpoint, const std::string& path,
-                                      double now_unix, bool listing);
+                                      double now_unix, bool listing,
+                                      const std::function<bool(const WholeObject&)>& keep);
   // Reads the due objects of a listing and records them as of `now`; returns how many could not be read.
   std::size_t read_due(const Source& source, const std::vector<const ListedObject*>& due, SteadyTime now);
   void report_dropped(Kind kind, std::size_t dropped);

@@ -20,24 +20,25 @@ std::string& UpstreamFetcher::memo(std::string_view key) {
   return it->second;
 }
 
-std::string UpstreamFetcher::get_body(std::string_view endpoint, const std::string& path_and_query,
-                                      bool feature_probe) {
+Answer UpstreamFetcher::send(std::string_view endpoint, const std::string& path_and_query, const BodyChunks* chunks) {
   const auto started = std::chrono::steady_clock::now();
   const auto count_request = [&] {
     metrics_.request(endpoint, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   };
   Answer answer;
   try {
-    answer = transport_.get(path_and_query);
+    answer = chunks ? transport_.get_streamed(path_and_query, *chunks) : transport_.get(path_and_query);
   } catch (const SourceError& e) {
     count_request();
     count_error(endpoint, e.reason);
     throw;
   }
   count_request();
+  return answer;
+}
 
+void UpstreamFetcher::refuse(std::string_view endpoint, const Answer& answer, bool feature_probe) {
   const int status = answer.status;
-  if (status >= 200 && status < 300) return std::move(answer.body);
   if (status == 503 || status == 504) {
     int retry_after = 0;
     std::from_chars(answer.retry_after.data(), answer.retry_after.data() + answer.retry_after.size(), retry_after);
@@ -46,6 +47,19 @@ std::string UpstreamFetcher::get_body(std::string_view endpoint, const std::stri
   if (feature_probe && status >= 400 && status < 500) throw FeatureAbsent{status};
   count_error(endpoint, Reason::http_status);
   throw SourceError{Reason::http_status, describe_http_status(status, answer.body), status};
+}
+
+std::string UpstreamFetcher::get_body(std::string_view endpoint, const std::string& path_and_query,
+                                      bool feature_probe) {
+  Answer answer = send(endpoint, path_and_query, nullptr);
+  if (!is_success_status(answer.status)) refuse(endpoint, answer, feature_probe);
+  return std::move(answer.body);
+}
+
+void UpstreamFetcher::stream_body(std::string_view endpoint, const std::string& path_and_query, bool feature_probe,
+                                  const BodyChunks& chunks) {
+  const Answer answer = send(endpoint, path_and_query, &chunks);
+  if (!is_success_status(answer.status)) refuse(endpoint, answer, feature_probe);
 }
 
 }  // namespace ue

@@ -38,12 +38,22 @@ class UpstreamFetcher final : public Fetcher {
       : transport_(transport), metrics_(metrics), memo_(memo), load_(load), clock_(clock) {}
 
   std::string get_body(std::string_view endpoint, const std::string& path_and_query, bool feature_probe) override;
+  // get_body for an answer too large to hold: a 2xx body goes to `chunks` as
+  // it arrives (Transport::get_streamed). What `chunks` throws is counted as
+  // this request's error, like any other, and comes out of here.
+  void stream_body(std::string_view endpoint, const std::string& path_and_query, bool feature_probe,
+                   const BodyChunks& chunks);
   void count_error(std::string_view endpoint, Reason reason) override {
     metrics_.error(endpoint, reason, clock_.unix_now());
   }
   std::string& memo(std::string_view key) override;
 
  private:
+  // Sends the GET (streamed when `chunks` is set), counting it and any error.
+  Answer send(std::string_view endpoint, const std::string& path_and_query, const BodyChunks* chunks);
+  // Makes sense of a status that is not 2xx: throws FeatureAbsent or SourceError.
+  [[noreturn]] void refuse(std::string_view endpoint, const Answer& answer, bool feature_probe);
+
   Transport& transport_;
   TargetMetrics& metrics_;
   Memo& memo_;

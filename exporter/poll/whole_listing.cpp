@@ -35,13 +35,22 @@ std::vector<std::string> vanished_objects(const WholeRead& read, const Snapshot&
   return vanished;
 }
 
+bool retained(const Upgrade& upgrade, Duration retention, double now_unix) {
+  if (in_progress(upgrade.phase)) return true;
+  const double retention_seconds = std::chrono::duration<double>(retention).count();
+  return upgrade.end_time && now_unix - *upgrade.end_time <= retention_seconds;
+}
+
+bool worth_holding(const WholeObject& object, const Snapshot& snapshot, Kind kind, const TargetConfig& target,
+                   Duration retention, double now_unix) {
+  if (retained(object.upgrade, retention, now_unix) && target.selects(object.name)) return true;
+  const ObjectState* known = snapshot.find(kind, object.name);
+  return known && in_progress(known->upgrade.phase);
+}
+
 WholeSelection select_whole(WholeRead read, const Snapshot& snapshot, Kind kind, const TargetConfig& target,
                             Duration retention, double now_unix) {
-  const double retention_seconds = std::chrono::duration<double>(retention).count();
-  const auto retained = [&](const Upgrade& u) {
-    if (in_progress(u.phase)) return true;
-    return u.end_time && now_unix - *u.end_time <= retention_seconds;  // ended, but not saying when: not kept
-  };
+  const auto retained = [&](const Upgrade& u) { return ue::retained(u, retention, now_unix); };
   std::vector<WholeObject> objects = std::move(read.active);
   for (WholeObject& object : read.looked_up) objects.push_back(std::move(object));
   if (read.ended)

@@ -26,6 +26,17 @@ struct WholeRead {
 // (when read) names any more: each is read once by name, to learn how it ended.
 std::vector<std::string> vanished_objects(const WholeRead& read, const Snapshot& snapshot, Kind kind);
 
+// Whether select_whole may keep `upgrade`: one under way, or one ended
+// within `retention` of `now_unix` (one that does not say when it ended is not kept).
+bool retained(const Upgrade& upgrade, Duration retention, double now_unix);
+
+// Whether an object just read from one of the lists is worth holding until
+// select_whole: one it may keep (selected and retained), or one the snapshot
+// holds under way (vanished_objects must see it listed). The rest, thousands
+// of long-ended objects, are let go as the answer streams past.
+bool worth_holding(const WholeObject& object, const Snapshot& snapshot, Kind kind, const TargetConfig& target,
+                   Duration retention, double now_unix);
+
 struct WholeSelection {
   std::vector<WholeObject> fresh;   // read this poll: recorded
   std::vector<std::string> kept;    // known ended objects the ended list was not read for: vouched for

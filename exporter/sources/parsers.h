@@ -4,6 +4,7 @@
 // does not have the expected shape).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -52,6 +53,9 @@ std::vector<ClusterNode> parse_qumulo_nodes(std::string_view body);
 // Entries that are not objects, or lack a TaskId or State (strings), are
 // skipped; a field of the wrong type is left out.
 std::vector<WholeObject> parse_repair_tasks(std::string_view body, double now_unix);
+// One element of that array (the poller reads the answer as it streams):
+// nullopt for one that is skipped.
+std::optional<WholeObject> parse_repair_task(const nlohmann::json& element, double now_unix);
 
 // Source descriptors, one per kind file (UE_FOR_EACH_KIND names them).
 #define UE_DECLARE_SOURCE(kind, source) Source source();

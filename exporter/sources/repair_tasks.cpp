@@ -7,6 +7,7 @@
 #include <cmath>
 #include <unordered_set>
 
+#include "base/json_array_stream.h"
 #include "base/json_fields.h"
 #include "base/url_escape.h"
 #include "sources/parsers.h"
@@ -54,7 +55,7 @@ constexpr WholeListing kWholeListing{
     .ended_path = "/$/GetRepairTaskList?api-version=6.0&StateFilter=64",
     .object_endpoint = "repair_task_result",
     .object_path = task_path,
-    .parse = parse_repair_tasks,
+    .parse_element = parse_repair_task,
 };
 
 // Lenient readers: in an answer of thousands of tasks, a field of the wrong
@@ -156,19 +157,15 @@ std::optional<WholeObject> read_task(const Json& task, double now_unix) {
 }  // namespace
 
 std::vector<WholeObject> parse_repair_tasks(std::string_view body, double now_unix) {
-  // Each task is read as the parser finishes it and then dropped, so
-  // thousands of completed tasks never stand as a DOM.
   std::vector<WholeObject> tasks;
-  using Event = Json::parse_event_t;
-  parse_json_array(body, [&](int depth, Event event, Json& parsed) {
-    if (depth != 1) return true;
-    if (event == Event::object_end) {
-      if (std::optional<WholeObject> task = read_task(parsed, now_unix)) tasks.push_back(std::move(*task));
-      return false;
-    }
-    return event != Event::value && event != Event::array_end;  // entries that are not objects are skipped
+  for_each_array_element(body, [&](const Json& element) {
+    if (std::optional<WholeObject> task = parse_repair_task(element, now_unix)) tasks.push_back(std::move(*task));
   });
   return tasks;
+}
+
+std::optional<WholeObject> parse_repair_task(const Json& element, double now_unix) {
+  return read_task(element, now_unix);  // an entry that is no object has no TaskId: skipped
 }
 
 Source repair_tasks_source() {

@@ -4,9 +4,12 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <nlohmann/json_fwd.hpp>
 
 #include "model/upgrade.h"
 
@@ -95,8 +98,11 @@ struct WholeListing {
   std::string_view ended_path;
   std::string_view object_endpoint;
   std::string (*object_path)(const std::string& name);  // may answer more objects than that one
-  // `now_unix` for what runs until now (a duration); throws SourceError.
-  std::vector<WholeObject> (*parse)(std::string_view body, double now_unix);
+  // Each answer is a JSON array of objects, read as it streams (the poller
+  // splits it, base/json_array_stream.h), so this reads one element: nullopt
+  // for one that is no object of the kind. `now_unix` for what runs until now
+  // (a duration); throws SourceError.
+  std::optional<WholeObject> (*parse_element)(const nlohmann::json& element, double now_unix);
 };
 
 // Built with designated initializers; a kind sets one of `read`, `listing` and `whole`.

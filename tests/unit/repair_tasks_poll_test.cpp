@@ -232,6 +232,35 @@ TEST_F(RepairTasksPollTest, ATaskDeletedWhileUnderWayGoesAndOneThatCannotBeReadS
   EXPECT_NE(metrics.render().find("upgrade_exporter_target_up{target=\"sf\"} 1"), std::string::npos);
 }
 
+TEST_F(RepairTasksPollTest, AKnownTaskThatTheCompletedListNamesPastItsRetentionIsNotAlsoReadById) {
+  make_poller(target("    repair_task_retention: 10m\n"));
+  serve({{"t", "Executing"}});
+  poller->poll_once();
+  EXPECT_TRUE(exported("t"));
+  clock.advance(1h);  // the completed list is due again
+  serve({{"t", "Completed", 4000, 30 * 60, "Succeeded"}});
+  poller->poll_once();
+  EXPECT_EQ(upstream.count(kCompleted), 2u);
+  EXPECT_EQ(upstream.count(by_id("t")), 0u) << "the completed list named it, though it is not kept";
+  EXPECT_FALSE(exported("t")) << "completed 30 minutes ago, past the 10m retention";
+}
+
+TEST_F(RepairTasksPollTest, ABrokenStreamedListIsCountedOnceAndLosesOnlyItsKind) {
+  make_poller();
+  serve({{"a", "Executing"}});
+  upstream.set_json(kActive, R"([{"TaskId": "a", "State": "Executing"}, {"TaskId": )");  // cut short
+  poller->poll_once();
+  upstream.set_json(kActive, "[" + std::string(200, '['));  // too deep: refused while it streams
+  clock.advance(30s);
+  poller->poll_once();
+  const std::string counted =
+      "upgrade_exporter_request_errors_total{endpoint=\"repair_tasks_active\",reason=\"parse\",target=\"sf\"} 2";
+  EXPECT_NE(metrics.render().find(counted), std::string::npos) << metrics.render();
+  EXPECT_NE(metrics.render().find("upgrade_exporter_requests_total{endpoint=\"repair_tasks_active\",target=\"sf\"} 2"),
+            std::string::npos);
+  EXPECT_FALSE(exported("a"));
+}
+
 TEST(WholeListing, SelectsByIncludeOnceEachAndRecentFirst) {
   Config config = parse_config(R"(
 targets:
@@ -266,6 +295,28 @@ targets:
   EXPECT_EQ(names, (std::vector<std::string>{"run", "new", "old"}));
   EXPECT_EQ(selection.dropped, 1u) << "oldest";
   EXPECT_TRUE(selection.kept.empty());
+}
+
+TEST(WholeListing, OnlyWhatSelectWholeMayKeepOrTheSnapshotHasUnderWayIsHeldAsTheListStreams) {
+  Config config = parse_config(
+      "targets:\n  - name: sf\n    type: service_fabric\n    url: http://127.0.0.1:1\n    exclude: [\"^skip\"]\n", "t.yml");
+  const TargetConfig& t = config.targets.at(0);
+  Snapshot snapshot;
+  Upgrade running;
+  running.phase = Phase::rolling_forward;
+  snapshot.record(Kind::repair_task, "was-running", running, 1900, SteadyTime{});
+  const auto held = [&](std::string name, Phase phase, std::optional<double> end_time) {
+    WholeObject o{.name = std::move(name), .upgrade = {}};
+    o.upgrade.phase = phase;
+    o.upgrade.end_time = end_time;
+    return worth_holding(o, snapshot, Kind::repair_task, t, std::chrono::seconds(1000), 2000);
+  };
+  EXPECT_TRUE(held("run", Phase::rolling_forward, std::nullopt));
+  EXPECT_TRUE(held("recent", Phase::completed, 1500));
+  EXPECT_FALSE(held("expired", Phase::completed, 500));
+  EXPECT_FALSE(held("untimed", Phase::failed, std::nullopt));
+  EXPECT_FALSE(held("skip-run", Phase::rolling_forward, std::nullopt)) << "not selected";
+  EXPECT_TRUE(held("was-running", Phase::completed, 500)) << "vanished_objects must see it listed";
 }
 
 TEST(WholeListing, BetweenReadsOfTheEndedListTheKnownEndedObjectsHold) {
