@@ -1,5 +1,7 @@
 #include "routes.h"
 
+#include "event_store_routes.h"
+
 #include <charconv>
 
 namespace sim {
@@ -23,10 +25,13 @@ void send_json(httplib::Response& res, int status, const Json& body, Api api) {
   res.set_content(body.dump(), api == Api::service_fabric ? kSfContentType : kQumuloContentType);
 }
 
-// {"Error": {"Code", "Message"}}: the gateway's FabricError.
+}  // namespace
+
 void fabric_error(httplib::Response& res, int status, std::string_view code, std::string_view message) {
   send_json(res, status, {{"Error", {{"Code", code}, {"Message", message}}}}, Api::service_fabric);
 }
+
+namespace {
 
 void qumulo_error(httplib::Response& res, int status, std::string_view error_class, std::string_view description) {
   send_json(res, status, qumulo_error_body(error_class, description), Api::qumulo);
@@ -268,6 +273,8 @@ void Routes::install(httplib::Server& server, const std::shared_ptr<Routes>& sel
         "  GET  /Applications/{Id}/$/GetUpgradeProgress\n  GET  /Resources/Applications\n"
         "  GET  /Resources/Applications/{name}/$/GetUpgradeProgress\n  GET  /ComposeDeployments\n"
         "  GET  /ComposeDeployments/{name}/$/GetUpgradeProgress\n  GET  /$/GetRepairTaskList\n"
+        "  GET  /EventsStore/Cluster/Events?StartTimeUtc=T&EndTimeUtc=T[&EventsTypesFilter=K1,K2] (6.4+)\n"
+        "  GET  /EventsStore/Applications/Events (the same parameters)\n"
         "  GET  /$/GetAadMetadata (anonymous)\n\n"
         "Token endpoint (scenario service_fabric.oauth2):\n  POST /{tenant}/oauth2/v2.0/token\n"
         "  POST /{tenant}/oauth2/token (v1)\n\n"
@@ -346,6 +353,10 @@ void Routes::install(httplib::Server& server, const std::shared_ptr<Routes>& sel
                }
                self->progress(req, res, Api::service_fabric, [&] { return *body; });
              }));
+
+  // The EventStore's two routes (event_store_routes.cpp), behind the same gate.
+  install_event_store_routes(server, *world, now,
+                             [self](SfHandler handler) { return self->service_fabric(std::move(handler)); });
 
   server.Get(R"(/\$/GetRepairTaskList)",
              service_fabric([now, world](const httplib::Request&, httplib::Response& res, const Query& query, double) {

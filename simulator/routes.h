@@ -78,6 +78,9 @@ struct RouteOptions {
   std::shared_ptr<RequestStats> stats = std::make_shared<RequestStats>();
 };
 
+// Answers {"Error": {"Code", "Message"}}, the gateway's FabricError.
+void fabric_error(httplib::Response& res, int status, std::string_view code, std::string_view message);
+
 // Registers every route on `server`. `world` must outlive the server.
 void install_routes(httplib::Server& server, World& world, RouteOptions options);
 

@@ -523,13 +523,14 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& source_
   if (root.IsNull()) root = YAML::Node(YAML::NodeType::Map);
   r.only_keys(root,
               {"seed", "latency", "faults", "domains", "nodes_per_domain", "objects", "qumulo", "service_fabric",
-               "repair_tasks"},
+               "repair_tasks", "event_store"},
               "the scenario");
 
   Scenario s;
   SfDefaults defaults;
   if (root["seed"]) s.seed = static_cast<std::uint64_t>(r.number(root["seed"], "seed", 0, 9.0e15));
   if (root["latency"]) s.latency = r.duration(root["latency"], "latency");
+  if (root["event_store"]) s.event_store = r.flag(root["event_store"], "event_store");
   if (root["faults"]) s.faults = read_faults(r, root["faults"]);
   if (root["domains"]) defaults.domains = read_domains(r, root["domains"]);
   if (root["nodes_per_domain"])

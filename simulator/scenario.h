@@ -156,6 +156,7 @@ struct Scenario {
   Micros latency{0};  // real time added to every response
   Faults faults;
   std::uint64_t seed = 1;
+  bool event_store = true;  // false: the cluster has no EventStore service (its routes answer 404)
 };
 
 struct ScenarioError : std::runtime_error {

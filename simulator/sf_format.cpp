@@ -1,6 +1,7 @@
 #include "sf_format.h"
 
 #include <cctype>
+#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -106,6 +107,46 @@ std::string utc_timestamp(WallClock::time_point t) {
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
                 tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms - std::int64_t(seconds) * 1000));
   return buf;
+}
+
+std::string event_timestamp(WallClock::time_point t, bool whole_second) {
+  const auto ticks = std::chrono::floor<std::chrono::nanoseconds>(t.time_since_epoch()).count() / 100;
+  const std::int64_t seconds = ticks >= 0 ? ticks / 10'000'000 : (ticks - 9'999'999) / 10'000'000;
+  const std::time_t whole = static_cast<std::time_t>(seconds);
+  std::tm tm{};
+  gmtime_r(&whole, &tm);
+  char buf[96];
+  int n = std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                        tm.tm_hour, tm.tm_min, tm.tm_sec);
+  if (!whole_second)
+    std::snprintf(buf + n, sizeof buf - n, ".%07lld", static_cast<long long>(ticks - seconds * 10'000'000));
+  return std::string(buf) + "Z";
+}
+
+std::optional<Micros> parse_event_query_time(std::string_view text) {
+  // .NET ticks at the Unix epoch, and DateTime.MaxValue's.
+  constexpr std::int64_t kUnixEpochTicks = 621'355'968'000'000'000, kMaxTicks = 3'155'378'975'999'999'999;
+  std::int64_t ticks = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), ticks);
+  if (!text.empty() && ec == std::errc() && end == text.data() + text.size()) {
+    if (ticks < 0 || ticks > kMaxTicks) return std::nullopt;
+    return Micros((ticks - kUnixEpochTicks) / 10);
+  }
+  // yyyy-MM-ddTHH:mm:ssZ, nothing more and nothing less.
+  static constexpr std::string_view kShape = "dddd-dd-ddTdd:dd:ddZ";
+  if (text.size() != kShape.size()) return std::nullopt;
+  for (size_t i = 0; i < kShape.size(); ++i) {
+    const bool ok = kShape[i] == 'd' ? std::isdigit(static_cast<unsigned char>(text[i])) != 0 : text[i] == kShape[i];
+    if (!ok) return std::nullopt;
+  }
+  auto field = [&](size_t at, size_t width) { return std::stoi(std::string(text.substr(at, width))); };
+  const int year = field(0, 4), month = field(5, 2), day = field(8, 2);
+  const int hour = field(11, 2), minute = field(14, 2), second = field(17, 2);
+  const std::chrono::year_month_day date{std::chrono::year(year), std::chrono::month(month), std::chrono::day(day)};
+  if (year < 1 || !date.ok() || hour > 23 || minute > 59 || second > 59) return std::nullopt;
+  const auto days = std::chrono::sys_days(date).time_since_epoch();
+  return std::chrono::duration_cast<Micros>(days + std::chrono::hours(hour) + std::chrono::minutes(minute) +
+                                            std::chrono::seconds(second));
 }
 
 std::optional<Micros> parse_duration(std::string_view text) {

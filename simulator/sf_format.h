@@ -31,6 +31,15 @@ std::optional<Micros> parse_sf_duration(std::string_view text);
 // "2022-10-31T18:48:39.781Z".
 std::string utc_timestamp(WallClock::time_point t);
 
+// An EventStore TimeStamp: "2026-11-28T17:01:51Z", or with .NET's seven
+// fraction digits ("2026-11-28T17:01:51.1234567Z") unless `whole_second`.
+std::string event_timestamp(WallClock::time_point t, bool whole_second);
+
+// What the EventStore takes for StartTimeUtc and EndTimeUtc: exactly
+// "yyyy-MM-ddTHH:mm:ssZ" (no fraction), or a whole number of .NET ticks
+// (100 ns since 0001-01-01). The time since the Unix epoch; anything else is nullopt.
+std::optional<Micros> parse_event_query_time(std::string_view text);
+
 // A GUID ("8-4-4-4-12" hex digits) that is a pure function of `seed`, so
 // every poll sees the same partition ids and build ids.
 std::string stable_guid(std::string_view seed);

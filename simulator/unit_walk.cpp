@@ -6,10 +6,6 @@
 namespace sim {
 namespace {
 
-// Monitored upgrades spend this share of each domain's time upgrading it; the
-// rest is the health check (RollingForwardPending) before the next domain.
-constexpr double kUpgradeShare = 0.6;
-
 bool is_node_by_node(const SfObject& o) { return o.mode == "UnmonitoredDeferred"; }
 
 // What is upgraded one at a time: upgrade domains, or nodes for node-by-node upgrades.

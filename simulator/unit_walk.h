@@ -14,6 +14,9 @@ namespace sim {
 
 // Within a domain's upgrade: safety checks first, then the upgrade, then post-upgrade checks.
 inline constexpr double kUpgradingFrom = 0.4, kPostUpgradeFrom = 0.8;
+// Monitored upgrades spend this share of each domain's time upgrading it; the
+// rest is the health check (RollingForwardPending) before the next domain.
+inline constexpr double kUpgradeShare = 0.6;
 
 enum class UnitState { Pending, InProgress, Completed, Failed };
 std::string_view unit_state_name(UnitState s);

@@ -8,6 +8,7 @@ World::World(Scenario scenario, WallClock::time_point epoch)
     : scenario_(std::move(scenario)),
       service_fabric_(scenario_.objects, epoch),
       qumulo_(scenario_.qumulo),
+      event_store_(scenario_.objects, scenario_.seed, epoch),
       epoch_(epoch) {}
 
 Json World::cluster_progress(SimTime t, double api) const {

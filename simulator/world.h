@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "event_store.h"
 #include "json.h"
 #include "qumulo_cluster.h"
 #include "repair_tasks.h"
@@ -27,6 +28,7 @@ class World {
   World(Scenario scenario, WallClock::time_point epoch);
 
   const Scenario& scenario() const { return scenario_; }
+  WallClock::time_point epoch() const { return epoch_; }  // the wall-clock time of simulated time zero
 
   // --- Service Fabric. `api` is the request's api-version, already range-checked.
   Json cluster_progress(SimTime t, double api) const;
@@ -48,6 +50,13 @@ class World {
   // --- Service Fabric repair tasks: GET /$/GetRepairTaskList, the filters parsed.
   Json repair_tasks(SimTime t, const RepairTaskFilter& filter) const;
 
+  // --- Service Fabric's EventStore: false when the scenario has event_store: false (404).
+  bool event_store_available() const { return scenario_.event_store; }
+  // The bare array of events, oldest first. Immutable history and pure plays: no lock.
+  Json events(EventEntity entity, SimTime now, const EventQuery& query) const {
+    return event_store_.events(entity, now, query);
+  }
+
   // --- Qumulo
   bool qumulo_reachable(SimTime t) const;  // false while the simulated reboot takes the API down
   Json qumulo_status(SimTime t) const;
@@ -68,6 +77,7 @@ class World {
   mutable std::mutex mu_;    // guards what POSTs change: both sides' objects and scripts
   ServiceFabricCluster service_fabric_;
   QumuloCluster qumulo_;
+  const EventStore event_store_;  // built from the scenario as loaded (scripts that POSTs do not touch)
   const WallClock::time_point epoch_;
 };
 
