@@ -26,6 +26,16 @@ namespace ue {
 // Every struct here compares field by field (defaulted ==), so a reload that
 // changes any field, including one added later, is seen (poll/fleet.cpp).
 
+// The `history` block: reading a Service Fabric cluster's EventStore for its
+// past upgrades. A target's block starts from the global one, key by key.
+struct HistorySettings {
+  bool enabled = true;
+  Duration window = std::chrono::hours(24 * 7);  // how far back; EventStore keeps about 7 days
+  Duration interval = std::chrono::minutes(5);   // between reads of what is new
+
+  bool operator==(const HistorySettings&) const = default;
+};
+
 // The `global` keys; each target starts from them and may override any.
 struct PollSettings {
   Duration poll_interval = std::chrono::seconds(30);
@@ -41,6 +51,7 @@ struct PollSettings {
   Duration stall_window = std::chrono::minutes(30);
   // How long a completed repair task stays exported after it completed.
   Duration repair_task_retention = std::chrono::hours(1);
+  HistorySettings history;
 
   bool operator==(const PollSettings&) const = default;
 };

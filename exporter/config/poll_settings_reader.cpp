@@ -42,7 +42,29 @@ decode::KeyTable PollSettingsReader::keys() {
       {"stall_window", [this](const Value& v) { settings_.stall_window = decode::read_positive_duration(v); }},
       {"repair_task_retention",
        [this](const Value& v) { settings_.repair_task_retention = decode::read_positive_duration(v); }},
+      {"history", [this](const Value& v) { read_history(v); }},
   };
+}
+
+void PollSettingsReader::read_history(const decode::Value& block) {
+  using decode::Value;
+  HistorySettings& history = settings_.history;
+  std::optional<Value> interval_at;
+  decode::for_each_entry(block, {
+      {"enabled", [&](const Value& v) { history.enabled = decode::read_bool(v); }},
+      {"window", [&](const Value& v) { history.window = decode::read_positive_duration(v); }},
+      {"interval",
+       [&](const Value& v) {
+         history.interval = decode::read_positive_duration(v);
+         interval_at = v;
+       }},
+  });
+  // Reading more often than the window is long is the only schedule that makes sense.
+  if (history.interval > history.window) {
+    decode::fail(interval_at ? *interval_at : block,
+                 "must be at most history.window (" + format_duration(history.window) + "), got " +
+                     format_duration(history.interval));
+  }
 }
 
 PollSettings PollSettingsReader::finish(const decode::Value& block) const {

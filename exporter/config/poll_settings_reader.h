@@ -24,6 +24,9 @@ class PollSettingsReader {
   PollSettings finish(const decode::Value& block) const;
 
  private:
+  // The `history` block, read over the history settings this block inherits.
+  void read_history(const decode::Value& block);
+
   PollSettings settings_;
   // Where the two intervals were written, so their cross-check can point at them.
   std::optional<decode::Value> poll_interval_at_, idle_poll_interval_at_;

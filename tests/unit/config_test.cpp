@@ -102,6 +102,9 @@ const InvalidCase kInvalidCases[] = {
     {"invalid-repair-task-retention-zero.yml", "5: targets[0].repair_task_retention: must be greater than 0"},
     {"invalid-repair-task-retention.yml",
      "2: global.repair_task_retention: invalid duration \"an hour\" (use e.g. 500ms, 30s, 5m, 1h30m)"},
+    {"invalid-history-interval.yml", "7: targets[0].history.interval: must be at most history.window (1h), got 2h"},
+    {"invalid-history-unknown-key.yml", "3: global.history: unknown key \"retention\""},
+    {"invalid-history-enabled.yml", "3: global.history.enabled: expected true or false, got \"yes please\""},
     {"invalid-stall-window-negative.yml",
      "5: targets[0].stall_window: invalid duration \"-10m\" (use e.g. 500ms, 30s, 5m, 1h30m)"},
     {"invalid-concurrency-zero.yml", "2: global.concurrency: must be between 1 and 256, got 0"},
@@ -224,6 +227,7 @@ TEST(ConfigTest, ValidFullSetsEveryKey) {
   EXPECT_EQ(config.global.max_results, 100);
   EXPECT_EQ(config.global.stall_window, 45min);
   EXPECT_EQ(config.global.repair_task_retention, 6h);
+  EXPECT_EQ(config.global.history, (HistorySettings{.enabled = false, .window = 72h, .interval = 10min}));
   ASSERT_EQ(config.targets.size(), 3u);
 
   const TargetConfig& prod = config.targets[0];
@@ -244,6 +248,8 @@ TEST(ConfigTest, ValidFullSetsEveryKey) {
   EXPECT_EQ(prod.settings.max_results, 50);
   EXPECT_EQ(prod.settings.stall_window, 1h);
   EXPECT_EQ(prod.settings.repair_task_retention, 15min);
+  // A target's history block starts from the global one, key by key.
+  EXPECT_EQ(prod.settings.history, (HistorySettings{.enabled = true, .window = 72h, .interval = 2min}));
   // Kept in export order, whatever order they were written in.
   EXPECT_EQ(prod.collect, (std::vector<Kind>{Kind::cluster, Kind::application, Kind::compose_deployment}));
   ASSERT_EQ(prod.include.size(), 2u);
@@ -277,6 +283,7 @@ TEST(ConfigTest, ValidFullSetsEveryKey) {
   EXPECT_EQ(lab.settings.max_results, 100);
   EXPECT_EQ(lab.settings.stall_window, 45min);
   EXPECT_EQ(lab.settings.repair_task_retention, 6h) << "inherited from global";
+  EXPECT_EQ(lab.settings.history, config.global.history) << "inherited from global";
   EXPECT_EQ(lab.collect, (std::vector<Kind>{Kind::cluster, Kind::cluster_config, Kind::application,
                                             Kind::application_resource, Kind::compose_deployment,
                                             Kind::repair_task}));
@@ -461,6 +468,10 @@ TEST(ConfigTest, ShippedExampleLoads) {
                                "max_results:",
                                "stall_window:",
                                "repair_task_retention:",
+                               "history:",
+                               "enabled:",
+                               "window:",
+                               "interval:",
                                "targets:",
                                "name:",
                                "type:",
