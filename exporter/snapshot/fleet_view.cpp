@@ -14,6 +14,8 @@ std::vector<std::shared_ptr<const ObjectView>> view_objects(const Snapshot& snap
                              view->upgrade = object.upgrade;
                              view->last_transition = object.last_transition;
                              view->phase_changed = object.phase_changed;
+                             view->read_at = object.read_at;
+                             view->history = object.history;
                              view->revision = object.revision;
                              return view;
                            });

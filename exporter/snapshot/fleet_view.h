@@ -23,6 +23,8 @@ struct ObjectView {
   Upgrade upgrade;
   double last_transition = 0;             // Unix seconds (ObjectState::last_transition)
   std::optional<double> phase_changed;    // Unix seconds: when a poll saw the phase change; absent if never seen
+  double read_at = 0;                     // Unix seconds (ObjectState::read_at)
+  std::shared_ptr<const ObjectHistory> history;  // ObjectState::history: shared, never copied
   std::uint64_t revision = 0;             // of the snapshot record copied
 };
 

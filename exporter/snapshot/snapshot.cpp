@@ -61,9 +61,20 @@ ObjectState& Snapshot::record(Kind kind, const std::string& name, Upgrade upgrad
     object.last_transition = now_unix;
   if (!inserted && object.upgrade.phase != upgrade.phase) object.phase_changed = now_unix;
   object.upgrade = std::move(upgrade);
+  object.read_at = now_unix;
   object.confirmed = now;
   object.revision = ++last_revision_;
   return object;
+}
+
+bool Snapshot::set_history(Kind kind, const std::string& name, std::shared_ptr<const ObjectHistory> history) {
+  ObjectState* object = find(kind, name);
+  if (!object) return false;
+  if (object->history != history) {
+    object->history = std::move(history);
+    object->revision = ++last_revision_;
+  }
+  return true;
 }
 
 ObjectState* Snapshot::find(Kind kind, const std::string& name) {

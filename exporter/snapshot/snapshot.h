@@ -7,11 +7,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
 
 #include "base/clock.h"
+#include "model/history.h"
 #include "model/upgrade.h"
 
 namespace ue {
@@ -22,7 +24,11 @@ struct ObjectState {
   // Unix seconds: when a read's phase last differed from the one before it;
   // absent until that happens (a first read is no change of phase).
   std::optional<double> phase_changed;
-  // New at every record(): the renderer re-renders an object only when it moved.
+  double read_at = 0;  // Unix seconds: when `upgrade` was read (the completion forecast counts from it)
+  // Its past upgrades (cluster and application objects of service_fabric
+  // targets whose history is read); null when there is none.
+  std::shared_ptr<const ObjectHistory> history;
+  // New at every record() and set_history(): the renderer re-renders an object only when it moved.
   std::uint64_t revision = 0;
   SteadyTime confirmed{};      // last time a poll vouched for these values (read, or listed unchanged)
   // Listed kinds only: what the listing said, and when an idle object is next re-read.
@@ -39,6 +45,10 @@ class Snapshot {
   // read (first_transition) and moves when is_transition says the read differs;
   // phase_changed moves when the normalized phase does.
   ObjectState& record(Kind kind, const std::string& name, Upgrade upgrade, double now_unix, SteadyTime now);
+
+  // Attaches an object's history; a different one is a new revision, so the
+  // page, the API and /metrics show it. False when the object is not held.
+  bool set_history(Kind kind, const std::string& name, std::shared_ptr<const ObjectHistory> history);
 
   ObjectState* find(Kind kind, const std::string& name);
   const ObjectState* find(Kind kind, const std::string& name) const;

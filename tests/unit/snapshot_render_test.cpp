@@ -50,6 +50,21 @@ TEST(Snapshot, ExpireDropsOnlyObjectsNobodyVouchedFor) {
   EXPECT_EQ(s.count(Kind::application), 1u);
 }
 
+TEST(Snapshot, ANewHistoryIsANewRevisionTheSameOneIsNot) {
+  Snapshot s;
+  ObjectState& c = s.record(Kind::cluster, "c", rolling("RollingForwardInProgress", 0.2, "UD_1"), 100, {});
+  EXPECT_EQ(c.read_at, 100);
+  const auto before = c.revision;
+  auto history = std::make_shared<const ObjectHistory>(ObjectHistory{.source = kHistoryObserved});
+  ASSERT_TRUE(s.set_history(Kind::cluster, "c", history));
+  EXPECT_GT(c.revision, before);
+  EXPECT_EQ(c.history, history);
+  const auto with_history = c.revision;
+  s.set_history(Kind::cluster, "c", history);
+  EXPECT_EQ(c.revision, with_history) << "the same history is no change";
+  EXPECT_FALSE(s.set_history(Kind::application, "absent", history));
+}
+
 TEST(Snapshot, RetainKeepsOtherKinds) {
   Snapshot s;
   s.record(Kind::application, "a", rolling("Invalid", 0, ""), 1, {});
