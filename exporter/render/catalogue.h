@@ -20,6 +20,9 @@ enum class Family : std::size_t {
   health_check_stable, health_check_retry_timeout, replica_set_check_timeout, health_check_phase,
   health_check_elapsed, health_check_retry_flips, info, estimated_completion, last_transition,
   awaiting_operator, stall_window, config_progress_status, reboot_state, reboot_nodes, reboot_rebooted_nodes, blocked, cluster_degraded,
+  // Upgrade history (add_history): cluster and application objects with a history
+  history_upgrades, last_outcome, last_finished, last_duration, last_info, domain_typical_duration,
+  domain_duration_samples,
   // Qumulo data protection (render_qumulo_protection)
   data_at_risk, remaining_node_failures, max_node_failures, remaining_drive_failures, restriper_state,
   restriper_progress_ratio,
@@ -64,7 +67,7 @@ inline constexpr std::array<FamilyInfo, kFamilyCount> kFamilies = {{
     {"upgrade_health_check_elapsed_seconds", "Time spent in the current health-check phase (HealthCheckElapsedTime). As of the last poll."},
     {"upgrade_health_check_retry_flips", "Times the health-check result flipped, restarting the phase timer (HealthCheckRetryFlips). As of the last poll."},
     {"upgrade_info", "Constant 1; labels describe the upgrade (target version, rolling upgrade mode, failure reason, failure action, and for Qumulo upgrade type, auto commit and blocked reason). As of the last poll."},
-    {"upgrade_estimated_completion_timestamp_seconds", "Naive linear forecast of completion while in progress: start time + elapsed / progress ratio, Unix seconds. As of the last poll."},
+    {"upgrade_estimated_completion_timestamp_seconds", "Forecast of completion while in progress, Unix seconds: typical domain time (upgrade_domain_typical_duration_seconds) times the domains left, from the read, when rolling forward with at least 3 samples; else linear, start time + elapsed / progress ratio. As of the last poll."},
     {"upgrade_last_transition_timestamp_seconds", "Unix time at which the exporter last saw the upgrade move: its state, progress, current domain, the phases of that domain's nodes, the pending safety checks, the health-check phase or retry flips, or the number of unhealthy evaluations; the stall signal. As of the last poll."},
     {"upgrade_awaiting_operator", "1 while the upgrade waits for an operator, else 0: a Service Fabric upgrade in UnmonitoredManual mode that finished a domain (RollingForwardPending) until the next is started, or a Qumulo upgrade prepared without auto_commit (UPGRADE_STATE_PREPARED) until it is committed. Such an upgrade is not stalled. As of the last poll."},
     {"upgrade_stall_window_seconds", "How long an upgrade in progress of the target may go without a transition (upgrade_last_transition_timestamp_seconds) before the exporter calls it stalled, unless it awaits an operator; the target's stall_window setting."},
@@ -74,6 +77,14 @@ inline constexpr std::array<FamilyInfo, kFamilyCount> kFamilies = {{
     {"upgrade_reboot_rebooted_nodes", "Qumulo nodes rebooted so far in the current or last reboot (rebooted_node_count). As of the last poll."},
     {"upgrade_blocked", "1 while Qumulo reports the upgrade blocked (/v2/upgrade/blocked is_blocked), else 0; the reason is upgrade_info's blocked_reason. As of the last poll."},
     {"upgrade_cluster_degraded", "1 while Qumulo reports the cluster degraded (/v2/upgrade/blocked cluster_degraded), else 0. As of the last poll."},
+    // Upgrade history
+    {"upgrade_history_upgrades", "Upgrades that ended within the history window, by outcome (completed: ClusterUpgradeCompleted, ApplicationUpgradeCompleted; rolled_back: ...UpgradeRollbackCompleted): a gauge over the window, not a counter, it falls as upgrades leave it. As of the last poll."},
+    {"upgrade_last_outcome", "Outcome of the last finished upgrade (completed, rolled_back): 1 for the current one; absent until one has finished. As of the last poll."},
+    {"upgrade_last_finished_timestamp_seconds", "When the last finished upgrade ended (TimeStamp of its ...UpgradeCompleted or ...UpgradeRollbackCompleted), Unix seconds; absent until one has finished. As of the last poll."},
+    {"upgrade_last_duration_seconds", "Duration of the last finished upgrade (OverallUpgradeElapsedTimeInMs of its end event, else end - start); absent until one has finished. As of the last poll."},
+    {"upgrade_last_info", "Constant 1; from_version (CurrentClusterVersion, CurrentApplicationTypeVersion) and to_version (TargetClusterVersion, ApplicationTypeVersion) of the last finished upgrade, from its ...UpgradeStarted; absent until one has finished. As of the last poll."},
+    {"upgrade_domain_typical_duration_seconds", "Median time an upgrade domain took rolling forward, over the domains completed within the history window (UpgradeDomainElapsedTimeInMs); absent under 3 samples. As of the last poll."},
+    {"upgrade_domain_duration_samples", "Upgrade domains completed rolling forward within the history window (...UpgradeDomainCompleted): the samples of upgrade_domain_typical_duration_seconds. As of the last poll."},
     // Qumulo data protection
     {"upgrade_data_at_risk", "1 while Qumulo reports data not fully protected (/v1/cluster/protection/restriper/status data_at_risk), else 0. As of the last poll."},
     {"upgrade_remaining_node_failures", "Node failures the Qumulo cluster can take right now and stay up (/v1/cluster/protection/status remaining_node_failures); 0 means one more is an outage. As of the last poll."},

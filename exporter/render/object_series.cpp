@@ -1,5 +1,6 @@
-// The series of one object, from its Upgrade: StateSets with one series per
-// known value, counts per label value, and gauges only where upstream gave a value.
+// The series of one object, from its Upgrade and, for clusters and
+// applications, its history: StateSets with one series per known value,
+// counts per label value, and gauges only where upstream gave a value.
 #include "render/object_series.h"
 
 #include <array>
@@ -10,6 +11,7 @@
 #include <vector>
 #include <string_view>
 
+#include "model/history.h"
 #include "sources/source.h"
 
 namespace ue {
@@ -100,6 +102,33 @@ void add_repair_task(SampleWriter& w, const RepairTaskDetail& task) {
     if (check->start_time) w.add(Family::repair_task_health_check_start, *check->start_time, {{"check", name}});
 }
 
+// The outcomes upgrade_last_outcome is a StateSet over.
+constexpr std::array<std::string_view, 2> kFinishedOutcomes = {"completed", "rolled_back"};
+
+// Only cluster and application objects have a history (EventStore's events
+// name no other kind); null for the rest, and when none is read.
+const ObjectHistory* history_of(Kind kind, const ObjectState& object) {
+  return kind == Kind::cluster || kind == Kind::application ? object.history.get() : nullptr;
+}
+
+// An object's history. With a history, the window's counts and the number of
+// domain samples are always there, so 0 completed, 0 rolled back and 0
+// samples say "nothing yet" rather than "not read"; the last finished
+// upgrade's series appear once one has finished, the typical domain time
+// once there are kMinDomainSamples.
+void add_history(SampleWriter& w, const ObjectHistory& history) {
+  w.add(Family::history_upgrades, history.completed, {{"outcome", "completed"}});
+  w.add(Family::history_upgrades, history.rolled_back, {{"outcome", "rolled_back"}});
+  if (const std::optional<PastUpgrade>& last = history.last_finished) {
+    add_state_set(w, Family::last_outcome, "outcome", kFinishedOutcomes, upgrade_outcome_name(last->outcome));
+    add_optional(w, Family::last_finished, last->end);
+    add_optional(w, Family::last_duration, last->duration);
+    w.add(Family::last_info, 1, {{"from_version", last->from_version}, {"to_version", last->to_version}});
+  }
+  add_optional(w, Family::domain_typical_duration, history.typical_domain_seconds);
+  w.add(Family::domain_duration_samples, static_cast<double>(history.domain_samples));
+}
+
 }  // namespace
 
 void render_object(SampleWriter& w, Kind kind, const ObjectState& object) {
@@ -135,7 +164,9 @@ void render_object(SampleWriter& w, Kind kind, const ObjectState& object) {
   add_optional(w, Family::health_check_elapsed, u.health_check_elapsed);
   add_optional(w, Family::health_check_retry_flips, u.health_check_retry_flips);
   w.add_labels(Family::info, 1, u.info.begin(), u.info.end());
-  add_optional(w, Family::estimated_completion, estimated_completion(u));
+  const ObjectHistory* history = history_of(kind, object);
+  if (const std::optional<Forecast> forecast = forecast_completion(u, history, object.read_at))
+    w.add(Family::estimated_completion, forecast->completion);
   w.add(Family::last_transition, object.last_transition);
   w.add(Family::awaiting_operator, u.awaiting_operator ? 1 : 0);
   add_optional(w, Family::config_progress_status, u.config_progress_status);
@@ -148,6 +179,7 @@ void render_object(SampleWriter& w, Kind kind, const ObjectState& object) {
     w.add(Family::blocked, u.blocked->is_blocked ? 1 : 0);
     w.add(Family::cluster_degraded, u.blocked->cluster_degraded ? 1 : 0);
   }
+  if (history) add_history(w, *history);
   add_qumulo_protection(w, u);
   if (u.repair_task) add_repair_task(w, *u.repair_task);
 }
