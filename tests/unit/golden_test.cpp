@@ -2,7 +2,7 @@
 // parser, the snapshot and the renderer, and the page must equal
 // tests/testdata/golden/<payload>.prom byte for byte. After an intended change
 // to parsing or rendering, regenerate with
-//   UE_UPDATE_GOLDEN=1 build/tests/unit_tests --gtest_filter='Payloads/Golden*'
+//   UE_UPDATE_GOLDEN=1 build/tests/unit_tests --gtest_filter='Payloads/Golden*:GoldenHistory.*'
 // and review the diff like code.
 #include <gtest/gtest.h>
 
@@ -10,9 +10,12 @@
 #include <fstream>
 #include <sstream>
 
+#include "base/time_formats.h"
+#include "model/history.h"
 #include "render/page.h"
 #include "render/target_samples.h"
 #include "snapshot/snapshot.h"
+#include "sources/event_store.h"
 #include "sources/parsers.h"
 #include "unit/golden_util.h"
 
@@ -152,6 +155,68 @@ std::string whole_case_name(const ::testing::TestParamInfo<GoldenWholeCase>& inf
 }
 
 INSTANTIATE_TEST_SUITE_P(Payloads, GoldenWhole, ::testing::ValuesIn(kWholeCases), whole_case_name);
+
+// History: objects with their history built from the reference EventStore
+// bodies, the way the poller builds it (parse, log, histories_from_log over a
+// 7-day window). Target "sf" is read at 2026-11-28T18:00Z, after every event:
+// - cluster sf: one completed upgrade, 5 domain samples, so the forecast is
+//   the typical domain time times the domains left;
+// - fabric:/shop/orders: rolled back then retried and completed, 5 samples;
+// - fabric:/shop/billing: completed with 1 sample: no typical time, and the
+//   forecast stays linear (the value it has without a history);
+// - fabric:/shop/cart: no history, so none of the history series.
+// Target "sf-early" holds the store as read at 2026-11-26T09:20Z, during the
+// first upgrade of orders: nothing finished yet (0 and 0, 2 samples, no
+// upgrade_last_*).
+constexpr double kHistoryWindowSeconds = 7 * 86400.0;
+
+HistoryLog history_log_until(double read_unix) {
+  HistoryLog log;
+  for (const char* body : {"service_fabric/events_cluster_upgrade.json",
+                           "service_fabric/events_application_rollback_then_retry.json"})
+    for (HistoryEvent& event : parse_history_events(payload_text(body)))
+      if (event.time <= read_unix) log.add(std::move(event));
+  return log;
+}
+
+struct HistoryObjectCase {
+  Kind kind;
+  const char* name;
+  const char* payload;
+  Upgrade (*parse)(std::string_view body);
+};
+
+std::shared_ptr<TargetSamples> history_target(const std::string& target, double read_unix,
+                                              std::initializer_list<HistoryObjectCase> objects) {
+  const auto histories = histories_from_log(history_log_until(read_unix), read_unix - kHistoryWindowSeconds);
+  Snapshot snapshot;
+  for (const HistoryObjectCase& c : objects) {
+    snapshot.record(c.kind, c.name, c.parse(payload_text(c.payload)), read_unix, SteadyTime{});
+    // The cluster's events name no object: its one object is named after the target.
+    const HistoryObject key{c.kind, c.kind == Kind::cluster ? "" : c.name};
+    if (const auto it = histories.find(key); it != histories.end())
+      snapshot.set_history(c.kind, c.name, std::make_shared<const ObjectHistory>(it->second));
+  }
+  auto samples = std::make_shared<TargetSamples>(render_target(target, snapshot));
+  samples->set_own(render_target_series(target, 30 * 60));
+  return samples;
+}
+
+TEST(GoldenHistory, PageMatches) {
+  const auto sf = history_target("sf", *parse_utc_timestamp("2026-11-28T18:00:00Z"),
+                                 {{Kind::cluster, "sf", "service_fabric/cluster_7_1.json", parse_cluster_upgrade},
+                                  {Kind::application, "fabric:/shop/orders",
+                                   "service_fabric/application_blocked_on_safety_checks.json", parse_application_upgrade},
+                                  {Kind::application, "fabric:/shop/billing",
+                                   "service_fabric/application_awaiting_manual_step.json", parse_application_upgrade},
+                                  {Kind::application, "fabric:/shop/cart", "service_fabric/application_in_progress.json",
+                                   parse_application_upgrade}});
+  const auto early = history_target("sf-early", *parse_utc_timestamp("2026-11-26T09:20:00Z"),
+                                    {{Kind::application, "fabric:/shop/orders",
+                                      "service_fabric/application_in_progress.json", parse_application_upgrade}});
+  test::expect_golden_file(assemble_page({sf, early}, ""),
+                           std::string(UE_TESTDATA) + "/golden/service_fabric-history.prom");
+}
 
 }  // namespace
 }  // namespace ue
