@@ -27,6 +27,7 @@ route() {
   fi
 }
 route upgrades alertname=UpgradeSafetyCheckBlocked severity=warning target=prod kind=application name=fabric:/a
+route upgrades alertname=UpgradeDomainSlowerThanUsual severity=warning target=prod kind=cluster name=prod
 route upgrades alertname=QumuloUpgradeBlocked severity=warning target=lab kind=qumulo name=lab
 route upgrades alertname=QumuloRebootDataAtRisk severity=critical target=lab kind=qumulo name=lab
 route upgrades-info alertname=UpgradeAwaitingManualStep severity=info target=prod kind=cluster name=prod
@@ -83,6 +84,8 @@ CASES = [
     (alert("UpgradeTakingTooLong", **obj("fabric:/d")), False),
     (alert("UpgradeTimeoutSoon", **obj("fabric:/d")), True),
     (alert("UpgradeDomainTimeoutSoon", **obj("fabric:/d")), False),
+    # Compared with the object's own history, not a cause: never muted.
+    (alert("UpgradeDomainSlowerThanUsual", **obj("fabric:/d")), False),
     (alert("UpgradeRollingBack", phase="rolling_back", **obj("fabric:/e")), False),
     (alert("UpgradeDomainTimeoutSoon", **obj("fabric:/e")), True),
     (alert("UpgradeHealthCheckRetrying", **obj("fabric:/e")), True),

@@ -17,7 +17,7 @@ For every dashboards/grafana/*.json:
     and every alert they count through ALERTS{alertname="..."} is an alert of
     dashboards/prometheus/alerts.yml;
   - the panels listed in REQUIRED_PANELS exist, and their queries use the
-    names listed there;
+    names listed there (and those of REQUIRED_PANEL_TYPES are of their type);
   - no stall window is written down: no query compares the time since the
     last transition with a number, and no panel that shows that time in
     seconds has a threshold (the window is each target's,
@@ -113,7 +113,21 @@ REQUIRED_PANELS = {
                                       "upgrade_repair_task_health_check_start_timestamp_seconds"},
         "Nodes held while an upgrade waits": {"upgrade_node_info", "upgrade_repair_task_node_info"},
         "Nodes of active repair tasks": {"upgrade_repair_task_node_info", "upgrade_node_info"},
+        # Upgrade history (the EventStore series): each object's upgrades over
+        # the window, and how its last one went.
+        "Upgrade history: phase per object": {"upgrade_phase", "upgrade_history_upgrades"},
+        "Last upgrade outcomes":
+            {"upgrade_last_outcome", "upgrade_last_finished_timestamp_seconds", "upgrade_last_duration_seconds",
+             "upgrade_last_info", "upgrade_domain_typical_duration_seconds", "upgrade_domain_duration_samples",
+             "upgrade_history_upgrades"},
     },
+}
+
+# Required panels whose visualization is part of what was asked for, by
+# dashboard file and panel title.
+REQUIRED_PANEL_TYPES = {
+    ("upgrades-overview.json", "Upgrade history: phase per object"): "state-timeline",
+    ("upgrades-overview.json", "Last upgrade outcomes"): "table",
 }
 
 
@@ -287,6 +301,9 @@ def check_dashboard(path, problems, exprs, uids, panel_names):
             exprs.append((twhere, expr))
             names = panel_names.setdefault((path.name, panel.get("title")), set())
             names |= metric_names(expr) | alert_names(expr)
+        wanted_type = REQUIRED_PANEL_TYPES.get((path.name, panel.get("title")))
+        if wanted_type and panel.get("type") != wanted_type:
+            problems.add(pwhere, f"must be a {wanted_type} panel, not {panel.get('type')!r} (REQUIRED_PANEL_TYPES)")
 
 
 def check_no_window_threshold(panel, targets, where, problems):
