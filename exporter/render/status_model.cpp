@@ -103,7 +103,76 @@ RepairTaskRow repair_row(const TargetView& target, const ObjectView& object, dou
   return row;
 }
 
+RecentUpgrade recent_upgrade(const PastUpgrade& upgrade, double read_at) {
+  RecentUpgrade recent;
+  recent.upgrade = &upgrade;
+  recent.duration = upgrade.duration;
+  if (!recent.duration && upgrade.outcome == UpgradeOutcome::running && upgrade.start) {
+    recent.duration = std::max(0.0, read_at - *upgrade.start);
+    recent.so_far = true;
+  }
+  const std::vector<CompletedDomain>& domains = upgrade.domains;
+  recent.domains_hidden = domains.size() > kMaxDomainBars ? domains.size() - kMaxDomainBars : 0;
+  for (std::size_t i = recent.domains_hidden; i < domains.size(); ++i)
+    recent.bars.push_back({.seconds = domains[i].seconds, .rolling_back = domains[i].rolling_back});
+  return recent;
+}
+
+std::optional<TypicalDomainLine> typical_domain_line(const ObjectView& object) {
+  const Upgrade& up = object.upgrade;
+  if (!object.history || !in_progress(up.phase)) return std::nullopt;
+  TypicalDomainLine line;
+  line.typical = object.history->typical_domain_seconds;
+  line.samples = object.history->domain_samples;
+  // The typical time is of domains rolling forward: a domain rolling back is not compared with it.
+  if (line.typical && up.domain_duration && up.phase == Phase::rolling_forward)
+    line.slower_than_usual = *up.domain_duration > kSlowDomainFactor * *line.typical &&
+                             *up.domain_duration > *line.typical + kSlowDomainMargin;
+  return line;
+}
+
+// A card's history: its recent upgrades, and while in progress how its domain
+// compares with the typical one and when it should complete.
+void resolve_history(UpgradeItem& item) {
+  const ObjectView& object = *item.object;
+  item.history = history_panel(object);
+  if (!item.history || !in_progress(object.upgrade.phase)) return;
+  item.typical_domain = typical_domain_line(object);
+  item.forecast = forecast_completion(object.upgrade, object.history.get(), object.read_at);
+}
+
 }  // namespace
+
+std::string_view history_source_caption(std::string_view source) {
+  if (source == kHistoryFromEventStore) return "from EventStore";
+  if (source == kHistoryObserved) return "as observed by this exporter";
+  return "from an unknown source";
+}
+
+std::string_view forecast_method_caption(ForecastMethod method) {
+  switch (method) {
+    case ForecastMethod::typical_domain: return "typical domain time × domains left";
+    case ForecastMethod::linear: return "linear in progress";
+  }
+  return "linear in progress";
+}
+
+std::optional<HistoryPanel> history_panel(const ObjectView& object) {
+  if (!object.history) return std::nullopt;
+  const ObjectHistory& history = *object.history;
+  HistoryPanel panel;
+  panel.history = &history;
+  panel.source = history_source_caption(history.source);
+  const std::vector<PastUpgrade>& upgrades = history.upgrades;
+  const std::size_t shown = std::min(upgrades.size(), kMaxRecentUpgrades);
+  for (std::size_t i = 1; i <= shown; ++i) panel.recent.push_back(recent_upgrade(upgrades[upgrades.size() - i], object.read_at));
+  for (const RecentUpgrade& recent : panel.recent)
+    for (const DomainBar& bar : recent.bars) panel.slowest_domain = std::max(panel.slowest_domain, bar.seconds);
+  if (panel.slowest_domain > 0)
+    for (RecentUpgrade& recent : panel.recent)
+      for (DomainBar& bar : recent.bars) bar.ratio = std::clamp(bar.seconds / panel.slowest_domain, 0.0, 1.0);
+  return panel;
+}
 
 std::optional<ProtectionLine> protection_line(const Upgrade& up) {
   if (!up.restriper && !up.protection && up.cluster_nodes.empty()) return std::nullopt;
@@ -162,6 +231,7 @@ class ModelBuilder {
     }
     std::array<SettledGroup, kAllPhases.size()> settled;
     std::vector<RepairTaskRow> active_tasks, ended_tasks;
+    const ObjectView* cluster = nullptr;
     for (const auto& shared : target.objects) {
       const ObjectView& object = *shared;
       if (!query_.matches(object)) continue;
@@ -173,13 +243,20 @@ class ModelBuilder {
         continue;
       }
       if (notable) continue;
+      if (object.kind == Kind::cluster && object.history) cluster = &object;
       SettledGroup& group = settled[static_cast<std::size_t>(object.upgrade.phase)];
-      if (group.total++ < kMaxSettledRows) group.rows.push_back(&object);
+      if (group.total++ >= kMaxSettledRows) continue;
+      group.rows.push_back(&object);
+      group.has_history = group.has_history || object.history != nullptr;
     }
     add_repair_section(index, target, std::move(active_tasks), ended_tasks);
     TargetSection& section = model_.targets.emplace_back();
     section.index = index;
     section.target = &target;
+    if (cluster) {
+      section.cluster = cluster;
+      section.cluster_history = history_panel(*cluster);
+    }
     for (Phase phase : kAllPhases) {
       SettledGroup& group = settled[static_cast<std::size_t>(phase)];
       if (group.total == 0) continue;
@@ -207,6 +284,7 @@ class ModelBuilder {
   // Facts, repair rows and node holds of the upgrades listed in full.
   void resolve(UpgradeItem& item) {
     resolve_facts(item);
+    resolve_history(item);
     if (const auto row = repair_rows_.find(item.object); row != repair_rows_.end()) item.repair_row = row->second;
     if (item.object->upgrade.current_nodes.empty() || item.object->kind == Kind::repair_task) return;
     auto [holders, added] = holders_.try_emplace(item.target_index, *item.target);

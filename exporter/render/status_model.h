@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "model/history.h"
 #include "model/upgrade.h"
 #include "render/status_query.h"
 #include "snapshot/fleet_view.h"
@@ -22,6 +23,14 @@ inline constexpr std::size_t kMaxSettledRows = 500;
 inline constexpr std::size_t kMaxNotable = 1000;
 // Repair tasks listed per target in the Repair tasks section; the rest are counted, and the API lists them all.
 inline constexpr std::size_t kMaxRepairRows = 500;
+// Past upgrades shown per object with history, the newest; the API lists them all.
+inline constexpr std::size_t kMaxRecentUpgrades = 5;
+// Domain bars per past upgrade, its latest domains; node-by-node upgrades may
+// have hundreds, and a card must stay a card.
+inline constexpr std::size_t kMaxDomainBars = 20;
+// A domain is slower than usual past both (UpgradeDomainSlowerThanUsual's thresholds).
+inline constexpr double kSlowDomainFactor = 3;
+inline constexpr double kSlowDomainMargin = 15 * 60;  // seconds
 inline constexpr double kMinRefresh = 5;       // seconds
 inline constexpr double kDefaultRefresh = 30;  // seconds, when no target is shown
 
@@ -99,6 +108,45 @@ struct RepairRowRef {
   std::size_t row = 0;      // into its rows
 };
 
+// "from EventStore", "as observed by this exporter": where a history came from.
+std::string_view history_source_caption(std::string_view source);
+// How a forecast was made, for a person: "typical domain time × domains left", "linear in progress".
+std::string_view forecast_method_caption(ForecastMethod method);
+
+// One completed domain of a past upgrade, as a bar.
+struct DomainBar {
+  double seconds = 0;
+  double ratio = 0;  // of the slowest domain shown in the same history panel, 0..1
+  bool rolling_back = false;
+};
+
+// One past (or the running) upgrade in a history panel.
+struct RecentUpgrade {
+  const PastUpgrade* upgrade = nullptr;
+  // PastUpgrade::duration; while running, the time since its start as of the read (so_far).
+  std::optional<double> duration;
+  bool so_far = false;
+  std::vector<DomainBar> bars;     // its last kMaxDomainBars completed domains, in order
+  std::size_t domains_hidden = 0;  // its earlier domains not shown as bars
+};
+
+// An object's recent upgrades, where they are shown in full.
+struct HistoryPanel {
+  const ObjectHistory* history = nullptr;
+  std::string_view source;                 // history_source_caption
+  std::vector<RecentUpgrade> recent;       // the last kMaxRecentUpgrades, newest first
+  double slowest_domain = 0;               // seconds: what the bars are scaled to
+};
+// Absent when the object has no history.
+std::optional<HistoryPanel> history_panel(const ObjectView& object);
+
+// The typical domain time beside the current domain's time, on an upgrade in progress that has a history.
+struct TypicalDomainLine {
+  std::optional<double> typical;  // absent under kMinDomainSamples samples
+  std::size_t samples = 0;
+  bool slower_than_usual = false;  // the current domain is past kSlowDomainFactor × and kSlowDomainMargin over
+};
+
 // One upgrade listed in full.
 struct UpgradeItem {
   std::size_t target_index = 0;  // configuration order
@@ -118,6 +166,11 @@ struct UpgradeItem {
   // A repair task: its row in the Repair tasks section, which shows it in
   // full; absent for other kinds (and a task whose row is past kMaxRepairRows).
   std::optional<RepairRowRef> repair_row;
+  // With a history (cluster and application): the recent upgrades, and while
+  // in progress the typical domain time and the forecast (forecast_completion).
+  std::optional<HistoryPanel> history;
+  std::optional<TypicalDomainLine> typical_domain;
+  std::optional<Forecast> forecast;
 };
 
 // A repair task's preparing or restoring health check, as its row shows it.
@@ -156,6 +209,9 @@ struct SettledGroup {
   Phase phase = Phase::idle;
   std::size_t total = 0;                  // objects in this phase that match the query
   std::vector<const ObjectView*> rows;    // the first kMaxSettledRows of them, snapshot order
+  // Some row has a history: the table has a "Last upgrade" column (a compact
+  // cell: a settled object's full history is the API's).
+  bool has_history = false;
 };
 
 struct TargetSection {
@@ -164,6 +220,10 @@ struct TargetSection {
   // The phases that hold settled objects, in kAllPhases order. Repair tasks
   // are never folded here: the Repair tasks section lists them all.
   std::vector<SettledGroup> settled;
+  // The target's cluster object, when it has a history and is settled (not
+  // on a card above): its recent upgrades show under the target's head.
+  const ObjectView* cluster = nullptr;
+  std::optional<HistoryPanel> cluster_history;
 };
 
 // The summary line's counts, over the upgrades that match the query (shown in full or not).

@@ -42,7 +42,17 @@ class PageWriter {
   void status_line(const UpgradeItem& item);
   void progress(const Upgrade& up);
   void facts(const UpgradeItem& item);
-  void timing_fact(std::string_view label, std::optional<double> spent, std::optional<double> limit, bool live);
+  void timing_fact(std::string_view label, std::optional<double> spent, std::optional<double> limit, bool live,
+                   const TypicalDomainLine* typical = nullptr);
+  void typical_domain(const TypicalDomainLine& line);
+  void forecast(const Forecast& forecast);
+  void history(const HistoryPanel& panel, std::string_view heading);
+  void history_summary(const HistoryPanel& panel);
+  void recent_upgrade(const RecentUpgrade& recent);
+  void domain_bars(const RecentUpgrade& recent);
+  void outcome(const PastUpgrade& upgrade);
+  void version(std::string_view value);
+  void last_outcome_cell(const ObjectView& object);
   void health_check(const UpgradeItem& item);
   void reboot(const Upgrade& up);
   void blocked(const BlockedLine& line);
@@ -439,6 +449,7 @@ void PageWriter::upgrade(const UpgradeItem& item) {
     raw("</div></div>\n");
   }
   nodes(item);
+  if (item.history) history(*item.history, "Recent upgrades");
   raw("</article>\n");
 }
 
@@ -509,7 +520,13 @@ void PageWriter::facts(const UpgradeItem& item) {
   const Upgrade& up = item.object->upgrade;
   const bool live = in_progress(up.phase);
   raw("<dl class=\"facts\">");
-  timing_fact("Time in domain", up.domain_duration, up.domain_timeout, live);
+  const TypicalDomainLine* typical = item.typical_domain ? &*item.typical_domain : nullptr;
+  timing_fact("Time in domain", up.domain_duration, up.domain_timeout, live, typical);
+  if (typical && !up.domain_duration) {
+    raw("<dt>Typical domain</dt><dd>");
+    typical_domain(*typical);
+    raw("</dd>");
+  }
   timing_fact("Upgrade time", up.duration, up.timeout, live);
   health_check(item);
   if (up.start_time) {
@@ -517,6 +534,7 @@ void PageWriter::facts(const UpgradeItem& item) {
     time_ago(*up.start_time);
     raw("</dd>");
   }
+  if (item.forecast) forecast(*item.forecast);
   if (up.failure_time) {
     raw("<dt>Failed</dt><dd>");
     time_ago(*up.failure_time);
@@ -539,7 +557,7 @@ void PageWriter::facts(const UpgradeItem& item) {
 
 // "12 min of 20 min" with a bar, and while in progress "8 min left" or "overdue by 3 min".
 void PageWriter::timing_fact(std::string_view label, std::optional<double> spent, std::optional<double> limit,
-                             bool live) {
+                             bool live, const TypicalDomainLine* typical) {
   if (!spent) return;
   raw("<dt>");
   raw(label);
@@ -568,7 +586,168 @@ void PageWriter::timing_fact(std::string_view label, std::optional<double> spent
     duration(*spent);
     raw(" (no timeout)</span>");
   }
+  if (typical) typical_domain(*typical);
   raw("</div></dd>");
+}
+
+// "typical 9 min (median of 14 domains)", beside the current domain's time.
+void PageWriter::typical_domain(const TypicalDomainLine& line) {
+  if (!line.typical) {
+    raw("<span class=\"typical\">typical not known yet: ");
+    integer(static_cast<double>(line.samples));
+    raw(" of ");
+    integer(static_cast<double>(kMinDomainSamples));
+    raw(" domains seen</span>");
+    return;
+  }
+  raw(line.slower_than_usual ? "<span class=\"typical over-text\">typical " : "<span class=\"typical\">typical ");
+  duration(*line.typical);
+  raw(" (median of ");
+  integer(static_cast<double>(line.samples));
+  raw(line.slower_than_usual ? " domains) · slower than usual</span>" : " domains)</span>");
+}
+
+// The forecast and how it was made (forecast_method).
+void PageWriter::forecast(const Forecast& forecast) {
+  raw("<dt>Expected completion</dt><dd>");
+  time_ago(forecast.completion);
+  raw(" · <span class=\"muted\">");
+  raw(forecast_method_caption(forecast.method));
+  raw("</span></dd>");
+}
+
+// An object's recent upgrades, newest first, with each domain's time as a bar
+// scaled to the slowest domain shown.
+void PageWriter::history(const HistoryPanel& panel, std::string_view heading) {
+  raw("<div class=\"history\"><div class=\"history-head\"><b>");
+  raw(heading);
+  raw("</b>");
+  history_summary(panel);
+  raw("</div>\n");
+  if (panel.recent.empty()) {
+    raw("<p class=\"muted\">No upgrade in the window.</p></div>\n");
+    return;
+  }
+  raw("<div class=\"scroll\"><table class=\"history-table\"><thead><tr><th>Upgrade</th><th>Started</th>"
+      "<th>Duration</th><th>Outcome</th><th>Domains</th></tr></thead><tbody>\n");
+  for (const RecentUpgrade& recent : panel.recent) recent_upgrade(recent);
+  raw("</tbody></table></div></div>\n");
+}
+
+// "last 5 of 7 · 6 completed, 1 rolled back in the window · typical domain 9 min (median of 14 domains) · from
+// EventStore".
+void PageWriter::history_summary(const HistoryPanel& panel) {
+  const ObjectHistory& history = *panel.history;
+  raw("<span class=\"muted\">");
+  if (history.upgrades.size() > panel.recent.size()) {
+    raw("last ");
+    integer(static_cast<double>(panel.recent.size()));
+    raw(" of ");
+    integer(static_cast<double>(history.upgrades.size()));
+    raw(" · ");
+  }
+  integer(history.completed);
+  raw(" completed, ");
+  raw(history.rolled_back > 0 ? "<span class=\"over-text\">" : "<span>");
+  integer(history.rolled_back);
+  raw(" rolled back</span> in the window · ");
+  if (history.typical_domain_seconds) {
+    raw("typical domain ");
+    duration(*history.typical_domain_seconds);
+    raw(" (median of ");
+  } else {
+    raw("no typical domain time yet (");
+  }
+  integer(static_cast<double>(history.domain_samples));
+  raw(history.domain_samples == 1 ? " domain) · <span class=\"history-source\">" : " domains) · <span class=\"history-source\">");
+  raw(panel.source);
+  raw("</span></span>");
+}
+
+void PageWriter::recent_upgrade(const RecentUpgrade& recent) {
+  const PastUpgrade& upgrade = *recent.upgrade;
+  raw("<tr><td class=\"wrap-cell mono\">");
+  version(upgrade.from_version);
+  raw(" → ");
+  version(upgrade.to_version);
+  raw("</td><td>");
+  if (upgrade.start)
+    time_ago(*upgrade.start);
+  else
+    raw("<span class=\"muted\">before the window</span>");
+  raw("</td><td>");
+  if (recent.duration) duration(*recent.duration);
+  if (recent.so_far) raw(" so far");
+  raw("</td><td>");
+  outcome(upgrade);
+  raw("</td><td>");
+  domain_bars(recent);
+  raw("</td></tr>\n");
+}
+
+// One bar per domain, its height in tenths of the slowest shown (CSS classes: the CSP forbids inline styles).
+void PageWriter::domain_bars(const RecentUpgrade& recent) {
+  if (recent.bars.empty()) {
+    raw("<span class=\"muted\">none completed</span>");
+    return;
+  }
+  raw("<div class=\"domain-cell\"><span class=\"domain-bars\">");
+  double slowest = 0;
+  for (const DomainBar& bar : recent.bars) {
+    slowest = std::max(slowest, bar.seconds);
+    raw(bar.rolling_back ? "<span class=\"domain-bar back size-" : "<span class=\"domain-bar size-");
+    integer(std::clamp(std::ceil(bar.ratio * 10), 1.0, 10.0));
+    raw("\" title=\"");
+    duration(bar.seconds);
+    raw(bar.rolling_back ? ", rolling back\"></span>" : "\"></span>");
+  }
+  raw("</span><span class=\"muted\">");
+  integer(static_cast<double>(recent.bars.size() + recent.domains_hidden));
+  raw(recent.bars.size() + recent.domains_hidden == 1 ? " domain" : " domains");
+  if (recent.domains_hidden) {
+    raw(", last ");
+    integer(static_cast<double>(recent.bars.size()));
+    raw(" shown");
+  }
+  raw(" · slowest ");
+  duration(slowest);
+  raw("</span></div>");
+}
+
+void PageWriter::outcome(const PastUpgrade& upgrade) {
+  switch (upgrade.outcome) {
+    case UpgradeOutcome::completed: raw("<span class=\"dot phase-completed\"></span>completed"); return;
+    case UpgradeOutcome::rolled_back: raw("<span class=\"dot phase-rolled_back\"></span>rolled back"); return;
+    case UpgradeOutcome::running:
+      raw(upgrade.rollback_started ? "<span class=\"dot phase-rolling_back\"></span>rolling back"
+                                   : "<span class=\"dot phase-rolling_forward\"></span>in progress");
+      return;
+    case UpgradeOutcome::unknown: raw("<span class=\"dot phase-idle\"></span>ended, outcome unknown"); return;
+  }
+}
+
+void PageWriter::version(std::string_view value) {
+  if (value.empty())
+    raw("<span class=\"muted\">unknown</span>");
+  else
+    text(value);
+}
+
+// A settled object's last finished upgrade, compactly: its full history is the API's.
+void PageWriter::last_outcome_cell(const ObjectView& object) {
+  if (!object.history) return;
+  const std::optional<PastUpgrade>& last = object.history->last_finished;
+  if (!last || !last->end) {
+    raw("<span class=\"muted\">none in the window</span>");
+    return;
+  }
+  outcome(*last);
+  raw(" ");
+  time_ago(*last->end);
+  if (last->duration) {
+    raw(" · took ");
+    duration(*last->duration);
+  }
 }
 
 void PageWriter::health_check(const UpgradeItem& item) {
@@ -904,6 +1083,7 @@ void PageWriter::target_section(const TargetSection& section) {
     else if (query_.unfiltered())
       raw("<p class=\"muted\">No settled objects: every object is listed above.</p>\n");
   }
+  if (section.cluster_history) history(*section.cluster_history, "Recent upgrades of the cluster");
   for (const SettledGroup& group : section.settled) settled_list(target, group);
   raw("</section>\n");
 }
@@ -968,7 +1148,8 @@ void PageWriter::settled_list(const TargetView& target, const SettledGroup& grou
   raw(": ");
   integer(static_cast<double>(group.total));
   raw("</summary>\n<div class=\"scroll\"><table><thead><tr><th>Kind</th><th>Name</th><th>State</th>"
-      "<th>Version</th><th>Last transition</th></tr></thead><tbody>\n");
+      "<th>Version</th><th>Last transition</th>");
+  raw(group.has_history ? "<th>Last upgrade</th></tr></thead><tbody>\n" : "</tr></thead><tbody>\n");
   for (const ObjectView* object : group.rows) {
     raw("<tr><td>");
     raw(kind_name(object->kind));
@@ -980,6 +1161,10 @@ void PageWriter::settled_list(const TargetView& target, const SettledGroup& grou
     text(info_value(object->upgrade, kVersionLabel));
     raw("</td><td>");
     time_ago(object->last_transition);
+    if (group.has_history) {
+      raw("</td><td>");
+      last_outcome_cell(*object);
+    }
     raw("</td></tr>\n");
   }
   raw("</tbody></table></div>\n");

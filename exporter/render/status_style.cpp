@@ -73,6 +73,7 @@ border-radius:999px;overflow:hidden;background:var(--track)}
 .facts dt{color:var(--muted)}.facts dd{margin:0;overflow-wrap:anywhere}
 .timing{display:flex;flex-wrap:wrap;align-items:center;gap:2px 10px}
 .timing .bar{flex:0 1 180px;min-width:120px}
+.typical{color:var(--muted)}
 .over-text{color:var(--red);font-weight:600}
 .failure{margin-top:10px;background:var(--red-bg);border-radius:6px;padding:8px 10px}
 .failure .label{display:block;font-size:12px;font-weight:600;color:var(--red)}
@@ -101,6 +102,16 @@ h3{font-size:15px;margin:0}
 .repair-brief{margin:8px 0 0}
 td.hold{color:var(--amber)}td.hold div+div{margin-top:2px}
 tr:target td{background:var(--amber-bg)}
+.history{margin-top:10px;border-top:1px solid var(--line);padding-top:8px}
+.history-head{display:flex;flex-wrap:wrap;align-items:baseline;gap:2px 10px}
+.history-source{font-weight:600}
+.history-table td{vertical-align:middle}
+.domain-cell{display:flex;flex-wrap:wrap;align-items:flex-end;gap:2px 10px}
+.domain-bars{display:inline-flex;align-items:flex-end;gap:2px;height:22px}
+.domain-bar{display:block;width:6px;min-height:2px;background:var(--blue);border-radius:2px 2px 0 0}
+.domain-bar.back{background:var(--amber)}
+.size-1{height:10%}.size-2{height:20%}.size-3{height:30%}.size-4{height:40%}.size-5{height:50%}
+.size-6{height:60%}.size-7{height:70%}.size-8{height:80%}.size-9{height:90%}.size-10{height:100%}
 footer{color:var(--muted);font-size:12px;margin-top:28px}
 @media (max-width:640px){.wrap{padding:0 12px}.page-header nav{margin-left:0}
 .upgrade-head .where{margin-left:0;flex-basis:100%}.facts{grid-template-columns:minmax(0,7em) minmax(0,1fr);

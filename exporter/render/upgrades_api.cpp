@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/time_formats.h"
+#include "model/history.h"
 #include "render/repair_holds.h"
 
 namespace ue {
@@ -158,6 +159,50 @@ void put_qumulo_protection(json& out, const Upgrade& u) {
   }
 }
 
+json past_upgrade_json(const PastUpgrade& upgrade) {
+  json out = json::object();
+  put(out, "from_version", upgrade.from_version);
+  put(out, "to_version", upgrade.to_version);
+  put_time(out, "start_time", upgrade.start);  // absent when its start is older than the window
+  put_time(out, "end_time", upgrade.end);      // absent while running
+  out["outcome"] = upgrade_outcome_name(upgrade.outcome);
+  out["rollback_started"] = upgrade.rollback_started;
+  put(out, "duration_seconds", upgrade.duration);
+  json domains = json::array();
+  for (const CompletedDomain& domain : upgrade.domains) {
+    json d = json::object();
+    put_time(d, "end_time", domain.end);
+    d["duration_seconds"] = number(domain.seconds);
+    d["rolling_back"] = domain.rolling_back;
+    domains.push_back(std::move(d));
+  }
+  out["domains"] = std::move(domains);
+  return out;
+}
+
+// What the object's history says: where it came from, the window's counts,
+// the last finished upgrade, the typical domain time and every upgrade known.
+json history_json(const ObjectHistory& history) {
+  json out = {{"source", history.source},
+              {"upgrades_in_window", {{"completed", number(history.completed)},
+                                      {"rolled_back", number(history.rolled_back)}}}};
+  if (history.last_finished) out["last_finished"] = past_upgrade_json(*history.last_finished);
+  put(out, "typical_domain_seconds", history.typical_domain_seconds);
+  out["domain_samples"] = history.domain_samples;
+  json upgrades = json::array();
+  for (const PastUpgrade& upgrade : history.upgrades) upgrades.push_back(past_upgrade_json(upgrade));
+  out["upgrades"] = std::move(upgrades);
+  return out;
+}
+
+// The forecast as /metrics has it, and how it was made.
+void put_forecast(json& out, const ObjectView& object) {
+  const std::optional<Forecast> forecast = forecast_completion(object.upgrade, object.history.get(), object.read_at);
+  if (!forecast) return;
+  put_time(out, "estimated_completion", forecast->completion);
+  out["forecast_method"] = forecast_method_name(forecast->method);
+}
+
 json upgrade_json(const TargetView& target, const ObjectView& object, const NodeHolders& holders, double now) {
   const Upgrade& u = object.upgrade;
   json out = {{"target", target.name},
@@ -174,7 +219,7 @@ json upgrade_json(const TargetView& target, const ObjectView& object, const Node
   put(out, "current_domain", u.current_domain);
   put_time(out, "start_time", u.start_time);
   put_time(out, "failure_time", u.failure_time);
-  put_time(out, "estimated_completion", estimated_completion(u));
+  put_forecast(out, object);
   put(out, "duration_seconds", u.duration);
   put(out, "timeout_seconds", u.timeout);
   if (u.duration && u.timeout) out["time_left_seconds"] = number(*u.timeout - *u.duration);
@@ -220,6 +265,7 @@ json upgrade_json(const TargetView& target, const ObjectView& object, const Node
   put_time(out, "last_transition", object.last_transition);
   out["since_transition_seconds"] = number(now - object.last_transition);
   put_time(out, "phase_changed", object.phase_changed);
+  if (object.history) out["history"] = history_json(*object.history);
   return out;
 }
 

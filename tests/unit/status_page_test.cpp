@@ -319,6 +319,67 @@ FleetView large_fleet() {
   return fleet;
 }
 
+// An EventStore history of one upgrade a day for `count` days, the i-th
+// upgrade's domains taking 8 + i minutes (the third and fourth slower), the
+// fifth one rolled back; `running`: the last one is the upgrade under way.
+ObjectHistory daily_history(int count, std::string_view source, bool running) {
+  std::vector<PastUpgrade> upgrades;
+  for (int i = 0; i < count; ++i) {
+    const double start = kNow - (count - i) * 86400 + 3600;
+    const double minutes = 8 + i;
+    std::vector<double> domains = {minutes * 60, (minutes + 2) * 60, (minutes + (i % 3)) * 60, minutes * 60};
+    const bool rolled_back = i == 4;
+    PastUpgrade past = test::past_upgrade("10.0." + std::to_string(i), "10.0." + std::to_string(i + 1), start,
+                                          start + 4 * minutes * 60,
+                                          rolled_back ? UpgradeOutcome::rolled_back : UpgradeOutcome::completed,
+                                          domains);
+    if (rolled_back) past.domains.back().rolling_back = true;
+    upgrades.push_back(std::move(past));
+  }
+  if (running)
+    upgrades.push_back(test::past_upgrade("10.0." + std::to_string(count), "10.1.1951.9590", kNow - 2 * 3600 - 5 * 60,
+                                          std::nullopt, UpgradeOutcome::running, {9 * 60, 11 * 60}));
+  return summarize_history(std::move(upgrades), kNow - 7 * 86400, source);
+}
+
+// Histories on the page: the cluster rolling forward, slower than usual, with
+// six days of EventStore history; an application rolling forward with too
+// few observed domains for a typical time; settled applications with and
+// without history; and an idle cluster whose history shows under its target,
+// with a hostile version.
+FleetView history_fleet() {
+  FleetView fleet;
+  fleet.generated = kNow;
+  fleet.started = kNow - 3600;
+  auto west = target("prod-west", TargetType::service_fabric, 15, true);
+  Upgrade cart = app_rolling(0.4, 12 * 60);
+  cart.start_time = kNow - 25 * 60;
+  ObjectHistory observed = summarize_history(
+      {test::past_upgrade("2.3.0", "2.4.0", kNow - 20 * 60, std::nullopt, UpgradeOutcome::running, {6 * 60, 7 * 60})},
+      kNow - 7 * 86400, kHistoryObserved);
+  west->objects = {
+      test::with_history(object_view(Kind::cluster, "prod-west", cluster_in_progress(), kNow - 40 * 60, kNow - 2 * 3600),
+                         daily_history(6, kHistoryFromEventStore, true), kNow - 5),
+      test::with_history(object_view(Kind::application, "fabric:/shop/cart", cart, kNow - 3 * 60, kNow - 25 * 60),
+                         observed, kNow - 5),
+      test::with_history(object_view(Kind::application, "fabric:/shop/idle-a", idle_app("1.0.0"), kNow - 3 * 86400),
+                         daily_history(2, kHistoryFromEventStore, false), kNow - 5),
+      object_view(Kind::application, "fabric:/shop/idle-b", idle_app("1.0.1"), kNow - 40 * 86400),
+      test::with_history(object_view(Kind::application, "fabric:/shop/quiet", idle_app("3.0.0"), kNow - 40 * 86400),
+                         summarize_history({}, kNow - 7 * 86400, kHistoryFromEventStore), kNow - 5),
+  };
+  count_kinds(*west);
+  auto east = target("prod-east", TargetType::service_fabric, 15, true);
+  ObjectHistory east_history = daily_history(5, kHistoryObserved, false);
+  east_history.upgrades.front().to_version = "<b>10.0.1</b>";
+  east_history.upgrades.front().start.reset();
+  east->objects = {test::with_history(object_view(Kind::cluster, "prod-east", idle_app("10.0.5"), kNow - 2 * 86400),
+                                      east_history, kNow - 5)};
+  count_kinds(*east);
+  fleet.targets = {west, east};
+  return fleet;
+}
+
 // The revision changes with every commit; goldens hold a placeholder.
 std::string without_revision(std::string page) {
   const std::string revision = std::string("<code>") + UE_REVISION + "</code>";
@@ -365,6 +426,30 @@ TEST(StatusPageGolden, RepairTasks) { expect_golden(render_status_page(repair_fl
 
 TEST(StatusPageGolden, TenThousandIdleObjectsFolded) {
   expect_golden(render_status_page(large_fleet(), {}, {}), "large");
+}
+
+TEST(StatusPageGolden, RecentUpgradesFromHistory) {
+  expect_golden(render_status_page(history_fleet(), {}, {}), "history");
+}
+
+// Full recent upgrades on the cards and under a settled cluster's target; a
+// settled application gets one compact cell in its folded table, nothing more.
+TEST(StatusPage, SettledObjectsShowOnlyTheirLastOutcomeAndVersionsAreEscaped) {
+  const std::string page = render_status_page(history_fleet(), {}, {});
+  EXPECT_EQ(count(page, "<table class=\"history-table\">"), 3u);
+  EXPECT_EQ(count(page, "<th>Last upgrade</th>"), 2u);
+  const std::size_t idle_a = page.find("<td class=\"wrap-cell\">fabric:/shop/idle-a</td>");
+  ASSERT_NE(idle_a, std::string::npos);
+  const std::string row = page.substr(idle_a, page.find("</tr>", idle_a) - idle_a);
+  EXPECT_NE(row.find("<span class=\"dot phase-completed\"></span>completed <time"), std::string::npos) << row;
+  EXPECT_NE(row.find(" · took 36 min"), std::string::npos) << row;
+  EXPECT_NE(page.find("none in the window"), std::string::npos) << "fabric:/shop/quiet: a history, nothing finished";
+  EXPECT_NE(page.find("&lt;b&gt;10.0.1&lt;/b&gt;"), std::string::npos);
+  EXPECT_EQ(page.find("<b>10.0.1</b>"), std::string::npos);
+  EXPECT_NE(page.find("<span class=\"history-source\">from EventStore</span>"), std::string::npos);
+  EXPECT_NE(page.find("<span class=\"history-source\">as observed by this exporter</span>"), std::string::npos);
+  EXPECT_NE(page.find("typical domain time × domains left"), std::string::npos);
+  EXPECT_NE(page.find("linear in progress"), std::string::npos);
 }
 
 TEST(StatusPageGolden, EmptyStates) {
@@ -459,7 +544,8 @@ TEST(StatusPage, EveryClassThePageUsesIsInTheStyleSheet) {
     return false;
   };
   std::set<std::string> used;
-  for (const std::string& page : {render_status_page(repair_fleet(), {}, {}), render_status_page(large_fleet(), {}, {})}) {
+  for (const std::string& page : {render_status_page(repair_fleet(), {}, {}), render_status_page(large_fleet(), {}, {}),
+                                   render_status_page(history_fleet(), {}, {})}) {
     for (std::size_t at = page.find(" class=\""); at != std::string::npos; at = page.find(" class=\"", at + 1)) {
       const std::size_t start = at + 8, end = page.find('"', start);
       std::istringstream names(page.substr(start, end - start));

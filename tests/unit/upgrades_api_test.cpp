@@ -86,6 +86,22 @@ Upgrade settled(std::string state, Phase phase) {
   return u;
 }
 
+// The cart's EventStore history: a completed upgrade with domains of 500, 600
+// and 700 s (typical 600 s), one rolled back, and the one under way.
+ObjectHistory cart_history() {
+  using test::past_upgrade;
+  std::vector<PastUpgrade> upgrades;
+  upgrades.push_back(past_upgrade("1.9.0", "2.0.0", kNow - 3 * 86400, kNow - 3 * 86400 + 1800,
+                                  UpgradeOutcome::completed, {500, 600, 700}));
+  PastUpgrade rolled_back = past_upgrade("2.0.0", "2.0.5", kNow - 86400, kNow - 86400 + 2400,
+                                         UpgradeOutcome::rolled_back, {650, 900});
+  rolled_back.domains.back().rolling_back = true;
+  rolled_back.duration = 2399.5;  // OverallUpgradeElapsedTimeInMs, not end − start
+  upgrades.push_back(std::move(rolled_back));
+  upgrades.push_back(past_upgrade("2.0.0", "2.1.0", kNow - 3600.5, std::nullopt, UpgradeOutcome::running, {1200, 1300}));
+  return summarize_history(std::move(upgrades), kNow - 7 * 86400, kHistoryFromEventStore);
+}
+
 FleetView golden_fleet() {
   FleetView fleet;
   fleet.version = "0.1.0";
@@ -116,9 +132,11 @@ FleetView golden_fleet() {
   failed.info = {{"failure_reason", "HealthCheck"}};
   sf->objects = {
       object_view(Kind::cluster, "prod-west", cluster, kNow - 86400, kNow - 3600),
-      object_view(Kind::application, "fabric:/shop/cart", full_application(), kNow - 2400),
-      object_view(Kind::application, "fabric:/shop/legacy", settled("RollingForwardCompleted", Phase::completed),
-           kNow - 10 * 86400),
+      test::with_history(object_view(Kind::application, "fabric:/shop/cart", full_application(), kNow - 2400),
+                         cart_history(), kNow - 5),
+      test::with_history(object_view(Kind::application, "fabric:/shop/legacy",
+                                     settled("RollingForwardCompleted", Phase::completed), kNow - 10 * 86400),
+                         summarize_history({}, kNow - 7 * 86400, kHistoryObserved), kNow - 5),
       object_view(Kind::application, "fabric:/shop/pay", failed, kNow - 7200, kNow - 7200),
       object_view(Kind::application, "fabric:/shop/search", settled("RollingBackCompleted", Phase::rolled_back),
                   kNow - 900),
@@ -262,6 +280,49 @@ TEST(UpgradesApi, AnUpgradeAwaitingAnOperatorSaysSoAndIsNotStalled) {
   EXPECT_TRUE(cart["awaiting_operator"].get<bool>());
   EXPECT_FALSE(cart["stalled"].get<bool>());
   EXPECT_FALSE(doc["upgrades"][0]["awaiting_operator"].get<bool>()) << "false, never left out";
+}
+
+TEST(UpgradesApi, AnObjectCarriesItsHistoryAndSaysWhereItCameFrom) {
+  ordered_json doc = render(golden_fleet());
+  const ordered_json& cart = doc["upgrades"][1];
+  ASSERT_EQ(cart["name"], "fabric:/shop/cart");
+  const ordered_json& history = cart["history"];
+  EXPECT_EQ(history["source"], "event_store");
+  EXPECT_EQ(history["upgrades_in_window"], ordered_json({{"completed", 1}, {"rolled_back", 1}}));
+  EXPECT_EQ(history["typical_domain_seconds"], 675) << "the median of 500, 600, 700, 650, 1200, 1300";
+  EXPECT_EQ(history["domain_samples"], 6) << "the domain completed rolling back is no sample";
+  EXPECT_EQ(history["last_finished"]["to_version"], "2.0.5");
+  EXPECT_EQ(history["last_finished"]["outcome"], "rolled_back");
+  EXPECT_EQ(history["last_finished"]["duration_seconds"], 2399.5);
+  ASSERT_EQ(history["upgrades"].size(), 3u);
+  const ordered_json& running = history["upgrades"][2];
+  EXPECT_EQ(running["outcome"], "running");
+  EXPECT_FALSE(running.contains("end_time")) << "absent while running";
+  EXPECT_FALSE(running.contains("duration_seconds"));
+  EXPECT_EQ(running["domains"][1], ordered_json({{"end_time", "2026-12-02T03:45:44.500Z"},
+                                                 {"end_time_unix", kNow - 3600.5 + 2500},
+                                                 {"duration_seconds", 1300},
+                                                 {"rolling_back", false}}));
+  EXPECT_EQ(doc["upgrades"][2]["history"]["source"], "observed");
+  EXPECT_TRUE(doc["upgrades"][2]["history"]["upgrades"].empty());
+  EXPECT_FALSE(doc["upgrades"][2]["history"].contains("typical_domain_seconds")) << "under 3 samples";
+  EXPECT_FALSE(doc["upgrades"][3].contains("history")) << "absent without one";
+}
+
+TEST(UpgradesApi, TheForecastSaysItsMethod) {
+  FleetView fleet = golden_fleet();
+  ordered_json doc = render(fleet);
+  // Typical 675 s × 2 pending + (675 − 600 s in the current domain), from the read.
+  EXPECT_EQ(doc["upgrades"][1]["estimated_completion_unix"], kNow - 5 + 2 * 675 + 75);
+  EXPECT_EQ(doc["upgrades"][1]["forecast_method"], "typical_domain");
+
+  auto sf = std::const_pointer_cast<TargetView>(fleet.targets[0]);
+  sf->objects[1] = object_view(Kind::application, "fabric:/shop/cart", full_application(), kNow - 2400);
+  doc = render(fleet);
+  EXPECT_EQ(doc["upgrades"][1]["estimated_completion_unix"], kNow - 3600.5 + 3600.5 / 0.4) << "linear";
+  EXPECT_EQ(doc["upgrades"][1]["forecast_method"], "linear");
+  EXPECT_FALSE(doc["upgrades"][1].contains("history"));
+  EXPECT_FALSE(doc["upgrades"][5].contains("forecast_method")) << "no forecast, no method";
 }
 
 }  // namespace
