@@ -93,6 +93,8 @@ struct CompletedDomain {
   // Completed after a rollback began: not a sample of how long a domain
   // takes rolling forward, which the typical domain time forecasts.
   bool rolling_back = false;
+
+  bool operator==(const CompletedDomain&) const = default;
 };
 
 // The most domains (or node-by-node units) one upgrade keeps.
@@ -108,6 +110,8 @@ struct PastUpgrade {
   // OverallUpgradeElapsedTimeInMs of the end event, else end − start; absent while running.
   std::optional<double> duration;
   std::vector<CompletedDomain> domains;  // in order, at most kMaxDomainsPerUpgrade
+
+  bool operator==(const PastUpgrade&) const = default;
 };
 
 // One object's events, in time order, to its upgrades, in time order: an
@@ -134,6 +138,9 @@ struct ObjectHistory {
   // Median of the domains completed rolling forward within the window; absent under kMinDomainSamples.
   std::optional<double> typical_domain_seconds;
   std::size_t domain_samples = 0;  // the domains completed rolling forward within the window
+
+  // Field by field: the poller keeps an unchanged history's pointer, so the object does not move.
+  bool operator==(const ObjectHistory&) const = default;
 };
 
 // The window's counts and medians over `upgrades` (in time order).

@@ -7,6 +7,7 @@
 
 #include "base/json_array_stream.h"
 #include "log/log.h"
+#include "poll/history_poll.h"
 #include "poll/listing_plan.h"
 #include "poll/listing_reader.h"
 #include "poll/whole_listing.h"
@@ -52,6 +53,7 @@ RoundResult PollRound::run() && {
   for (auto& transport : transports_)
     fetchers_.emplace_back(*transport, tools_.metrics, state_.memo, load_, tools_.clock);
 
+  bool reached = true;
   for (Kind kind : target_.collect) {
     if (tools_.watch.closed()) break;
     const Source& source = source_for(kind);
@@ -69,13 +71,27 @@ RoundResult PollRound::run() && {
     } catch (const SourceError& e) {
       result.up = false;
       Log::warn("poll failed", {{"target", target_.name}, {"kind", kind_name(kind)}, {"err", e.message}});
-      if (unreachable(e)) break;
+      if (unreachable(e)) {
+        reached = false;
+        break;
+      }
     }
     if (load_.overloaded()) break;  // a struggling gateway gets no more requests this poll
   }
+  // After the upgrades, which it never delays: at most two requests, once an interval.
+  if (reached && !tools_.watch.closed() && !load_.overloaded()) poll_history();
   result.overloaded = load_.overloaded();
   result.retry_after_seconds = load_.retry_after_seconds();
   return result;
+}
+
+void PollRound::poll_history() {
+  if (!history_store_due(target_, state_.history, tools_.clock.now())) return;
+  // Its own load: a store that answers 503 is the store failing, which must
+  // not back the upgrade polling off; a struggling gateway shows in the kinds.
+  GatewayLoad store_load;
+  UpstreamFetcher fetcher(*transports_.front(), tools_.metrics, state_.memo, store_load, tools_.clock);
+  read_event_store(fetcher, target_, state_.history, tools_.clock.unix_now(), tools_.clock.now());
 }
 
 std::size_t PollRound::poll_kind(const Source& source) {

@@ -54,6 +54,8 @@ class PollRound {
   // Returns how many due objects could not be read.
   std::size_t poll_kind(const Source& source);
   void poll_single(const Source& source);
+  // Reads the EventStore when its interval has come (poll/history_poll).
+  void poll_history();
   std::size_t poll_listed(const Source& source);
   // Returns how many objects to be read by name could not be.
   std::size_t poll_whole(const Source& source);

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "log/log.h"
+#include "poll/history_poll.h"
 #include "poll/poll_round.h"
 
 namespace ue {
@@ -133,6 +134,7 @@ void TargetPoller::poll_once() {
   }
   forget_uncollected_kinds(*config);
   state_.snapshot.expire(clock_.now(), settings.max_staleness);
+  attach_histories(*config, state_, clock_.unix_now());
   const double poll_duration = std::chrono::duration<double>(clock_.now() - started).count();
   // Up is about reaching the API; a poll that also left objects unread is not "fully successful".
   const bool success = result.up && result.unread == 0;

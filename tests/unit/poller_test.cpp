@@ -58,6 +58,7 @@ targets:
     poll_interval: 30s
     idle_poll_interval: 1h
     max_staleness: 10m
+    history: {enabled: false}  # its requests have their own tests (history_poll_test.cpp)
 )" + extra,
                                "test.yml");
   return std::make_shared<const TargetConfig>(config.targets.at(0));
