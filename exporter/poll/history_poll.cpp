@@ -127,12 +127,13 @@ bool read_event_store(UpstreamFetcher& fetcher, const TargetConfig& target, Targ
   std::vector<std::string> paths;
   if (collects(target, Kind::cluster)) paths.push_back(cluster_events_path(start, now_unix));
   if (collects(target, Kind::application)) paths.push_back(application_events_path(start, now_unix));
-  bool answered = true;
+  bool answered = true, absent = false;
   for (const std::string& path : paths) {
     try {
       if (stream_events(fetcher, target, path, history.log) > 0) history.log_changed = true;
     } catch (const SourceError& e) {
       answered = false;
+      absent = e.reason == Reason::http_status && e.http_status >= 400 && e.http_status < 500;
       // Said when the store stops answering, not at every interval of a cluster that has none.
       Log::write(history.store_failing ? LogLevel::debug : LogLevel::warn,
                  "EventStore not read; history from what the exporter saw",
@@ -142,8 +143,13 @@ bool read_event_store(UpstreamFetcher& fetcher, const TargetConfig& target, Targ
   }
   if (answered) history.read_until = now_unix;
   history.store_failing = !answered;
-  if (answered != history.store_answered) history.log_changed = true;
-  history.store_answered = answered;
+  // A store that says it is absent (4xx) gives way to what the exporter saw at
+  // once; one that fails otherwise (5xx, a timeout) keeps showing what it last
+  // said for max_staleness, as objects do, so one bad read does not flip the series.
+  const bool recent = history.read_until && now_unix - *history.read_until <= seconds(target.settings.max_staleness);
+  const bool shown = answered || (!absent && history.store_answered && recent);
+  if (shown != history.store_answered) history.log_changed = true;
+  history.store_answered = shown;
   return answered;
 }
 

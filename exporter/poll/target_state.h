@@ -20,7 +20,7 @@ struct TargetHistory {
   HistoryLog log;
   std::optional<double> read_until;   // Unix end of the last read of the store that succeeded
   std::optional<SteadyTime> next_read;  // when the store is next read; unset: at this poll
-  bool store_answered = false;        // the last read of the store succeeded: its history is shown
+  bool store_answered = false;        // the store's history is shown (its last read succeeded, or failed but not 4xx lately)
   bool store_failing = false;         // the last read failed (and was logged)
   bool log_changed = false;           // since `from_store` was built
   std::map<HistoryObject, std::shared_ptr<const ObjectHistory>> from_store;  // built from the log

@@ -160,6 +160,36 @@ TEST_F(HistoryPollTest, AnAbsentStoreIsCountedAndHistoryIsWhatTheExporterSaw) {
   EXPECT_EQ(history(Kind::cluster, "sf")->completed, 1);
 }
 
+TEST_F(HistoryPollTest, AFailingStoreKeepsItsHistoryForMaxStalenessAnAbsentOneGivesWayAtOnce) {
+  make_poller();  // max_staleness: the default 10m
+  serve_store(start_unix - kWeek, start_unix);
+  poller->poll_once();
+  const auto from_store = history(Kind::cluster, "sf");
+  auto fail_store_at_next_interval = [&](int status) {
+    clock.advance(5min);
+    const double since = start_unix - kHistoryOverlapSeconds, now = clock.unix_now();
+    upstream.set(cluster_events_path(since, now), {status, R"({"Error": {"Code": "FABRIC_E_TIMEOUT"}})"});
+    upstream.set(application_events_path(since, now), {status, "{}"});
+    poller->poll_once();
+  };
+  fail_store_at_next_interval(503);
+  EXPECT_EQ(history(Kind::cluster, "sf"), from_store) << "one bad read does not flip the history";
+  fail_store_at_next_interval(503);
+  EXPECT_EQ(history(Kind::cluster, "sf"), from_store) << "10 minutes since the last good read";
+  fail_store_at_next_interval(503);
+  EXPECT_EQ(history(Kind::cluster, "sf")->source, kHistoryObserved) << "past max_staleness";
+
+  make_poller();
+  serve_store(clock.unix_now() - kWeek, clock.unix_now());
+  poller->poll_once();
+  ASSERT_EQ(history(Kind::cluster, "sf")->source, kHistoryFromEventStore);
+  const double read = clock.unix_now();
+  clock.advance(5min);
+  upstream.set(cluster_events_path(read - kHistoryOverlapSeconds, clock.unix_now()), {404, "{}"});
+  poller->poll_once();
+  EXPECT_EQ(history(Kind::cluster, "sf")->source, kHistoryObserved) << "a store that says it is gone, at once";
+}
+
 TEST_F(HistoryPollTest, AHostileEventIsSkippedAndCountedAndTheOthersKept) {
   make_poller();
   serve_store(start_unix - kWeek, start_unix, R"({"Kind": "ApplicationUpgradeDomainCompleted", "TimeStamp": 5},)");
