@@ -69,12 +69,26 @@ struct TlsConfig {
 // The `oauth2` block, spelled as Prometheus' block of that name: an OAuth 2.0
 // client credentials grant (e.g. Microsoft Entra ID) whose access token is
 // sent as the bearer token.
+//
+// Exactly one credential: client_secret_file, client_assertion_file, or
+// client_certificate_file with client_key_file. With azure_workload_identity,
+// what the block leaves out comes from the AKS webhook's AZURE_* variables,
+// read at load. On service_fabric targets, a token_url or scopes left out are
+// discovered from the cluster's GET /$/GetAadMetadata.
 struct OAuth2Config {
   std::string client_id;
   std::string client_secret_file;  // re-read at every token fetch, so a rotated secret applies
-  std::string token_url;           // as written
+  // A federated token (a JWT), re-read at every fetch since it rotates, and
+  // sent as client_assertion (jwt-bearer) instead of a secret.
+  std::string client_assertion_file;
+  // A certificate credential: the exporter signs its own client assertion
+  // (PS256, x5t#S256) with the key; both re-read at every fetch.
+  std::string client_certificate_file;
+  std::string client_key_file;
+  bool azure_workload_identity = false;
+  std::string token_url;           // as written; empty: discovered from the cluster
   ParsedUrl token_endpoint;        // `token_url`, split; its base_path is the whole path
-  std::vector<std::string> scopes;
+  std::vector<std::string> scopes;  // empty on a service_fabric target: discovered (<cluster>/.default)
   std::vector<std::pair<std::string, std::string>> endpoint_params;  // extra form fields, in file order
   std::optional<TlsConfig> tls;  // for the token endpoint
 
@@ -90,10 +104,25 @@ struct QumuloLoginConfig {
   bool operator==(const QumuloLoginConfig&) const = default;
 };
 
+// The `managed_identity` block: tokens from the Azure instance metadata
+// service (GET {endpoint}/metadata/identity/oauth2/token, Metadata: true).
+// At most one of the three ids; none: the system-assigned identity.
+struct ManagedIdentityConfig {
+  std::string client_id;
+  std::string object_id;
+  std::string resource_id;
+  std::string resource;  // empty on a service_fabric target: discovered (GetAadMetadata's cluster)
+  std::string endpoint = "http://169.254.169.254";  // as written
+  ParsedUrl parsed_endpoint{"http", "169.254.169.254", "", 80};  // `endpoint`, split
+
+  bool operator==(const ManagedIdentityConfig&) const = default;
+};
+
 // How a target obtains the tokens it sends; at most one of these is set.
 struct TokenAuth {
   std::optional<OAuth2Config> oauth2;
   std::optional<QumuloLoginConfig> qumulo_login;
+  std::optional<ManagedIdentityConfig> managed_identity;
 
   bool operator==(const TokenAuth&) const = default;
 };
@@ -122,6 +151,7 @@ struct TargetConfig {
   // of them inherits global's block (qumulo_login only on qumulo targets).
   std::optional<OAuth2Config> oauth2;
   std::optional<QumuloLoginConfig> qumulo_login;
+  std::optional<ManagedIdentityConfig> managed_identity;
 
   // True when `name` passes include (any, or none configured) and no exclude.
   bool selects(std::string_view object_name) const;
