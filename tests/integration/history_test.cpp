@@ -2,8 +2,8 @@
 // week of past upgrades from its EventStore while it plays a cluster upgrade;
 // the exporter reads the store at start (again after a restart, mid-upgrade)
 // under the endpoint `history`, and a cluster without the store is counted
-// as such and keeps being polled. What the histories hold is asserted at the
-// poll level (tests/unit/history_poll_test.cpp).
+// as such and keeps being polled, its history what the exporter saw. What
+// the histories hold is asserted at the poll level (tests/unit/history_poll_test.cpp).
 #include <gtest/gtest.h>
 
 #include "integration/harness.h"
@@ -52,18 +52,41 @@ void expect_store_read(Exporter& exporter) {
       << "mid-upgrade";
 }
 
+// The history series of every object, in page order: what the store said.
+std::string history_series(const std::string& page) {
+  std::string lines;
+  std::size_t at = 0;
+  while (at < page.size()) {
+    std::size_t end = page.find('\n', at);
+    if (end == std::string::npos) end = page.size();
+    const std::string_view line(page.data() + at, end - at);
+    for (std::string_view family :
+         {"upgrade_history_upgrades{", "upgrade_last_outcome{", "upgrade_last_finished_timestamp_seconds{",
+          "upgrade_last_duration_seconds{", "upgrade_last_info{", "upgrade_domain_typical_duration_seconds{",
+          "upgrade_domain_duration_samples{"})
+      if (line.starts_with(family)) lines.append(line).append("\n");
+    at = end + 1;
+  }
+  return lines;
+}
+
 TEST(History, TheStoreIsReadAtStartAndAgainByARestartedExporterMidUpgrade) {
   if (simulator_binary().empty()) GTEST_SKIP() << "built without upgrade_simulator";
   TempDir dir;
   write_file(dir.file("scenario.yml"), kScenario);
   Simulator simulator(dir.file("scenario.yml"));
   write_file(dir.file("config.yml"), config_for(simulator));
+  std::string before;
   {
     Exporter exporter(dir.file("config.yml"));
     expect_store_read(exporter);
+    before = history_series(exporter.metrics());
+    EXPECT_NE(before.find("upgrade_last_outcome{"), std::string::npos) << "the simulator's week of upgrades";
+    EXPECT_NE(exporter.get("/api/v1/upgrades").second.find(R"("source":"event_store")"), std::string::npos);
   }
   Exporter restarted(dir.file("config.yml"));  // a new process has nothing of the last one's log
   expect_store_read(restarted);
+  EXPECT_EQ(history_series(restarted.metrics()), before) << "the same past upgrades after the restart";
   // Polls go on every 200ms; the store waits for its interval (5m).
   std::string page;
   ASSERT_TRUE(wait_until([&] {
@@ -90,6 +113,8 @@ TEST(History, AClusterWithoutTheStoreIsCountedUnderHistoryAndStillPolled) {
       << "a missing store is no reason to call the target down";
   EXPECT_EQ(find_value(page, "upgrade_exporter_requests_total", endpoint("history")), 1.0)
       << "the first request failed, so the second waits for the next interval too";
+  EXPECT_NE(exporter.get("/api/v1/upgrades").second.find(R"("source":"observed")"), std::string::npos)
+      << "history from what the exporter saw";
 }
 
 }  // namespace
