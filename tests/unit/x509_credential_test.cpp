@@ -58,6 +58,16 @@ TEST_F(X509CredentialTest, OneFileHoldingTheCertificateAndTheKeyServesAsBoth) {
   EXPECT_EQ(x509_credential_problem(key_first, key_first), std::nullopt);
 }
 
+TEST_F(X509CredentialTest, APkcs1RsaKeyIsReadToo) {
+  std::unique_ptr<BIO, test::BioDeleter> bio(BIO_new(BIO_s_mem()));
+  ASSERT_EQ(PEM_write_bio_PrivateKey_traditional(bio.get(), TestPki::get().rsa_a.get(), nullptr, nullptr, 0,
+                                                 nullptr, nullptr),
+            1);
+  const std::string pkcs1 = test::bio_text(bio.get());
+  ASSERT_NE(pkcs1.find("BEGIN RSA PRIVATE KEY"), std::string::npos);
+  EXPECT_EQ(x509_credential_problem(cert_a(), file("pkcs1.key", pkcs1)), std::nullopt);
+}
+
 TEST_F(X509CredentialTest, AKeyThatDoesNotMatchTheCertificateNamesBothFiles) {
   const std::string cert = cert_a();
   const std::string key = key_b();
