@@ -8,8 +8,8 @@
 
 namespace ue {
 
-// client_assertion_file's JWT as a client assertion, else client_secret_file's
-// secret. Throws SourceError(connect) naming the key and the file, never the
+// client_assertion_file's JWT as a client assertion, else (a certificate
+// credential: the assertion the exporter signs) client_secret_file's secret. Throws SourceError(connect) naming the key and the file, never the
 // content, when the file cannot be read or is empty (base/secret_file).
 ClientCredential read_client_credential(const OAuth2Config& oauth2);
 
