@@ -56,13 +56,18 @@ Duration refresh_after_for(Duration lifetime) {
   return lifetime - margin;
 }
 
-std::string client_credentials_form(const OAuth2Config& config, std::string_view client_secret) {
+std::string client_credentials_form(const OAuth2Config& config, const ClientCredential& credential) {
   std::string form = "grant_type=client_credentials";
   auto add = [&](std::string_view name, std::string_view value) {
     form += "&" + escape_query_value(name) + "=" + escape_query_value(value);
   };
   add("client_id", config.client_id);
-  add("client_secret", client_secret);
+  if (credential.kind == ClientCredential::Kind::assertion) {
+    add("client_assertion_type", kJwtBearerAssertionType);
+    add("client_assertion", credential.value);
+  } else {
+    add("client_secret", credential.value);
+  }
   if (!config.scopes.empty()) {
     std::string scope;
     for (const std::string& s : config.scopes) scope += (scope.empty() ? "" : " ") + s;

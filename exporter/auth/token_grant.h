@@ -32,10 +32,26 @@ inline constexpr std::size_t kMaxTokenErrorBytes = 300;
 // lifetime when that is less, before it expires.
 Duration refresh_after_for(Duration lifetime);
 
-// The form body of a client credentials request: grant_type, client_id,
-// client_secret, scope (the scopes joined by spaces, left out when there are
-// none) and the endpoint_params, each percent-encoded.
-std::string client_credentials_form(const OAuth2Config& config, std::string_view client_secret);
+// How a client credentials request proves the client: a client secret
+// (RFC 6749 section 2.3.1) or a client assertion, a JWT (RFC 7523 section 2.2):
+// a federated token read from a file, or one the exporter signs with its
+// certificate. `value` is never put into a message.
+struct ClientCredential {
+  enum class Kind { secret, assertion };
+  Kind kind = Kind::secret;
+  std::string value;
+
+  static ClientCredential secret(std::string client_secret) { return {Kind::secret, std::move(client_secret)}; }
+  static ClientCredential assertion(std::string jwt) { return {Kind::assertion, std::move(jwt)}; }
+};
+
+inline constexpr std::string_view kJwtBearerAssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+
+// The form body of a client credentials request: grant_type, client_id, the
+// credential (client_secret, or client_assertion_type=jwt-bearer and
+// client_assertion), scope (the scopes joined by spaces, left out when there
+// are none) and the endpoint_params, each percent-encoded.
+std::string client_credentials_form(const OAuth2Config& config, const ClientCredential& credential);
 
 // A 2xx token response. Lenient where RFC 6749 allows: expires_in may be a
 // number or a numeric string and defaults to kDefaultTokenLifetime, and

@@ -3,6 +3,7 @@
 
 #include <chrono>
 
+#include "auth/client_credential.h"
 #include "base/secret_file.h"
 #include "log/log.h"
 
@@ -63,7 +64,7 @@ Answer TokenSource::post(RequestCounter& counter, const HttpEndpoint& endpoint, 
 }
 
 TokenGrant TokenSource::fetch(RequestCounter& counter) {
-  std::string secret;  // for redact(): never in a message
+  std::string secret;  // the secret, password or assertion, for redact(): never in a message
   try {
     // The answer's status, then its body: either failing is counted and says which endpoint answered what.
     const auto grant_from = [&](const Answer& answer, const std::string& what, auto describe, auto parse) {
@@ -82,13 +83,14 @@ TokenGrant TokenSource::fetch(RequestCounter& counter) {
     TokenGrant grant;
     if (target_.oauth2) {
       const OAuth2Config& oauth2 = *target_.oauth2;
-      secret = read_secret_file("client_secret_file", oauth2.client_secret_file);
+      ClientCredential credential = read_client_credential(oauth2);
+      secret = credential.value;
       const HttpEndpoint endpoint{.url = oauth2.token_endpoint,
                                   .tls = oauth2.tls,
                                   .connect_ip = {},
                                   .timeout = target_.settings.timeout,
                                   .max_response_bytes = target_.settings.max_response_bytes};
-      grant = grant_from(post(counter, endpoint, "", client_credentials_form(oauth2, secret),
+      grant = grant_from(post(counter, endpoint, "", client_credentials_form(oauth2, credential),
                               "application/x-www-form-urlencoded"),
                          "token endpoint", describe_token_error, parse_token_response);
     } else {

@@ -44,21 +44,6 @@ std::string key_path(const Value& map, std::string_view key) {
   return map.path.empty() ? std::string(key) : map.path + "." + std::string(key);
 }
 
-// Empty when `path` can be opened and read, else the reason.
-std::string unreadable_reason(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-  if (fd < 0) return std::strerror(errno);
-  struct stat st {};
-  std::string reason;
-  if (::fstat(fd, &st) != 0) {
-    reason = std::strerror(errno);
-  } else if (S_ISDIR(st.st_mode)) {
-    reason = std::strerror(EISDIR);
-  }
-  ::close(fd);
-  return reason;
-}
-
 // Where each document's top node starts; every other event is ignored.
 class DocumentStarts final : public YAML::EventHandler {
  public:
@@ -248,6 +233,20 @@ Duration read_positive_duration(const Value& v) {
 
 std::uint64_t read_size(const Value& v) {
   return read_scalar(v, "a size", [](const std::string& s) { return parse_size(s); });
+}
+
+std::string unreadable_reason(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) return std::strerror(errno);
+  struct stat st {};
+  std::string reason;
+  if (::fstat(fd, &st) != 0) {
+    reason = std::strerror(errno);
+  } else if (S_ISDIR(st.st_mode)) {
+    reason = std::strerror(EISDIR);
+  }
+  ::close(fd);
+  return reason;
 }
 
 std::string read_readable_file(const Value& v) {

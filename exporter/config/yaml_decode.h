@@ -113,5 +113,8 @@ std::uint64_t read_size(const Value& v);
 // document's directory; returns the resolved path. The content is never read
 // into memory or logs.
 std::string read_readable_file(const Value& v);
+// Empty when the file at `path` can be opened and read now, else the reason
+// (strerror's text): for paths that come from elsewhere than the document.
+std::string unreadable_reason(const std::string& path);
 
 }  // namespace ue::decode

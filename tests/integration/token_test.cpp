@@ -25,6 +25,10 @@ const std::string kTokenPrefix = "tok-SECRET-";  // every token handed out start
 const std::string kQumuloPath = "/v3/upgrade/status";
 const std::string kLoginPath = "/v1/session/login";
 const std::string kPassword = "pw-42e1-SECRET-qumulo";
+// Federated tokens as the kubelet projects them (JWTs: no character needs encoding in a form).
+const std::string kAssertion = "eyJhbGciOiJSUzI1NiJ9.SECRET-federated-1.c2ln";
+const std::string kRotatedAssertion = "eyJhbGciOiJSUzI1NiJ9.SECRET-federated-2.c2ln";
+const std::string kJwtBearer = "urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer";
 
 using Reply = FakeUpstream::Reply;
 using Request = FakeUpstream::Request;
@@ -96,7 +100,7 @@ class TokenTest : public ::testing::Test {
   void serve_oauth2() {
     upstream_.set_handler(kTokenPath, [this](const Request& request) -> Reply {
       if (request.method != "POST") return {405, R"({"error":"invalid_request"})"};
-      if (form_field(request.body, "client_secret") != *expected_secret_.load())
+      if (!credential_accepted(request.body))
         return {401, R"({"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret provided."})"};
       if (token_endpoint_refuses_)
         return {400, R"({"error":"invalid_client","error_description":"AADSTS700016: Application not found in the directory."})"};
@@ -112,6 +116,29 @@ class TokenTest : public ::testing::Test {
       }
       return {200, read_file(testdata("payloads/service_fabric/cluster_completed_9_1.json"))};
     });
+  }
+
+  // A client secret, or a client assertion (RFC 7523) with no secret beside it.
+  bool credential_accepted(const std::string& body) const {
+    const std::string assertion = form_field(body, "client_assertion");
+    if (assertion.empty()) return form_field(body, "client_secret") == *expected_secret_.load();
+    return form_field(body, "client_assertion_type") == kJwtBearer && assertion == *expected_assertion_.load() &&
+           body.find("client_secret") == std::string::npos;
+  }
+
+  // The token requests received, in order.
+  std::vector<Request> token_requests() const {
+    std::vector<Request> requests;
+    for (const Request& r : upstream_.received())
+      if (r.target == kTokenPath) requests.push_back(r);
+    return requests;
+  }
+
+  std::string assertion_config() const {
+    std::string config = oauth2_config();
+    const std::string secret_line = "client_secret_file: secret";
+    config.replace(config.find(secret_line), secret_line.size(), "client_assertion_file: federated-token");
+    return config;
   }
 
   std::string oauth2_config(const std::string& timeout = "2s") const {
@@ -157,7 +184,8 @@ class TokenTest : public ::testing::Test {
     exporter_->process().signal(SIGTERM);
     ASSERT_TRUE(exporter_->process().wait_exit(10s));
     const std::string logs = exporter_->process().output();
-    for (const std::string& secret : {kSecret, kRotatedSecret, kPassword, kTokenPrefix, std::string("SECRET")}) {
+    for (const std::string& secret :
+         {kSecret, kRotatedSecret, kPassword, kTokenPrefix, kAssertion, kRotatedAssertion, std::string("SECRET")}) {
       EXPECT_EQ(logs.find(secret), std::string::npos) << "in the logs: " << secret << "\n" << logs;
       EXPECT_EQ(pages_.find(secret), std::string::npos) << "on a page: " << secret;
     }
@@ -172,6 +200,8 @@ class TokenTest : public ::testing::Test {
   std::chrono::milliseconds token_endpoint_delay_{0};  // set before the exporter starts
   std::string secret_storage_[2] = {kSecret, kRotatedSecret};
   std::atomic<const std::string*> expected_secret_{&secret_storage_[0]};
+  std::string assertion_storage_[2] = {kAssertion, kRotatedAssertion};
+  std::atomic<const std::string*> expected_assertion_{&assertion_storage_[0]};
   FakeUpstream upstream_;
   std::unique_ptr<Exporter> exporter_;
   std::string pages_;
@@ -309,6 +339,95 @@ TEST_F(TokenTest, AnEmptySecretFileMakesTheTargetDownAndNamesTheFile) {
 
   write_file(dir_.file("secret"), kSecret + "\n");
   ASSERT_TRUE(wait_until([&] { return up("sf") == 1.0; })) << exporter_->process().output();
+  expect_no_secrets();
+}
+
+// --- client assertions: a federated token file, AKS workload identity ---
+
+TEST_F(TokenTest, ARotatedFederatedTokenIsUsedAtTheNextFetch) {
+  expires_in_ = 2;
+  write_file(dir_.file("federated-token"), kAssertion + "\n");
+  serve_oauth2();
+  start(assertion_config());
+  ASSERT_TRUE(wait_until([&] { return up("sf") == 1.0; })) << exporter_->process().output();
+  const Request first = token_requests().at(0);
+  EXPECT_EQ(form_field(first.body, "grant_type"), "client_credentials");
+  EXPECT_EQ(form_field(first.body, "client_id"), kClientId);
+  EXPECT_EQ(form_field(first.body, "client_assertion_type"), kJwtBearer);
+  EXPECT_EQ(form_field(first.body, "client_assertion"), kAssertion);
+  EXPECT_EQ(first.body.find("client_secret"), std::string::npos);
+
+  // The kubelet rewrites the file; the old token is refused from now on.
+  write_file(dir_.file("federated-token"), kRotatedAssertion + "\n");
+  expected_assertion_ = &assertion_storage_[1];
+  const int issued = authority_.issued_count();
+  ASSERT_TRUE(wait_until([&] { return authority_.issued_count() > issued; })) << exporter_->process().output();
+  EXPECT_EQ(form_field(token_requests().back().body, "client_assertion"), kRotatedAssertion);
+  EXPECT_TRUE(wait_until([&] { return up("sf") == 1.0; }));
+  EXPECT_EQ(errors("sf", "oauth2_token", "http_status"), 0.0);
+  expect_no_secrets();
+}
+
+TEST_F(TokenTest, ARefusedAssertionIsLoggedWithoutIt) {
+  // An endpoint that echoes what it was sent: the assertion is cut out of the log line.
+  write_file(dir_.file("federated-token"), kAssertion + "\n");
+  upstream_.set_handler(kTokenPath, [](const Request&) -> Reply {
+    return {401, R"({"error":"invalid_client","error_description":"AADSTS700024: Client assertion )" + kAssertion +
+                     R"( is not within its valid time range."})"};
+  });
+  start(assertion_config());
+  EXPECT_TRUE(exporter_->process().wait_for_output(
+      "err=\"token endpoint answered HTTP 401 invalid_client: AADSTS700024: Client assertion <redacted> is not within "
+      "its valid time range.\""))
+      << exporter_->process().output();
+  EXPECT_TRUE(wait_until([&] { return up("sf") == 0.0; }));
+  expect_no_secrets();
+}
+
+TEST_F(TokenTest, AnEmptyFederatedTokenFileMakesTheTargetDownAndNamesTheFile) {
+  write_file(dir_.file("federated-token"), "\n");
+  serve_oauth2();
+  start(assertion_config());
+  EXPECT_TRUE(exporter_->process().wait_for_output(
+      "msg=\"cannot obtain a token\" target=sf endpoint=oauth2_token err=\"client_assertion_file " +
+      dir_.file("federated-token") + " is empty\""))
+      << exporter_->process().output();
+  EXPECT_EQ(upstream_.count(kTokenPath), 0u) << "no token request without the assertion";
+  write_file(dir_.file("federated-token"), kAssertion + "\n");
+  ASSERT_TRUE(wait_until([&] { return up("sf") == 1.0; })) << exporter_->process().output();
+  expect_no_secrets();
+}
+
+// The AKS webhook's variables, set for the exporter this test starts, unset after.
+struct WebhookEnvironment {
+  explicit WebhookEnvironment(const std::vector<std::pair<std::string, std::string>>& values) {
+    for (const auto& [name, value] : values) {
+      setenv(name.c_str(), value.c_str(), 1);
+      names.push_back(name);
+    }
+  }
+  ~WebhookEnvironment() {
+    for (const std::string& name : names) unsetenv(name.c_str());
+  }
+  std::vector<std::string> names;
+};
+
+TEST_F(TokenTest, WorkloadIdentityTakesTheWebhooksVariables) {
+  write_file(dir_.file("federated-token"), kAssertion + "\n");
+  serve_oauth2();
+  // The authority without its trailing slash, and the tenant, make kTokenPath on the in-test endpoint.
+  WebhookEnvironment env({{"AZURE_CLIENT_ID", kClientId},
+                          {"AZURE_TENANT_ID", "tenant-1"},
+                          {"AZURE_AUTHORITY_HOST", upstream_.url()},
+                          {"AZURE_FEDERATED_TOKEN_FILE", dir_.file("federated-token")}});
+  start("global:\n  poll_interval: 200ms\n"
+        "targets:\n  - name: sf\n    type: service_fabric\n    url: " + upstream_.url() + "\n"
+        "    collect: [cluster]\n"
+        "    oauth2:\n      azure_workload_identity: true\n      scopes: ['api://sf-cluster-app/.default']\n");
+  ASSERT_TRUE(wait_until([&] { return up("sf") == 1.0; })) << exporter_->process().output();
+  const Request first = token_requests().at(0);
+  EXPECT_EQ(form_field(first.body, "client_id"), kClientId);
+  EXPECT_EQ(form_field(first.body, "client_assertion"), kAssertion);
   expect_no_secrets();
 }
 

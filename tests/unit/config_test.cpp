@@ -149,9 +149,78 @@ const InvalidCase kInvalidCases[] = {
      "password_file)"},
     {"invalid-qumulo-login-unknown-key.yml", "6: targets[0].qumulo_login: unknown key \"user\""},
     {"invalid-qumulo-login-scalar.yml", "5: targets[0].qumulo_login: expected a map, got a string"},
+    // Secretless Entra credentials: one per oauth2 block, and the AKS webhook's variables.
+    {"invalid-oauth2-secret-and-assertion.yml",
+     "8: targets[0].oauth2.client_assertion_file: mutually exclusive with client_secret_file (an oauth2 block has one "
+     "credential)"},
+    {"invalid-oauth2-assertion-and-certificate.yml",
+     "8: targets[0].oauth2.client_certificate_file: mutually exclusive with client_assertion_file (an oauth2 block "
+     "has one credential)"},
+    {"invalid-oauth2-certificate-without-key.yml",
+     "7: targets[0].oauth2: client_certificate_file is set without client_key_file"},
+    {"invalid-oauth2-key-without-certificate.yml",
+     "7: targets[0].oauth2: client_key_file is set without client_certificate_file"},
+    {"invalid-oauth2-missing-assertion-file.yml",
+     "7: targets[0].oauth2.client_assertion_file: cannot read \"/nonexistent/upgrade_exporter/federated-token\": No "
+     "such file or directory"},
+    {"invalid-oauth2-client-assertion-inline.yml",
+     "7: targets[0].oauth2.client_assertion: secrets are read from files, never written in the configuration (use "
+     "client_assertion_file)"},
+    {"invalid-oauth2-workload-identity-and-secret.yml",
+     "8: targets[0].oauth2.azure_workload_identity: mutually exclusive with client_secret_file (an oauth2 block has "
+     "one credential)"},
+    {"invalid-oauth2-workload-identity-bool.yml",
+     "8: targets[0].oauth2.azure_workload_identity: expected true or false, got \"yes\""},
+    {"invalid-oauth2-endpoint-param-assertion-type.yml",
+     "8: targets[0].oauth2.endpoint_params.client_assertion_type: set by the exporter; not allowed in endpoint_params"},
+    {"invalid-oauth2-workload-identity-no-client-id.yml",
+     "7: targets[0].oauth2.azure_workload_identity: client_id is not set and AZURE_CLIENT_ID is empty or unset"},
+    {"invalid-oauth2-workload-identity-no-token-file.yml",
+     "8: targets[0].oauth2.azure_workload_identity: client_assertion_file is not set and AZURE_FEDERATED_TOKEN_FILE "
+     "is empty or unset"},
+    {"invalid-oauth2-workload-identity-qumulo-no-tenant.yml",
+     "7: targets[0].oauth2: missing required key \"token_url\" (or AZURE_TENANT_ID, with azure_workload_identity)"},
+    {"invalid-global-oauth2-qumulo-no-token-url.yml",
+     "4: global.oauth2: missing required key \"token_url\" (qumulo target \"nas\" cannot discover it)"},
+    {"invalid-managed-identity-two-ids.yml",
+     "7: targets[0].managed_identity.resource_id: mutually exclusive with client_id (a managed identity is named one "
+     "way)"},
+    {"invalid-managed-identity-endpoint.yml",
+     "8: targets[0].managed_identity.endpoint: invalid URL \"169.254.169.254\": missing scheme (use http:// or "
+     "https://)"},
+    {"invalid-managed-identity-unknown-key.yml", "6: targets[0].managed_identity: unknown key \"msi_res_id\""},
+    {"invalid-managed-identity-empty-client-id.yml", "6: targets[0].managed_identity.client_id: must not be empty"},
+    {"invalid-managed-identity-and-bearer-token-file.yml",
+     "6: targets[0].managed_identity: mutually exclusive with bearer_token_file (a target authenticates one way)"},
+    {"invalid-managed-identity-qumulo.yml", "5: targets[0].managed_identity: only allowed on service_fabric targets"},
+    {"invalid-global-managed-identity-and-oauth2.yml",
+     "5: global.oauth2: mutually exclusive with managed_identity (a target authenticates one way)"},
+};
+
+// The variables the AKS workload identity webhook injects, unset for the
+// length of a test, and set back as they were.
+class WorkloadIdentityEnvironment {
+ public:
+  static constexpr const char* kNames[] = {"AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_FEDERATED_TOKEN_FILE",
+                                           "AZURE_AUTHORITY_HOST"};
+  WorkloadIdentityEnvironment() {
+    for (const char* name : kNames) {
+      if (const char* value = getenv(name)) saved_.emplace_back(name, value);
+      unsetenv(name);
+    }
+  }
+  ~WorkloadIdentityEnvironment() {
+    for (const char* name : kNames) unsetenv(name);
+    for (const auto& [name, value] : saved_) setenv(name.c_str(), value.c_str(), 1);
+  }
+  void set(const char* name, const std::string& value) { setenv(name, value.c_str(), 1); }
+
+ private:
+  std::vector<std::pair<std::string, std::string>> saved_;
 };
 
 TEST(ConfigTest, InvalidFilesFailWithExactErrors) {
+  WorkloadIdentityEnvironment unset;
   test::expect_invalid_files(kConfigDir, kInvalidCases, [](const std::string& path) { return load_error(path); });
 }
 
@@ -447,6 +516,114 @@ TEST(ConfigTest, BadUrls) {
   }
 }
 
+// --- secretless Entra credentials ---
+
+const std::string kSfTarget = "targets:\n  - name: sf\n    type: service_fabric\n    url: https://sf.example.com\n";
+
+TEST(ConfigTest, AssertionAndCertificateCredentialsAreRead) {
+  Config config = parse_config(kSfTarget +
+                                   "    oauth2:\n      client_id: a\n      client_assertion_file: token\n"
+                                   "  - name: cert\n    type: service_fabric\n    url: https://sf2.example.com\n"
+                                   "    oauth2:\n      client_id: b\n      client_certificate_file: client.pem\n"
+                                   "      client_key_file: client.key\n      token_url: https://login.example.com/t\n",
+                               kConfigDir + "/inline.yml");
+  ASSERT_EQ(config.targets.size(), 2u);
+  const OAuth2Config& assertion = *config.targets[0].oauth2;
+  EXPECT_EQ(assertion.client_assertion_file, kConfigDir + "/token");
+  EXPECT_TRUE(assertion.client_secret_file.empty());
+  // Left to discovery from the cluster's GetAadMetadata.
+  EXPECT_TRUE(assertion.token_url.empty());
+  EXPECT_TRUE(assertion.scopes.empty());
+  const OAuth2Config& certificate = *config.targets[1].oauth2;
+  EXPECT_EQ(certificate.client_certificate_file, kConfigDir + "/client.pem");
+  EXPECT_EQ(certificate.client_key_file, kConfigDir + "/client.key");
+  EXPECT_EQ(certificate.token_endpoint.base_path, "/t");
+}
+
+TEST(ConfigTest, WorkloadIdentityTakesTheWebhooksVariables) {
+  WorkloadIdentityEnvironment env;
+  env.set("AZURE_CLIENT_ID", "33333333-client");
+  env.set("AZURE_TENANT_ID", "44444444-tenant");
+  env.set("AZURE_FEDERATED_TOKEN_FILE", kConfigDir + "/token");
+  env.set("AZURE_AUTHORITY_HOST", "https://login.microsoftonline.us");  // no trailing slash
+  const std::string yaml = kSfTarget + "    oauth2:\n      azure_workload_identity: true\n";
+  Config config = parse_config(yaml, kConfigDir + "/inline.yml");
+  const OAuth2Config& oauth2 = *config.targets[0].oauth2;
+  EXPECT_EQ(oauth2.client_id, "33333333-client");
+  EXPECT_EQ(oauth2.client_assertion_file, kConfigDir + "/token");
+  EXPECT_EQ(oauth2.token_url, "https://login.microsoftonline.us/44444444-tenant/oauth2/v2.0/token");
+  EXPECT_EQ(oauth2.token_endpoint.host, "login.microsoftonline.us");
+  EXPECT_EQ(oauth2.token_endpoint.base_path, "/44444444-tenant/oauth2/v2.0/token");
+
+  // The default authority, with its slash.
+  unsetenv("AZURE_AUTHORITY_HOST");
+  config = parse_config(yaml, kConfigDir + "/inline.yml");
+  EXPECT_EQ(config.targets[0].oauth2->token_url,
+            "https://login.microsoftonline.com/44444444-tenant/oauth2/v2.0/token");
+
+  // What the block sets wins over the variable.
+  config = parse_config(kSfTarget +
+                            "    oauth2:\n      azure_workload_identity: true\n      client_id: own\n"
+                            "      client_assertion_file: client.pem\n      token_url: https://login.example.com/own\n",
+                        kConfigDir + "/inline.yml");
+  EXPECT_EQ(config.targets[0].oauth2->client_id, "own");
+  EXPECT_EQ(config.targets[0].oauth2->client_assertion_file, kConfigDir + "/client.pem");
+  EXPECT_EQ(config.targets[0].oauth2->token_url, "https://login.example.com/own");
+
+  // Without a tenant, a service_fabric target discovers the token URL.
+  unsetenv("AZURE_TENANT_ID");
+  config = parse_config(yaml, kConfigDir + "/inline.yml");
+  EXPECT_TRUE(config.targets[0].oauth2->token_url.empty());
+}
+
+TEST(ConfigTest, WorkloadIdentityVariablesAreChecked) {
+  WorkloadIdentityEnvironment env;
+  env.set("AZURE_CLIENT_ID", "33333333-client");
+  env.set("AZURE_TENANT_ID", "44444444-tenant");
+  env.set("AZURE_FEDERATED_TOKEN_FILE", "/nonexistent/azure-identity-token");
+  const std::string yaml = kSfTarget + "    oauth2:\n      azure_workload_identity: true\n";
+  const std::string file = kConfigDir + "/inline.yml";
+  EXPECT_EQ(parse_error(yaml, file),
+            file + ":6: targets[0].oauth2.azure_workload_identity: cannot read \"/nonexistent/azure-identity-token\" "
+                   "(AZURE_FEDERATED_TOKEN_FILE): No such file or directory");
+  env.set("AZURE_FEDERATED_TOKEN_FILE", kConfigDir + "/token");
+  env.set("AZURE_AUTHORITY_HOST", "login.microsoftonline.com");
+  EXPECT_EQ(parse_error(yaml, file),
+            file + ":6: targets[0].oauth2.azure_workload_identity: AZURE_AUTHORITY_HOST: invalid URL "
+                   "\"login.microsoftonline.com/44444444-tenant/oauth2/v2.0/token\": missing scheme (use http:// or "
+                   "https://)");
+  unsetenv("AZURE_AUTHORITY_HOST");
+  env.set("AZURE_TENANT_ID", "tenant/../x");
+  EXPECT_EQ(parse_error(yaml, file), file + ":6: targets[0].oauth2.azure_workload_identity: AZURE_TENANT_ID "
+                                            "\"tenant/../x\" is not a tenant id or domain");
+}
+
+TEST(ConfigTest, ManagedIdentityIsReadAndInheritedByServiceFabricTargets) {
+  Config config = parse_config(
+      "global:\n  managed_identity:\n    client_id: 11111111-mi\n"
+      "targets:\n  - name: sf\n    type: service_fabric\n    url: https://sf.example.com\n"
+      "  - name: own\n    type: service_fabric\n    url: https://sf2.example.com\n"
+      "    managed_identity:\n      resource_id: /subscriptions/s/id\n      resource: api://sf\n"
+      "      endpoint: http://127.0.0.1:8081/\n"
+      "  - name: nas\n    type: qumulo\n    url: https://q.example.com\n    bearer_token_file: token\n"
+      "  - name: nas2\n    type: qumulo\n    url: https://q2.example.com\n",
+      kConfigDir + "/inline.yml");
+  ASSERT_TRUE(config.global_auth.managed_identity.has_value());
+  ASSERT_EQ(config.targets.size(), 4u);
+  const ManagedIdentityConfig& inherited = *config.targets[0].managed_identity;
+  EXPECT_EQ(inherited.client_id, "11111111-mi");
+  EXPECT_EQ(inherited.endpoint, "http://169.254.169.254");  // IMDS
+  EXPECT_EQ(inherited.parsed_endpoint, (ParsedUrl{"http", "169.254.169.254", "", 80}));
+  const ManagedIdentityConfig& own = *config.targets[1].managed_identity;
+  EXPECT_TRUE(own.client_id.empty());  // replaced whole, nothing merged
+  EXPECT_EQ(own.resource_id, "/subscriptions/s/id");
+  EXPECT_EQ(own.resource, "api://sf");
+  EXPECT_EQ(own.endpoint, "http://127.0.0.1:8081/");
+  EXPECT_EQ(own.parsed_endpoint.port, 8081);
+  EXPECT_FALSE(config.targets[2].managed_identity.has_value());
+  EXPECT_FALSE(config.targets[3].managed_identity.has_value());  // Qumulo takes no Entra tokens
+}
+
 // --- the shipped example ---
 
 // The example names its files under /etc/upgrade_exporter/; the test moves them
@@ -492,6 +669,15 @@ TEST(ConfigTest, ShippedExampleLoads) {
                                "token_url:",
                                "scopes:",
                                "endpoint_params:",
+                               "client_assertion_file:",
+                               "client_certificate_file:",
+                               "client_key_file:",
+                               "azure_workload_identity:",
+                               "managed_identity:",
+                               "object_id:",
+                               "resource_id:",
+                               "resource:",
+                               "endpoint:",
                                "qumulo_login:",
                                "username:",
                                "password_file:"}) {

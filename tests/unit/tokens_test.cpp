@@ -32,13 +32,30 @@ TEST(TokenGrantTest, ClientCredentialsFormIsEncoded) {
   config.client_id = "00000000-aaaa";
   config.scopes = {"api://11111111/.default", "offline"};
   config.endpoint_params = {{"resource", "https://sf.example.com/app id"}};
-  EXPECT_EQ(client_credentials_form(config, "s3cr&t=+/ %"),
+  EXPECT_EQ(client_credentials_form(config, ClientCredential::secret("s3cr&t=+/ %")),
             "grant_type=client_credentials&client_id=00000000-aaaa&client_secret=s3cr%26t%3D%2B%2F%20%25"
             "&scope=api%3A%2F%2F11111111%2F.default%20offline"
             "&resource=https%3A%2F%2Fsf.example.com%2Fapp%20id");
   config.scopes.clear();
   config.endpoint_params.clear();
-  EXPECT_EQ(client_credentials_form(config, "x"), "grant_type=client_credentials&client_id=00000000-aaaa&client_secret=x");
+  EXPECT_EQ(client_credentials_form(config, ClientCredential::secret("x")),
+            "grant_type=client_credentials&client_id=00000000-aaaa&client_secret=x");
+}
+
+// RFC 7523 section 2.2, as Entra takes a federated token or a signed
+// certificate assertion: the assertion in place of the secret, never both.
+TEST(TokenGrantTest, ClientAssertionFormCarriesNoSecret) {
+  OAuth2Config config;
+  config.client_id = "00000000-aaaa";
+  config.scopes = {"api://11111111/.default"};
+  config.endpoint_params = {{"resource", "r"}};
+  const std::string form = client_credentials_form(config, ClientCredential::assertion("eyJhbGciOi.eyJzdWIi.c2ln-_"));
+  EXPECT_EQ(form,
+            "grant_type=client_credentials&client_id=00000000-aaaa"
+            "&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer"
+            "&client_assertion=eyJhbGciOi.eyJzdWIi.c2ln-_"
+            "&scope=api%3A%2F%2F11111111%2F.default&resource=r");
+  EXPECT_EQ(form.find("client_secret"), std::string::npos);
 }
 
 // --- token responses ---
