@@ -8,9 +8,11 @@
 
 namespace ue {
 
-// client_assertion_file's JWT as a client assertion, else (a certificate
-// credential: the assertion the exporter signs) client_secret_file's secret. Throws SourceError(connect) naming the key and the file, never the
-// content, when the file cannot be read or is empty (base/secret_file).
-ClientCredential read_client_credential(const OAuth2Config& oauth2);
+// client_assertion_file's JWT as a client assertion; for a certificate
+// credential, an assertion signed at `now_unix` (auth/client_assertion);
+// else client_secret_file's secret. Throws SourceError(connect) naming the
+// key and the file, never the content, when a file cannot be read, is empty,
+// or the key does not match the certificate.
+ClientCredential read_client_credential(const OAuth2Config& oauth2, double now_unix);
 
 }  // namespace ue

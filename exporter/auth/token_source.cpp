@@ -83,7 +83,7 @@ TokenGrant TokenSource::fetch(RequestCounter& counter) {
     TokenGrant grant;
     if (target_.oauth2) {
       const OAuth2Config& oauth2 = *target_.oauth2;
-      ClientCredential credential = read_client_credential(oauth2);
+      ClientCredential credential = read_client_credential(oauth2, clock_.unix_now());
       secret = credential.value;
       const HttpEndpoint endpoint{.url = oauth2.token_endpoint,
                                   .tls = oauth2.tls,

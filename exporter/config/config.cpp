@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <set>
 
+#include "base/x509_credential.h"
 #include "config/poll_settings_reader.h"
 #include "base/quoting.h"
 #include "config/url.h"
@@ -262,6 +263,11 @@ OAuth2Config read_oauth2(const Value& v) {
   OAuth2Keys at;
   decode::for_each_entry(v, oauth2_keys(oauth2, at));
   check_one_credential(v, at, oauth2.azure_workload_identity);
+  // A key that is not the certificate's could never sign: said at load, naming both files.
+  if (at.key) {
+    if (auto problem = x509_credential_problem(oauth2.client_certificate_file, oauth2.client_key_file))
+      decode::fail(*at.key, *problem);
+  }
   if (oauth2.azure_workload_identity) {
     apply_workload_identity(oauth2, at);
   } else {

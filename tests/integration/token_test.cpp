@@ -11,7 +11,12 @@
 #include <atomic>
 #include <set>
 
+#include <nlohmann/json.hpp>
+#include <openssl/evp.h>
+#include <openssl/rsa.h>
+
 #include "integration/harness.h"
+#include "unit/x509_test_util.h"
 
 namespace ue::test {
 namespace {
@@ -43,6 +48,35 @@ std::string form_field(const std::string& body, const std::string& name) {
     start = end + 1;
   }
   return {};
+}
+
+// base64url without padding, decoded ("" when it is not).
+std::string from_base64url(std::string text) {
+  for (char& c : text) c = c == '-' ? '+' : c == '_' ? '/' : c;
+  const std::size_t padding = (4 - text.size() % 4) % 4;
+  text.append(padding, '=');
+  std::string out(text.size() / 4 * 3, '\0');
+  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));
+  if (n < 0) return {};
+  out.resize(static_cast<std::size_t>(n) - padding);
+  return out;
+}
+
+// True when `jwt` is a PS256 assertion (32-byte salt) signed by `certificate`'s key, for `audience`.
+bool signed_assertion_for(const std::string& jwt, X509* certificate, const std::string& audience) {
+  const std::size_t first = jwt.find('.'), second = jwt.find('.', first + 1);
+  if (first == std::string::npos || second == std::string::npos) return false;
+  const auto claims = nlohmann::json::parse(from_base64url(jwt.substr(first + 1, second - first - 1)), nullptr, false);
+  if (!claims.is_object() || claims.value("aud", "") != audience) return false;
+  const std::string signature = from_base64url(jwt.substr(second + 1));
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  EVP_PKEY_CTX* key_context = nullptr;
+  return EVP_DigestVerifyInit(context.get(), &key_context, EVP_sha256(), nullptr, X509_get0_pubkey(certificate)) == 1 &&
+         EVP_PKEY_CTX_set_rsa_padding(key_context, RSA_PKCS1_PSS_PADDING) == 1 &&
+         EVP_PKEY_CTX_set_rsa_pss_saltlen(key_context, 32) == 1 &&
+         EVP_DigestVerify(context.get(), reinterpret_cast<const unsigned char*>(signature.data()), signature.size(),
+                          reinterpret_cast<const unsigned char*>(jwt.data()), second) == 1;
 }
 
 // Hands out tokens, and accepts at the gateway only tokens it handed out,
@@ -122,6 +156,9 @@ class TokenTest : public ::testing::Test {
   bool credential_accepted(const std::string& body) const {
     const std::string assertion = form_field(body, "client_assertion");
     if (assertion.empty()) return form_field(body, "client_secret") == *expected_secret_.load();
+    if (registered_certificate_)  // a certificate credential: the signature tells
+      return form_field(body, "client_assertion_type") == kJwtBearer &&
+             signed_assertion_for(assertion, registered_certificate_, upstream_.url() + kTokenPath);
     return form_field(body, "client_assertion_type") == kJwtBearer && assertion == *expected_assertion_.load() &&
            body.find("client_secret") == std::string::npos;
   }
@@ -139,6 +176,18 @@ class TokenTest : public ::testing::Test {
     const std::string secret_line = "client_secret_file: secret";
     config.replace(config.find(secret_line), secret_line.size(), "client_assertion_file: federated-token");
     return config;
+  }
+
+  std::string certificate_config() const {
+    std::string config = oauth2_config();
+    const std::string secret_line = "client_secret_file: secret";
+    config.replace(config.find(secret_line), secret_line.size(),
+                   "client_certificate_file: client.pem\n    client_key_file: client.key");
+    return config;
+  }
+  void use_credential(X509* certificate, EVP_PKEY* key) {
+    write_file(dir_.file("client.pem"), certificate_pem(certificate));
+    write_file(dir_.file("client.key"), key_pem(key));
   }
 
   std::string oauth2_config(const std::string& timeout = "2s") const {
@@ -202,6 +251,7 @@ class TokenTest : public ::testing::Test {
   std::atomic<const std::string*> expected_secret_{&secret_storage_[0]};
   std::string assertion_storage_[2] = {kAssertion, kRotatedAssertion};
   std::atomic<const std::string*> expected_assertion_{&assertion_storage_[0]};
+  X509* registered_certificate_ = nullptr;  // set before the exporter starts
   FakeUpstream upstream_;
   std::unique_ptr<Exporter> exporter_;
   std::string pages_;
@@ -366,6 +416,31 @@ TEST_F(TokenTest, ARotatedFederatedTokenIsUsedAtTheNextFetch) {
   EXPECT_TRUE(wait_until([&] { return up("sf") == 1.0; }));
   EXPECT_EQ(errors("sf", "oauth2_token", "http_status"), 0.0);
   expect_no_secrets();
+}
+
+TEST_F(TokenTest, ACertificateCredentialSignsItsAssertionAndAnUnregisteredOneIsRefused) {
+  const TestPki& pki = TestPki::get();
+  registered_certificate_ = pki.cert_a.get();
+  use_credential(pki.cert_b.get(), pki.rsa_b.get());  // a pair of its own, not the one registered
+  serve_oauth2();
+  start(certificate_config());
+  ASSERT_TRUE(wait_until([&] { return errors("sf", "oauth2_token", "http_status") >= 2; }))
+      << exporter_->process().output();
+  EXPECT_EQ(up("sf"), 0.0);
+  EXPECT_EQ(gateway_requests(kClusterPath), 0u);
+  const Request refused = token_requests().at(0);
+  EXPECT_EQ(form_field(refused.body, "client_assertion_type"), kJwtBearer);
+  EXPECT_EQ(refused.body.find("client_secret"), std::string::npos);
+
+  // The registered pair is put in place: both files are read again at the next fetch.
+  use_credential(pki.cert_a.get(), pki.rsa_a.get());
+  ASSERT_TRUE(wait_until([&] { return up("sf") == 1.0; })) << exporter_->process().output();
+  const std::string accepted = form_field(token_requests().back().body, "client_assertion");
+  EXPECT_TRUE(signed_assertion_for(accepted, pki.cert_a.get(), upstream_.url() + kTokenPath));
+  expect_no_secrets();
+  const std::string logs = exporter_->process().output();
+  EXPECT_EQ(logs.find(accepted.substr(accepted.rfind('.') + 1)), std::string::npos) << "the signature, in the logs";
+  EXPECT_EQ(logs.find("PRIVATE KEY"), std::string::npos);
 }
 
 TEST_F(TokenTest, ARefusedAssertionIsLoggedWithoutIt) {

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "unit/invalid_files.h"
+#include "unit/x509_test_util.h"
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -520,13 +521,26 @@ TEST(ConfigTest, BadUrls) {
 
 const std::string kSfTarget = "targets:\n  - name: sf\n    type: service_fabric\n    url: https://sf.example.com\n";
 
-TEST(ConfigTest, AssertionAndCertificateCredentialsAreRead) {
-  Config config = parse_config(kSfTarget +
-                                   "    oauth2:\n      client_id: a\n      client_assertion_file: token\n"
-                                   "  - name: cert\n    type: service_fabric\n    url: https://sf2.example.com\n"
-                                   "    oauth2:\n      client_id: b\n      client_certificate_file: client.pem\n"
-                                   "      client_key_file: client.key\n      token_url: https://login.example.com/t\n",
-                               kConfigDir + "/inline.yml");
+class CertificateConfigTest : public test::ScratchDirTest {
+ protected:
+  // A configuration in the scratch directory whose certificate target uses `key_pem`'s key.
+  std::string certificate_config(const std::string& key_pem) {
+    const test::TestPki& pki = test::TestPki::get();
+    file("token", "eyJhbGciOiJSUzI1NiJ9.e30.c2ln\n");
+    file("client.pem", test::certificate_pem(pki.cert_a.get()));
+    file("client.key", key_pem);
+    return file("config.yml",
+                kSfTarget + "    oauth2:\n      client_id: a\n      client_assertion_file: token\n"
+                            "  - name: cert\n    type: service_fabric\n    url: https://sf2.example.com\n"
+                            "    oauth2:\n      client_id: b\n      client_certificate_file: client.pem\n"
+                            "      client_key_file: client.key\n      token_url: https://login.example.com/t\n");
+  }
+};
+
+TEST_F(CertificateConfigTest, AssertionAndCertificateCredentialsAreRead) {
+  const std::string path = certificate_config(test::key_pem(test::TestPki::get().rsa_a.get()));
+  Config config = load_config_file(path);
+  const std::string kConfigDir = dir_.string();
   ASSERT_EQ(config.targets.size(), 2u);
   const OAuth2Config& assertion = *config.targets[0].oauth2;
   EXPECT_EQ(assertion.client_assertion_file, kConfigDir + "/token");
@@ -538,6 +552,18 @@ TEST(ConfigTest, AssertionAndCertificateCredentialsAreRead) {
   EXPECT_EQ(certificate.client_certificate_file, kConfigDir + "/client.pem");
   EXPECT_EQ(certificate.client_key_file, kConfigDir + "/client.key");
   EXPECT_EQ(certificate.token_endpoint.base_path, "/t");
+}
+
+TEST_F(CertificateConfigTest, AKeyThatIsNotTheCertificatesIsAnErrorNamingBothFiles) {
+  const std::string path = certificate_config(test::key_pem(test::TestPki::get().rsa_b.get()));
+  try {
+    load_config_file(path);
+    FAIL() << "loaded";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(std::string(e.what()), path + ":14: targets[1].oauth2.client_key_file: client_key_file " +
+                                         (dir_ / "client.key").string() + " does not match client_certificate_file " +
+                                         (dir_ / "client.pem").string());
+  }
 }
 
 TEST(ConfigTest, WorkloadIdentityTakesTheWebhooksVariables) {
