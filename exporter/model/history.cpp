@@ -102,53 +102,132 @@ std::string_view forecast_method_name(ForecastMethod method) {
   return method == ForecastMethod::typical_domain ? "typical_domain" : "linear";
 }
 
-bool HistoryLog::add(HistoryEvent event) {
+HistoryTextPool::HistoryTextPool(const HistoryTextPool& other) {
+  for (const std::string& text : other.texts_) intern(text);
+}
+
+HistoryTextPool& HistoryTextPool::operator=(const HistoryTextPool& other) {
+  if (this != &other) *this = HistoryTextPool(other);
+  return *this;
+}
+
+std::uint32_t HistoryTextPool::intern(std::string_view text) {
+  const auto found = ids_.find(text);
+  if (found != ids_.end()) return found->second;
+  const auto id = static_cast<std::uint32_t>(texts_.size());
+  ids_.emplace(texts_.emplace_back(text), id);
+  return id;
+}
+
+bool HistoryLog::before(const Logged& a, const Logged& b) const {
+  if (a.time != b.time) return a.time < b.time;
+  if (a.kind != b.kind) return a.kind < b.kind;
+  if (a.object != b.object) return pool_.text(a.object) < pool_.text(b.object);
+  if (a.type != b.type) return a.type < b.type;
+  return a.instance_id != b.instance_id && pool_.text(a.instance_id) < pool_.text(b.instance_id);
+}
+
+void HistoryLog::restore(const Logged& logged, HistoryEvent& event) const {
+  event.kind = static_cast<Kind>(logged.kind);
+  event.object = pool_.text(logged.object);
+  event.type = logged.type;
+  event.instance_id = pool_.text(logged.instance_id);
+  event.time = logged.time;
+  event.from_version = pool_.text(logged.from_version);
+  event.to_version = pool_.text(logged.to_version);
+  event.domain_seconds = logged.has_domain_seconds ? std::optional(logged.domain_seconds) : std::nullopt;
+  event.overall_seconds = logged.has_overall_seconds ? std::optional(logged.overall_seconds) : std::nullopt;
+}
+
+bool HistoryLog::add(const HistoryEvent& event) {
   if (max_events_ == 0) return false;
+  const Logged logged{.time = event.time,
+                      .domain_seconds = event.domain_seconds.value_or(0),
+                      .overall_seconds = event.overall_seconds.value_or(0),
+                      .object = pool_.intern(event.object),
+                      .instance_id = pool_.intern(event.instance_id),
+                      .from_version = pool_.intern(event.from_version),
+                      .to_version = pool_.intern(event.to_version),
+                      .kind = static_cast<std::uint8_t>(event.kind),
+                      .type = event.type,
+                      .has_domain_seconds = event.domain_seconds.has_value(),
+                      .has_overall_seconds = event.overall_seconds.has_value()};
+  const auto less = [this](const Logged& a, const Logged& b) { return before(a, b); };
+  // Reads come in time order, so the place is almost always the end.
+  auto at = events_.end();
+  if (!events_.empty() && !before(events_.back(), logged)) at = std::lower_bound(events_.begin(), events_.end(), logged, less);
+  if (at != events_.end() && !before(logged, *at)) return false;  // held already
   const bool full = events_.size() >= max_events_;
-  if (full && !events_.empty() && event.key() < events_.begin()->key()) return false;
-  if (!events_.insert(std::move(event)).second) return false;
-  if (events_.size() > max_events_) events_.erase(events_.begin());
+  if (full && at == events_.begin()) return false;  // older than everything kept
+  events_.insert(at, logged);
+  if (events_.size() > max_events_) events_.pop_front();
   return true;
 }
 
 void HistoryLog::prune(double oldest_unix) {
-  while (!events_.empty() && events_.begin()->time < oldest_unix) events_.erase(events_.begin());
+  while (!events_.empty() && events_.front().time < oldest_unix) events_.pop_front();
+  drop_unused_texts();
 }
 
-std::map<HistoryObject, std::vector<const HistoryEvent*>> HistoryLog::by_object() const {
-  std::map<HistoryObject, std::vector<const HistoryEvent*>> objects;
-  for (const HistoryEvent& event : events_) objects[{event.kind, event.object}].push_back(&event);
+// Every upgrade brings new strings (its EventInstanceId, versions): once the
+// pool holds twice what the kept events did at the last compaction, it is
+// rebuilt from them, so a long-running exporter's pool follows its window.
+void HistoryLog::drop_unused_texts() {
+  if (pool_.size() <= 2 * texts_after_compaction_ + 64) return;
+  HistoryTextPool kept;
+  for (Logged& logged : events_) {
+    for (std::uint32_t* id : {&logged.object, &logged.instance_id, &logged.from_version, &logged.to_version})
+      *id = kept.intern(pool_.text(*id));
+  }
+  pool_ = std::move(kept);
+  texts_after_compaction_ = pool_.size();
+}
+
+void HistoryLog::for_each(const std::function<void(const HistoryEvent& event)>& visit) const {
+  HistoryEvent event;  // one, refilled: its strings keep their capacity
+  for (const Logged& logged : events_) {
+    restore(logged, event);
+    visit(event);
+  }
+}
+
+std::map<HistoryObject, std::vector<HistoryEvent>> HistoryLog::by_object() const {
+  std::map<HistoryObject, std::vector<HistoryEvent>> objects;
+  for_each([&](const HistoryEvent& event) { objects[{event.kind, event.object}].push_back(event); });
   return objects;
 }
 
-std::vector<PastUpgrade> build_upgrades(const std::vector<const HistoryEvent*>& events) {
-  std::vector<PastUpgrade> upgrades;
-  bool running = false;  // upgrades.back() is under way
-  for (const HistoryEvent* event : events) {
-    const bool started = event->type == HistoryEventType::started;
-    if (started && running && names_another_target(upgrades.back(), *event)) {
-      upgrades.back().outcome = UpgradeOutcome::unknown;
-      running = false;
-    }
-    if (!running) {
-      upgrades.push_back(open_upgrade(*event));
-      running = true;
-    } else if (started) {
-      join_started(upgrades.back(), *event);
-    }
-    PastUpgrade& upgrade = upgrades.back();
-    switch (event->type) {
-      case HistoryEventType::started: break;
-      case HistoryEventType::domain_completed: add_domain(upgrade, *event); break;
-      case HistoryEventType::rollback_started: upgrade.rollback_started = true; break;
-      case HistoryEventType::completed:
-      case HistoryEventType::rollback_completed:
-        close_upgrade(upgrade, *event);
-        running = false;
-        break;
-    }
+UpgradeBuilder::UpgradeBuilder() = default;
+
+void UpgradeBuilder::add(const HistoryEvent& event) {
+  const bool started = event.type == HistoryEventType::started;
+  if (started && running_ && names_another_target(upgrades_.back(), event)) {
+    upgrades_.back().outcome = UpgradeOutcome::unknown;
+    running_ = false;
   }
-  return upgrades;
+  if (!running_) {
+    upgrades_.push_back(open_upgrade(event));
+    running_ = true;
+  } else if (started) {
+    join_started(upgrades_.back(), event);
+  }
+  PastUpgrade& upgrade = upgrades_.back();
+  switch (event.type) {
+    case HistoryEventType::started: break;
+    case HistoryEventType::domain_completed: add_domain(upgrade, event); break;
+    case HistoryEventType::rollback_started: upgrade.rollback_started = true; break;
+    case HistoryEventType::completed:
+    case HistoryEventType::rollback_completed:
+      close_upgrade(upgrade, event);
+      running_ = false;
+      break;
+  }
+}
+
+std::vector<PastUpgrade> build_upgrades(const std::vector<const HistoryEvent*>& events) {
+  UpgradeBuilder builder;
+  for (const HistoryEvent* event : events) builder.add(*event);
+  return builder.take();
 }
 
 std::optional<double> median(std::vector<double> values) {
@@ -181,9 +260,20 @@ ObjectHistory summarize_history(std::vector<PastUpgrade> upgrades, double window
 }
 
 std::map<HistoryObject, ObjectHistory> histories_from_log(const HistoryLog& log, double window_start) {
+  // Event by event, each object's upgrades built as they come: no copy of the log stands whole.
+  std::map<HistoryObject, UpgradeBuilder> builders;
+  HistoryObject last;
+  UpgradeBuilder* builder = nullptr;
+  log.for_each([&](const HistoryEvent& event) {
+    if (!builder || last.kind != event.kind || last.name != event.object) {
+      last = {event.kind, event.object};
+      builder = &builders[last];
+    }
+    builder->add(event);
+  });
   std::map<HistoryObject, ObjectHistory> histories;
-  for (const auto& [object, events] : log.by_object())
-    histories.emplace(object, summarize_history(build_upgrades(events), window_start, kHistoryFromEventStore));
+  for (auto& [object, upgrades] : builders)
+    histories.emplace(object, summarize_history(upgrades.take(), window_start, kHistoryFromEventStore));
   return histories;
 }
 

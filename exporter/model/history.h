@@ -5,12 +5,16 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <functional>
 #include <map>
 #include <optional>
-#include <set>
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "model/upgrade.h"
@@ -19,7 +23,7 @@ namespace ue {
 
 // The upgrade events of the EventStore that history reads, for the cluster
 // (Cluster*) and applications (Application*) alike.
-enum class HistoryEventType { started, domain_completed, completed, rollback_started, rollback_completed };
+enum class HistoryEventType : std::uint8_t { started, domain_completed, completed, rollback_started, rollback_completed };
 // "UpgradeStarted", "UpgradeDomainCompleted", ...: the Kind without its Cluster/Application prefix.
 std::string_view history_event_type_name(HistoryEventType type);
 
@@ -38,6 +42,7 @@ struct HistoryEvent {
   std::string to_version;
   std::optional<double> domain_seconds;   // UpgradeDomainElapsedTimeInMs
   std::optional<double> overall_seconds;  // OverallUpgradeElapsedTimeInMs
+  // Parsed, but not kept by HistoryLog: nothing built from the log reads them.
   std::string failure_reason;             // FailureReason; empty for "None"
   std::string upgrade_domains;            // UpgradeDomains verbatim, e.g. "(3)"
 
@@ -53,32 +58,71 @@ struct HistoryObject {
   auto operator<=>(const HistoryObject&) const = default;
 };
 
+// Interned text: each distinct string once, named by a small index. A log's
+// events repeat a few strings (object names, versions, and one
+// EventInstanceId for every event of an upgrade), so they hold indexes.
+class HistoryTextPool {
+ public:
+  HistoryTextPool() = default;
+  HistoryTextPool(const HistoryTextPool& other);  // interns anew: the index views its own strings
+  HistoryTextPool& operator=(const HistoryTextPool& other);
+  HistoryTextPool(HistoryTextPool&&) noexcept = default;  // a moved deque keeps its strings in place
+  HistoryTextPool& operator=(HistoryTextPool&&) noexcept = default;
+
+  std::uint32_t intern(std::string_view text);
+  const std::string& text(std::uint32_t id) const { return texts_[id]; }
+  std::size_t size() const { return texts_.size(); }
+
+ private:
+  std::deque<std::string> texts_;  // a deque: interned strings never move, so the views below stay valid
+  std::unordered_map<std::string_view, std::uint32_t> ids_;
+};
+
 // The most events one target's log holds. A week of EventStore retention for
-// a few hundred applications upgraded weekly, 20 domains each, is ~10 000;
-// beyond this the oldest are dropped, so a hostile or huge store costs at
-// most this many small events (strings are bounded by the parser).
-inline constexpr std::size_t kMaxHistoryEvents = 20000;
+// a few hundred applications upgraded weekly, 20 domains each, is tens of
+// thousands; beyond this the oldest are dropped. An event costs ~50 bytes
+// (its strings are interned per log), so a full log is ~10 MB, and a hostile
+// or huge store costs no more (strings are bounded by the parser).
+inline constexpr std::size_t kMaxHistoryEvents = 200000;
 
 // One target's upgrade events, each once, ordered in time, bounded, pruned by age.
 class HistoryLog {
  public:
   explicit HistoryLog(std::size_t max_events = kMaxHistoryEvents) : max_events_(max_events) {}
 
-  // Adds an event; false when the log held it already (or it is older than
+  // Adds an event (without its failure_reason and upgrade_domains, which are
+  // not kept); false when the log held it already (or it is older than
   // everything kept in a full log). Past max_events, the oldest is dropped.
-  bool add(HistoryEvent event);
+  bool add(const HistoryEvent& event);
   // Drops every event before `oldest_unix` (the start of the window).
   void prune(double oldest_unix);
   std::size_t size() const { return events_.size(); }
-  // Every object's events, each object's in time order.
-  std::map<HistoryObject, std::vector<const HistoryEvent*>> by_object() const;
+  // The distinct strings the events hold (bounded: pruning forgets those no event holds).
+  std::size_t texts() const { return pool_.size(); }
+  // Every event, in key order (time first), one at a time: `event` lives until the next call.
+  void for_each(const std::function<void(const HistoryEvent& event)>& visit) const;
+  // Every object's events, each object's in time order (a copy: for tests and small logs).
+  std::map<HistoryObject, std::vector<HistoryEvent>> by_object() const;
 
  private:
-  struct ByKey {
-    bool operator()(const HistoryEvent& a, const HistoryEvent& b) const { return a.key() < b.key(); }
+  // One event as the log keeps it: ~48 bytes, its strings indexes into pool_.
+  struct Logged {
+    double time = 0;
+    double domain_seconds = 0;
+    double overall_seconds = 0;
+    std::uint32_t object = 0, instance_id = 0, from_version = 0, to_version = 0;
+    std::uint8_t kind = 0;
+    HistoryEventType type = HistoryEventType::started;
+    bool has_domain_seconds = false, has_overall_seconds = false;
   };
+  bool before(const Logged& a, const Logged& b) const;  // HistoryEvent::key() order
+  void restore(const Logged& logged, HistoryEvent& event) const;
+  void drop_unused_texts();
+
   std::size_t max_events_;
-  std::set<HistoryEvent, ByKey> events_;  // time first: begin() is the oldest
+  std::deque<Logged> events_;  // sorted by key, time first: front() is the oldest
+  HistoryTextPool pool_;
+  std::size_t texts_after_compaction_ = 0;
 };
 
 // How a past upgrade ended. `unknown`: it ended without an end event we hold
@@ -120,6 +164,18 @@ struct PastUpgrade {
 // one names another target version, which begins a new one (the old one's
 // outcome is `unknown`). Events before any Started make an upgrade without a start.
 std::vector<PastUpgrade> build_upgrades(const std::vector<const HistoryEvent*>& events);
+
+// build_upgrades one event at a time: add one object's events in time order, then take.
+class UpgradeBuilder {
+ public:
+  UpgradeBuilder();
+  void add(const HistoryEvent& event);
+  std::vector<PastUpgrade> take() { return std::move(upgrades_); }
+
+ private:
+  std::vector<PastUpgrade> upgrades_;
+  bool running_ = false;  // upgrades_.back() is under way
+};
 
 // Fewer completed domains than this give no typical domain time.
 inline constexpr std::size_t kMinDomainSamples = 3;

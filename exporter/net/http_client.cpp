@@ -6,6 +6,7 @@
 
 #include <charconv>
 #include <exception>
+#include <string>
 #include <string_view>
 
 namespace ue {
@@ -147,18 +148,20 @@ Answer HttpClient::send(const std::string& method, const std::string& path, cons
   return perform(request, nullptr);
 }
 
-Answer HttpClient::get_streamed(const std::string& path, const HttpHeaders& headers, const BodyChunks& chunks) {
+Answer HttpClient::get_streamed(const std::string& path, const HttpHeaders& headers, const BodyChunks& chunks,
+                                std::uint64_t max_body_bytes) {
   httplib::Request request;
   request.method = "GET";
   request.path = base_path_ + path;
   for (const auto& [name, value] : headers) request.headers.emplace(name, value);
-  return perform(request, &chunks);
+  return perform(request, &chunks, max_body_bytes);
 }
 
-Answer HttpClient::perform(httplib::Request& request, const BodyChunks* chunks) {
+Answer HttpClient::perform(httplib::Request& request, const BodyChunks* chunks, std::uint64_t max_streamed_bytes) {
   const auto deadline = SteadyClock::now() + timeout_;
   Receipt receipt;
   Answer answer;
+  std::uint64_t max_bytes = max_response_bytes_;  // a streamed 2xx body's limit is its caller's
   overdue_ = false;
   deadline_ = deadline.time_since_epoch().count();
   struct Idle {
@@ -169,11 +172,12 @@ Answer HttpClient::perform(httplib::Request& request, const BodyChunks* chunks) 
   request.response_handler = [&](const httplib::Response& response) {
     // An error body is held whatever the caller streams: the poller reads it to classify the error.
     receipt.streamed = chunks && is_success_status(response.status);
+    if (receipt.streamed) max_bytes = max_streamed_bytes;
     // Refuse a declared oversize body before reading any of it.
     std::uint64_t length = 0;
     const auto& declared = response.get_header_value("Content-Length");
     auto [ptr, ec] = std::from_chars(declared.data(), declared.data() + declared.size(), length);
-    if (ec == std::errc() && length > max_response_bytes_) {
+    if (ec == std::errc() && length > max_bytes) {
       receipt.too_large = true;
       return false;
     }
@@ -183,12 +187,15 @@ Answer HttpClient::perform(httplib::Request& request, const BodyChunks* chunks) 
     return true;
   };
   request.content_receiver = [&](const char* data, size_t size, uint64_t, uint64_t) {
-    return receipt.take({data, size}, max_response_bytes_, deadline, chunks, answer.body);
+    return receipt.take({data, size}, max_bytes, deadline, chunks, answer.body);
   };
   auto result = client_->send(request);
 
   if (receipt.chunks_error) std::rethrow_exception(receipt.chunks_error);
-  if (receipt.too_large) throw SourceError{Reason::too_large, "response larger than max_response_bytes"};
+  if (receipt.too_large) {
+    if (!receipt.streamed) throw SourceError{Reason::too_large, "response larger than max_response_bytes"};
+    throw SourceError{Reason::too_large, "streamed response larger than " + std::to_string(max_bytes) + " bytes"};
+  }
   if (receipt.too_slow || overdue_) throw SourceError{Reason::timeout, "response not complete within timeout"};
   if (!result) throw_request_error(result.error(), deadline);
   answer.status = result->status;

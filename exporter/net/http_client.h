@@ -53,17 +53,20 @@ class HttpClient {
   Answer send(const std::string& method, const std::string& path, const HttpHeaders& headers,
               const std::string& body = {}, const std::string& content_type = {});
   // GETs the base path + `path`; a 2xx body goes to `chunks` as it arrives
-  // (Transport::get_streamed), under the same limits: max_response_bytes
-  // counts what it is given, and the timeout includes the time it takes.
-  Answer get_streamed(const std::string& path, const HttpHeaders& headers, const BodyChunks& chunks);
+  // (Transport::get_streamed), bounded by `max_body_bytes` (after
+  // decompression) instead of max_response_bytes, which still bounds a non-2xx
+  // body; the timeout includes the time `chunks` takes.
+  Answer get_streamed(const std::string& path, const HttpHeaders& headers, const BodyChunks& chunks,
+                      std::uint64_t max_body_bytes);
   // Aborts a request in flight, from another thread.
   void abort();
   // Aborts the request in flight if it has run past its timeout.
   void abort_if_overdue(std::chrono::steady_clock::time_point now);
 
  private:
-  // Sends `request`, its body held in the Answer, or streamed to `chunks` when set and the status is 2xx.
-  Answer perform(httplib::Request& request, const BodyChunks* chunks);
+  // Sends `request`, its body held in the Answer, or streamed to `chunks`
+  // (at most `max_streamed_bytes`) when set and the status is 2xx.
+  Answer perform(httplib::Request& request, const BodyChunks* chunks, std::uint64_t max_streamed_bytes = 0);
 
   const std::string base_path_;
   const std::chrono::milliseconds timeout_;

@@ -53,9 +53,11 @@ Answer HttpTransport::get(const std::string& path_and_query) {
                     [&](const HttpHeaders& headers) { return client_.send("GET", path_and_query, headers); });
 }
 
-Answer HttpTransport::get_streamed(const std::string& path_and_query, const BodyChunks& chunks) {
-  return with_token(path_and_query,
-                    [&](const HttpHeaders& headers) { return client_.get_streamed(path_and_query, headers, chunks); });
+Answer HttpTransport::get_streamed(const std::string& path_and_query, const BodyChunks& chunks,
+                                   std::uint64_t max_body_bytes) {
+  return with_token(path_and_query, [&](const HttpHeaders& headers) {
+    return client_.get_streamed(path_and_query, headers, chunks, max_body_bytes);
+  });
 }
 
 Answer HttpTransport::with_token(const std::string& path_and_query,

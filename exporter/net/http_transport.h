@@ -35,7 +35,8 @@ class HttpTransport final : public Transport {
   Answer get(const std::string& path_and_query) override;
   // The same, the body of a 2xx answer streamed (a 401 has none to stream,
   // so its retry sends nothing twice).
-  Answer get_streamed(const std::string& path_and_query, const BodyChunks& chunks) override;
+  Answer get_streamed(const std::string& path_and_query, const BodyChunks& chunks,
+                      std::uint64_t max_body_bytes) override;
   void abort() override;
   // httplib's timeouts are per read, so without this a header trickling in
   // byte by byte never ends.

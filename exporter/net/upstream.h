@@ -74,8 +74,12 @@ class Transport {
   // The same, but the body of a 2xx answer goes to `chunks` as it arrives
   // instead of into Answer::body, so a large one is never held whole; the
   // body of any other status is held as `get` holds it. What `chunks` throws
-  // comes out of here. This default reads the body whole, then hands it on.
-  virtual Answer get_streamed(const std::string& path_and_query, const BodyChunks& chunks) {
+  // comes out of here. A 2xx body streamed is bounded by `max_body_bytes`
+  // rather than max_response_bytes: what streams is not held, so its caller
+  // says how much it may take. This default reads the body whole (under
+  // max_response_bytes), then hands it on.
+  virtual Answer get_streamed(const std::string& path_and_query, const BodyChunks& chunks,
+                              std::uint64_t /*max_body_bytes*/) {
     Answer answer = get(path_and_query);
     if (is_success_status(answer.status)) chunks(std::exchange(answer.body, {}));
     return answer;

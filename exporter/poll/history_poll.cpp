@@ -35,8 +35,9 @@ std::size_t stream_events(UpstreamFetcher& fetcher, const TargetConfig& target, 
           if (skipped++ == 0) first_problem = e.message;
         }
       },
-      target.settings.max_response_bytes);
-  fetcher.stream_body(kHistoryEndpoint, path, false, [&](std::string_view chunk) { reader.feed(chunk); });
+      kMaxHistoryElementBytes);
+  fetcher.stream_body(kHistoryEndpoint, path, false, [&](std::string_view chunk) { reader.feed(chunk); },
+                      history_body_limit(target.settings.max_response_bytes));
   try {
     reader.finish();
   } catch (const SourceError& e) {

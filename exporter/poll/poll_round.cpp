@@ -182,7 +182,7 @@ std::vector<WholeObject> PollRound::read_whole(const Source& source, std::string
       },
       target_.settings.max_response_bytes);
   fetcher.stream_body(endpoint, path, listing && source.feature_probe,
-                      [&](std::string_view chunk) { reader.feed(chunk); });
+                      [&](std::string_view chunk) { reader.feed(chunk); }, target_.settings.max_response_bytes);
   try {
     reader.finish();
   } catch (const SourceError& e) {

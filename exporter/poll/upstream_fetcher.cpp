@@ -20,14 +20,15 @@ std::string& UpstreamFetcher::memo(std::string_view key) {
   return it->second;
 }
 
-Answer UpstreamFetcher::send(std::string_view endpoint, const std::string& path_and_query, const BodyChunks* chunks) {
+Answer UpstreamFetcher::send(std::string_view endpoint, const std::string& path_and_query, const BodyChunks* chunks,
+                             std::uint64_t max_body_bytes) {
   const auto started = std::chrono::steady_clock::now();
   const auto count_request = [&] {
     metrics_.request(endpoint, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   };
   Answer answer;
   try {
-    answer = chunks ? transport_.get_streamed(path_and_query, *chunks) : transport_.get(path_and_query);
+    answer = chunks ? transport_.get_streamed(path_and_query, *chunks, max_body_bytes) : transport_.get(path_and_query);
   } catch (const SourceError& e) {
     count_request();
     count_error(endpoint, e.reason);
@@ -51,14 +52,14 @@ void UpstreamFetcher::refuse(std::string_view endpoint, const Answer& answer, bo
 
 std::string UpstreamFetcher::get_body(std::string_view endpoint, const std::string& path_and_query,
                                       bool feature_probe) {
-  Answer answer = send(endpoint, path_and_query, nullptr);
+  Answer answer = send(endpoint, path_and_query, nullptr, 0);
   if (!is_success_status(answer.status)) refuse(endpoint, answer, feature_probe);
   return std::move(answer.body);
 }
 
 void UpstreamFetcher::stream_body(std::string_view endpoint, const std::string& path_and_query, bool feature_probe,
-                                  const BodyChunks& chunks) {
-  const Answer answer = send(endpoint, path_and_query, &chunks);
+                                  const BodyChunks& chunks, std::uint64_t max_body_bytes) {
+  const Answer answer = send(endpoint, path_and_query, &chunks, max_body_bytes);
   if (!is_success_status(answer.status)) refuse(endpoint, answer, feature_probe);
 }
 

@@ -40,9 +40,10 @@ class UpstreamFetcher final : public Fetcher {
   std::string get_body(std::string_view endpoint, const std::string& path_and_query, bool feature_probe) override;
   // get_body for an answer too large to hold: a 2xx body goes to `chunks` as
   // it arrives (Transport::get_streamed). What `chunks` throws is counted as
-  // this request's error, like any other, and comes out of here.
+  // this request's error, like any other, and comes out of here. A 2xx body
+  // larger than `max_body_bytes` is Reason::too_large.
   void stream_body(std::string_view endpoint, const std::string& path_and_query, bool feature_probe,
-                   const BodyChunks& chunks);
+                   const BodyChunks& chunks, std::uint64_t max_body_bytes);
   void count_error(std::string_view endpoint, Reason reason) override {
     metrics_.error(endpoint, reason, clock_.unix_now());
   }
@@ -50,7 +51,8 @@ class UpstreamFetcher final : public Fetcher {
 
  private:
   // Sends the GET (streamed when `chunks` is set), counting it and any error.
-  Answer send(std::string_view endpoint, const std::string& path_and_query, const BodyChunks* chunks);
+  Answer send(std::string_view endpoint, const std::string& path_and_query, const BodyChunks* chunks,
+              std::uint64_t max_body_bytes);
   // Makes sense of a status that is not 2xx: throws FeatureAbsent or SourceError.
   [[noreturn]] void refuse(std::string_view endpoint, const Answer& answer, bool feature_probe);
 

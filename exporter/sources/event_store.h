@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,6 +18,18 @@ namespace ue {
 
 // Limits on an event's text: real values are far shorter (GUIDs, versions,
 // enum names); a longer one is a schema error, so the log stays small.
+// One answer of the store may hold tens of thousands of events (~350 bytes of
+// JSON each). It is streamed, one event at a time, so the memory it costs is
+// the log's (kMaxHistoryEvents), not the body's: the read's body limit is its
+// own, at least this, not the 16 MiB default of max_response_bytes. One event
+// is small, and no element may pass kMaxHistoryElementBytes.
+inline constexpr std::uint64_t kMinHistoryBodyBytes = 256ull << 20;
+inline constexpr std::uint64_t kMaxHistoryElementBytes = 64ull << 10;
+// The body limit of a read of the store: max(max_response_bytes, kMinHistoryBodyBytes).
+constexpr std::uint64_t history_body_limit(std::uint64_t max_response_bytes) {
+  return max_response_bytes > kMinHistoryBodyBytes ? max_response_bytes : kMinHistoryBodyBytes;
+}
+
 inline constexpr std::size_t kMaxEventTextBytes = 256;          // ids, versions, FailureReason
 inline constexpr std::size_t kMaxEventObjectBytes = 1024;       // ApplicationId
 inline constexpr std::size_t kMaxEventDomainListBytes = 1024;   // UpgradeDomains

@@ -3,6 +3,8 @@
 // recorder fed successive reads, and the completion forecast both ways.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -118,13 +120,104 @@ TEST(History, LogPrunesTheWindowAndDropsTheOldestWhenFull) {
   EXPECT_FALSE(log.add(domain(50, 1)));  // older than all a full log keeps
   std::vector<double> times;
   const auto objects = log.by_object();
-  for (const HistoryEvent* e : objects.begin()->second) times.push_back(e->time);
+  for (const HistoryEvent& e : objects.begin()->second) times.push_back(e.time);
   EXPECT_EQ(times, (std::vector<double>{300, 400, 500}));  // in time order, the oldest (100) dropped
   log.prune(400);
   EXPECT_EQ(log.size(), 2u);
   log.prune(10000);
   EXPECT_EQ(log.size(), 0u);
   EXPECT_FALSE(HistoryLog(0).add(domain(1, 1)));
+}
+
+TEST(History, TextPoolInternsEachStringOnce) {
+  HistoryTextPool pool;
+  const std::uint32_t id = pool.intern("6513270e-269e-0d37-f2a7-4de452e6b438");
+  EXPECT_EQ(pool.intern(std::string("6513270e-269e-0d37-f2a7-4de452e6b438")), id);
+  const std::uint32_t other = pool.intern("10.0.2226.9590");
+  EXPECT_NE(other, id);
+  EXPECT_EQ(pool.intern(""), pool.intern(""));
+  for (int i = 0; i < 1000; ++i) pool.intern("filler-" + std::to_string(i));  // the early strings stay put
+  EXPECT_EQ(pool.text(id), "6513270e-269e-0d37-f2a7-4de452e6b438");
+  EXPECT_EQ(pool.text(other), "10.0.2226.9590");
+  EXPECT_EQ(pool.size(), 1003u);
+  const HistoryTextPool copy = pool;  // a copy looks up in its own strings
+  EXPECT_EQ(HistoryTextPool(copy).intern("10.0.2226.9590"), other);
+  EXPECT_EQ(copy.size(), pool.size());
+}
+
+TEST(History, LogGivesBackEveryFieldItKeeps) {
+  HistoryLog log;
+  HistoryEvent started = event(Type::started, 100, "2.0", "1.0");
+  started.failure_reason = "HealthCheck";  // not kept
+  started.upgrade_domains = "(3)";
+  log.add(started);
+  log.add(domain(150, 42.5));
+  log.add(ended(Type::completed, 200, 100.25));
+  const auto events = log.by_object().at({Kind::application, "fabric:/shop/orders"});
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[0].instance_id, "one-id-for-the-upgrade");
+  EXPECT_EQ(events[0].from_version, "1.0");
+  EXPECT_EQ(events[0].to_version, "2.0");
+  EXPECT_EQ(events[0].failure_reason, "");
+  EXPECT_FALSE(events[0].domain_seconds);
+  EXPECT_EQ(events[1].type, Type::domain_completed);
+  EXPECT_EQ(events[1].domain_seconds, 42.5);
+  EXPECT_EQ(events[2].overall_seconds, 100.25);
+  EXPECT_EQ(events[2].from_version, "");
+  EXPECT_EQ(log.texts(), 5u);  // the object, the id, "1.0", "2.0" and ""
+}
+
+TEST(History, LogDeduplicatesOverlappingReadsOutOfOrder) {
+  HistoryLog log;
+  std::vector<HistoryEvent> events;
+  for (int i = 0; i < 100; ++i) events.push_back(domain(1000 + 10 * i, i));
+  std::size_t added = 0;
+  for (int i = 0; i < 60; ++i) added += log.add(events[i]);             // first read
+  for (int i = 99; i >= 40; --i) added += log.add(events[i]);           // the next overlaps, backwards
+  for (int i = 0; i < 100; i += 7) added += log.add(events[i]);         // and again, all held
+  EXPECT_EQ(added, 100u);
+  EXPECT_EQ(log.size(), 100u);
+  std::vector<double> times;
+  log.for_each([&](const HistoryEvent& e) { times.push_back(e.time); });
+  EXPECT_TRUE(std::is_sorted(times.begin(), times.end()));
+  EXPECT_EQ(times.front(), 1000);
+  EXPECT_EQ(times.back(), 1990);
+}
+
+TEST(History, LogKeepsTheKeyOrderOfTiesByTheirText) {
+  // Same time, object and kind: ordered by EventInstanceId's text, whatever order they were interned in.
+  HistoryLog log;
+  for (const char* id : {"c", "a", "b"}) {
+    HistoryEvent e = event(Type::started, 100);
+    e.instance_id = id;
+    log.add(e);
+  }
+  std::string order;
+  log.for_each([&](const HistoryEvent& e) { order += e.instance_id; });
+  EXPECT_EQ(order, "abc");
+}
+
+TEST(History, FullLogDropsTheOldestAndPruningForgetsUnusedTexts) {
+  HistoryLog log(1000);
+  for (int i = 0; i < 5000; ++i) {
+    HistoryEvent e = domain(i, 1);
+    e.instance_id = "upgrade-" + std::to_string(i);  // a new string per event
+    EXPECT_TRUE(log.add(e));
+  }
+  EXPECT_EQ(log.size(), 1000u);
+  double oldest = -1;
+  log.for_each([&](const HistoryEvent& e) { if (oldest < 0) oldest = e.time; });
+  EXPECT_EQ(oldest, 4000);  // the newest 1000 kept
+  log.prune(4500);
+  EXPECT_EQ(log.size(), 500u);
+  EXPECT_LE(log.texts(), 2 * 500u + 64 + 4) << "pruning rebuilds a pool that outgrew its events";
+  std::vector<std::string> ids;
+  log.for_each([&](const HistoryEvent& e) { ids.push_back(e.instance_id); });
+  EXPECT_EQ(ids.front(), "upgrade-4500");
+  EXPECT_EQ(ids.back(), "upgrade-4999");
+  HistoryEvent again = domain(4700, 1);
+  again.instance_id = "upgrade-4700";
+  EXPECT_FALSE(log.add(again));
 }
 
 TEST(History, RepeatedStartedEventsMakeOneUpgrade) {

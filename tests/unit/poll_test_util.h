@@ -94,7 +94,7 @@ class ScriptedUpstream final : public Upstream {
     explicit ScriptedTransport(ScriptedUpstream& upstream) : upstream_(upstream) {}
     Answer get(const std::string& path) override { return upstream_.answer(path); }
     // In pieces of a few bytes, as a socket would cut a body, wherever that falls.
-    Answer get_streamed(const std::string& path, const BodyChunks& chunks) override {
+    Answer get_streamed(const std::string& path, const BodyChunks& chunks, std::uint64_t) override {
       Answer answer = upstream_.answer(path);
       if (!is_success_status(answer.status)) return answer;
       const std::string_view body = answer.body;

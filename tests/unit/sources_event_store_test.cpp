@@ -267,5 +267,12 @@ TEST(EventStore, PathsAskForTheUpgradeKindsOverTheWindow) {
             "ApplicationUpgradeRollbackCompleted");
 }
 
+TEST(EventStore, TheReadHasItsOwnBodyLimitAtLeast256MiB) {
+  // 50 000 events are ~17 MiB, over the 16 MiB default of max_response_bytes; the read streams.
+  EXPECT_EQ(history_body_limit(16ull << 20), 256ull << 20);
+  EXPECT_EQ(history_body_limit(1ull << 30), 1ull << 30);  // a larger max_response_bytes still counts
+  EXPECT_LT(kMaxHistoryElementBytes, 16ull << 20) << "one event stays small";
+}
+
 }  // namespace
 }  // namespace ue
