@@ -4,8 +4,8 @@
 // or its managed_identity leaves out resource, they are discovered first from
 // the cluster's anonymous GET /$/GetAadMetadata (sources/aad_metadata.h),
 // over the target's own URL and TLS settings, once for the life of this
-// source (a config load: a changed target gets a new one), counted under the
-// endpoint `aad_metadata`. A failed discovery is tried again at the next poll.
+// source (a config load: poll/http_upstream makes a new one at a reload),
+// counted under the endpoint `aad_metadata`. A failed discovery is tried again at the next poll.
 #pragma once
 
 #include <atomic>

@@ -17,6 +17,11 @@ std::shared_ptr<TargetTokens> HttpUpstream::token_source(const TargetConfig& tar
   return source;
 }
 
+void HttpUpstream::forget_discoveries() {
+  std::lock_guard lock(mutex_);
+  std::erase_if(token_sources_, [](const auto& entry) { return needs_aad_discovery(entry.second->config()); });
+}
+
 std::vector<std::unique_ptr<Transport>> HttpUpstream::open(const TargetConfig& target, std::size_t count,
                                                            RequestCounter& counter) {
   const ConnectionSettings settings = prepare_connection(target);

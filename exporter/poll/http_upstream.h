@@ -22,6 +22,9 @@ class HttpUpstream final : public Upstream {
 
   std::vector<std::unique_ptr<Transport>> open(const TargetConfig& target, std::size_t count,
                                                RequestCounter& counter) override;
+  // A configuration was loaded (a reload): what targets discovered from
+  // their clusters' GetAadMetadata is read again at their next poll.
+  void forget_discoveries();
 
  private:
   // The target's token source, kept across polls while its configuration

@@ -171,9 +171,13 @@ TEST_F(EntraSecretlessTest, DiscoveryGivesTheTokenUrlAndScope) {
   EXPECT_EQ(received(upstream_, kDiscoveredTokenPath).size(), 1u);
   EXPECT_EQ(counts_.requests("aad_metadata"), 1);
   EXPECT_EQ(counts_.requests("oauth2_token"), 1);
-  // Once per config load: the next poll asks neither again.
+  // Once per config load: the next poll asks neither again ...
   EXPECT_EQ(get_cluster(t).status, 200);
   EXPECT_EQ(received(upstream_, kMetadataPath).size(), 1u);
+  // ... and a reload asks the cluster again.
+  upstream_client_.forget_discoveries();
+  EXPECT_EQ(get_cluster(t).status, 200);
+  EXPECT_EQ(received(upstream_, kMetadataPath).size(), 2u);
 }
 
 TEST_F(EntraSecretlessTest, DiscoveryGivesAManagedIdentityItsResource) {
