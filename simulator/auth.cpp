@@ -1,4 +1,5 @@
 #include "auth.h"
+#include "entra.h"
 
 #include <time.h>
 
@@ -79,9 +80,26 @@ TokenStore::Check TokenStore::check(std::string_view token, Micros now) const {
   return now < it->second ? Check::live : Check::expired;
 }
 
+// The token answer for `client`, as the endpoint asked writes it.
+static AuthAnswer issued(const OAuth2Client& client, TokenEndpoint endpoint, TokenStore& tokens, Micros now,
+                  WallClock::time_point wall) {
+  std::string resource = client.scope.substr(0, client.scope.size() - std::string_view("/.default").size());
+  auto seconds = std::chrono::duration_cast<std::chrono::seconds>(client.expires_in).count();
+  std::string token = tokens.issue(now, client.expires_in);
+  if (endpoint == TokenEndpoint::v2) {
+    return {200, {{"token_type", "Bearer"}, {"expires_in", seconds}, {"ext_expires_in", seconds},
+                  {"access_token", token}}};
+  }
+  // v1 answers every number as a string, and the expiry as Unix seconds too.
+  auto epoch = std::chrono::duration_cast<std::chrono::seconds>(wall.time_since_epoch()).count();
+  return {200, {{"token_type", "Bearer"}, {"expires_in", std::to_string(seconds)},
+                {"ext_expires_in", std::to_string(seconds)}, {"expires_on", std::to_string(epoch + seconds)},
+                {"not_before", std::to_string(epoch)}, {"resource", resource}, {"access_token", token}}};
+}
+
 AuthAnswer answer_token_request(const std::optional<OAuth2Client>& client, TokenEndpoint endpoint,
                                 std::string_view content_type, std::string_view body, TokenStore& tokens,
-                                Micros now, WallClock::time_point wall) {
+                                Micros now, WallClock::time_point wall, std::string_view audience) {
   // Entra reads only a form body; anything else has no parameters at all.
   bool is_form = content_type.starts_with("application/x-www-form-urlencoded");
   auto form = is_form ? parse_form(body) : std::map<std::string, std::string>();
@@ -134,8 +152,16 @@ AuthAnswer answer_token_request(const std::optional<OAuth2Client>& client, Token
     }
   }
 
+  if (const std::string* assertion = param("client_assertion")) {
+    const std::string* type = param("client_assertion_type");
+    if (!type || *type != kJwtBearerAssertionType) return missing_parameter("client_assertion_type", wall);
+    const auto epoch = std::chrono::duration_cast<std::chrono::seconds>(wall.time_since_epoch()).count();
+    if (auto problem = assertion_problem(*client, *assertion, audience, epoch))
+      return entra_error(401, "invalid_client", problem->code, problem->description, wall);
+    return issued(*client, endpoint, tokens, now, wall);
+  }
   const std::string* secret = param("client_secret");
-  if (!secret) return missing_parameter("client_secret", wall);
+  if (!secret || client->client_secret.empty()) return missing_parameter("client_secret", wall);
   if (*secret != client->client_secret) {
     return entra_error(400, "invalid_client", 7000215,
                        "Invalid client secret provided. Ensure the secret being sent in the request is the client "
@@ -144,17 +170,7 @@ AuthAnswer answer_token_request(const std::optional<OAuth2Client>& client, Token
                        wall);
   }
 
-  auto seconds = std::chrono::duration_cast<std::chrono::seconds>(client->expires_in).count();
-  std::string token = tokens.issue(now, client->expires_in);
-  if (endpoint == TokenEndpoint::v2) {
-    return {200, {{"token_type", "Bearer"}, {"expires_in", seconds}, {"ext_expires_in", seconds},
-                  {"access_token", token}}};
-  }
-  // v1 answers every number as a string, and the expiry as Unix seconds too.
-  auto epoch = std::chrono::duration_cast<std::chrono::seconds>(wall.time_since_epoch()).count();
-  return {200, {{"token_type", "Bearer"}, {"expires_in", std::to_string(seconds)},
-                {"ext_expires_in", std::to_string(seconds)}, {"expires_on", std::to_string(epoch + seconds)},
-                {"not_before", std::to_string(epoch)}, {"resource", resource}, {"access_token", token}}};
+  return issued(*client, endpoint, tokens, now, wall);
 }
 
 AuthAnswer answer_login(const std::optional<QumuloLogin>& login, std::string_view body, TokenStore& sessions,

@@ -48,10 +48,11 @@ enum class TokenEndpoint { v2, v1 };
 
 // POST /[<tenant>/]oauth2/v2.0/token or /<tenant>/oauth2/token: the client credentials grant
 // against the scenario's one client (none: every client is unknown). Errors are RFC 6749
-// bodies with Entra's AADSTS descriptions. `wall` stamps the error bodies and v1's expires_on.
+// bodies with Entra's AADSTS descriptions. A client_assertion (jwt-bearer) stands in for the
+// secret when entra.h's assertion_problem accepts it for `audience`, the token URL asked. `wall` stamps the error bodies and v1's expires_on.
 AuthAnswer answer_token_request(const std::optional<OAuth2Client>& client, TokenEndpoint endpoint,
                                 std::string_view content_type, std::string_view body, TokenStore& tokens,
-                                Micros now, WallClock::time_point wall);
+                                Micros now, WallClock::time_point wall, std::string_view audience = {});
 
 // POST /v1/session/login: {"bearer_token"} for the scenario's account, 401 otherwise
 // (always, when the scenario has no login), 400 for a body that is not {"username", "password"}.

@@ -1,5 +1,7 @@
 #include "routes.h"
 
+#include "entra.h"
+
 #include "event_store_routes.h"
 
 #include <charconv>
@@ -110,6 +112,8 @@ class Routes {
   bool service_fabric_gate(const httplib::Request& req, httplib::Response& res) const;
   // The token endpoint's answer (auth.h), counted.
   void token_request(const httplib::Request& req, httplib::Response& res, TokenEndpoint endpoint);
+  // The IMDS route's answer (entra.h), counted; its 429s come first.
+  void imds_request(const httplib::Request& req, httplib::Response& res);
   // Answers a progress request with `body()`, unless the fault injector picks it.
   void progress(const httplib::Request& req, httplib::Response& res, Api api, const std::function<Json()>& body);
   // Qumulo's gate: the simulated outage first (503), then the bearer token (401).
@@ -124,6 +128,7 @@ class Routes {
   FaultInjector faults_;
   mutable TokenStore access_tokens_{"sim-access-"};  // issued by the token endpoint, for Service Fabric
   mutable TokenStore sessions_{"session-v1:"};       // issued by Qumulo's login
+  std::atomic<std::uint64_t> imds_asked_{0};          // IMDS requests with Metadata: true, for its 429s
 };
 
 httplib::Server::Handler Routes::service_fabric(SfHandler handler, bool anonymous) const {
@@ -179,10 +184,25 @@ bool Routes::service_fabric_gate(const httplib::Request& req, httplib::Response&
 
 void Routes::token_request(const httplib::Request& req, httplib::Response& res, TokenEndpoint endpoint) {
   ++options_.stats->oauth2_token_requests;
+  // A client assertion's aud is the token URL the client was told: this server, as it was asked.
+  const std::string audience = "http://" + req.get_header_value("Host") + req.path;
   AuthAnswer answer = answer_token_request(world_.scenario().oauth2, endpoint, req.get_header_value("Content-Type"),
-                                           req.body, access_tokens_, options_.token_clock(), WallClock::now());
+                                           req.body, access_tokens_, options_.token_clock(), WallClock::now(),
+                                           audience);
   res.set_header("Cache-Control", "no-store, no-cache");  // RFC 6749 5.1
   res.set_header("Pragma", "no-cache");
+  send_json(res, answer.status, answer.body, Api::service_fabric);
+}
+
+void Routes::imds_request(const httplib::Request& req, httplib::Response& res) {
+  ++options_.stats->imds_token_requests;
+  // The scripted 429s go to requests IMDS would otherwise answer: those with Metadata: true.
+  const bool has_metadata = req.get_header_value("Metadata") == "true";
+  const std::uint64_t asked_before = has_metadata ? imds_asked_++ : 0;
+  std::map<std::string, std::string> query;
+  for (const auto& [name, value] : req.params) query.emplace(name, value);
+  AuthAnswer answer = answer_imds_token(world_.scenario().oauth2, req.get_header_value("Metadata"), query, asked_before,
+                                        access_tokens_, options_.token_clock(), WallClock::now());
   send_json(res, answer.status, answer.body, Api::service_fabric);
 }
 
@@ -259,6 +279,7 @@ void Routes::install(httplib::Server& server, const std::shared_ptr<Routes>& sel
     Json body = {{"requests", stats.requests.load()}, {"in_flight", stats.in_flight.load()},
                  {"max_in_flight", stats.max_in_flight.load()},
                  {"oauth2_token_requests", stats.oauth2_token_requests.load()},
+                 {"imds_token_requests", stats.imds_token_requests.load()},
                  {"qumulo_login_requests", stats.qumulo_login_requests.load()},
                  {"unauthorized", stats.unauthorized.load()}};
     res.set_content(body.dump() + "\n", "application/json");
@@ -277,7 +298,8 @@ void Routes::install(httplib::Server& server, const std::shared_ptr<Routes>& sel
         "  GET  /EventsStore/Applications/Events (the same parameters)\n"
         "  GET  /$/GetAadMetadata (anonymous)\n\n"
         "Token endpoint (scenario service_fabric.oauth2):\n  POST /{tenant}/oauth2/v2.0/token\n"
-        "  POST /{tenant}/oauth2/token (v1)\n\n"
+        "  POST /{tenant}/oauth2/token (v1)\n"
+        "  GET  /metadata/identity/oauth2/token?api-version=2018-02-01&resource=R (IMDS-like; Metadata: true)\n\n"
         "Qumulo:\n  POST /v1/session/login\n  GET  /v3/upgrade/status\n"
         "  POST /v2/upgrade/prepare\n  POST /v2/upgrade/commit\n"
         "  GET  /v1/shutdown/reboot/status\n  GET  /v2/upgrade/blocked\n"
@@ -380,6 +402,11 @@ void Routes::install(httplib::Server& server, const std::shared_ptr<Routes>& sel
   }
   server.Post(R"(/[^/]+/oauth2/token)", [self](const httplib::Request& req, httplib::Response& res) {
     self->token_request(req, res, TokenEndpoint::v1);
+  });
+
+  // --- The instance metadata service (IMDS-like): a managed identity's tokens for the cluster.
+  server.Get("/metadata/identity/oauth2/token", [self](const httplib::Request& req, httplib::Response& res) {
+    self->imds_request(req, res);
   });
 
   // --- Qumulo

@@ -63,6 +63,7 @@ struct RequestStats {
   std::atomic<int> in_flight{0};
   std::atomic<int> max_in_flight{0};
   std::atomic<std::uint64_t> oauth2_token_requests{0};  // token endpoint calls, answered or refused
+  std::atomic<std::uint64_t> imds_token_requests{0};    // IMDS token calls, answered or refused
   std::atomic<std::uint64_t> qumulo_login_requests{0};  // POST /v1/session/login calls, answered or refused
   std::atomic<std::uint64_t> unauthorized{0};           // 401s for a missing, unknown or expired token
 };

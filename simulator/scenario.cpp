@@ -399,11 +399,35 @@ QumuloLogin read_login(const Reader& r, const YAML::Node& n) {
   return login;
 }
 
+// oauth2's secretless keys (entra.h): the certificate is read now, a bad file is a scenario error.
+void read_secretless(const Reader& r, const YAML::Node& n, OAuth2Client& client) {
+  if (n["client_certificate_file"]) {
+    const std::string path = required_text(r, n, "client_certificate_file", "oauth2");
+    std::ifstream in(path);
+    std::stringstream pem;
+    pem << in.rdbuf();
+    client.client_certificate_pem = pem.str();
+    if (!in || client.client_certificate_pem.find("-----BEGIN CERTIFICATE-----") == std::string::npos)
+      r.fail(n["client_certificate_file"], "client_certificate_file: cannot read a PEM certificate from " + path);
+  }
+  if (n["federated_token"]) client.federated_token = required_text(r, n, "federated_token", "oauth2");
+  if (n["imds_throttle_first"]) {
+    const int count = n["imds_throttle_first"].as<int>(-1);
+    if (count < 0) r.fail(n["imds_throttle_first"], "imds_throttle_first must be a count");
+    client.imds_throttle_first = static_cast<std::uint64_t>(count);
+  }
+}
+
 OAuth2Client read_oauth2(const Reader& r, const YAML::Node& n) {
-  r.only_keys(n, {"client_id", "client_secret", "scope", "expires_in", "tenant"}, "oauth2");
+  r.only_keys(n, {"client_id", "client_secret", "scope", "expires_in", "tenant", "client_certificate_file",
+                  "federated_token", "imds_throttle_first"},
+              "oauth2");
   OAuth2Client client;
   client.client_id = required_text(r, n, "client_id", "oauth2");
-  client.client_secret = required_text(r, n, "client_secret", "oauth2");
+  read_secretless(r, n, client);
+  // A secret is needed only when no secretless credential is given.
+  if (n["client_secret"] || (client.client_certificate_pem.empty() && client.federated_token.empty()))
+    client.client_secret = required_text(r, n, "client_secret", "oauth2");
   client.scope = required_text(r, n, "scope", "oauth2");
   if (!client.scope.ends_with("/.default") || client.scope.size() == 9 || client.scope.find(' ') != std::string::npos)
     r.fail(n["scope"], "scope must be one resource's \"<application id or URI>/.default\"");

@@ -125,6 +125,10 @@ struct OAuth2Client {
   std::string scope;                               // "<cluster application id or URI>/.default"
   Micros expires_in = std::chrono::seconds(3599);  // real time, as Entra answers it
   std::string tenant = "5f3c2b1a-0d9e-4c8b-a7f6-e5d4c3b2a190";  // only named by GET /$/GetAadMetadata
+  // Secretless credentials (entra.h), each accepted instead of the secret:
+  std::string client_certificate_pem;  // client_certificate_file: verifies signed client assertions
+  std::string federated_token;         // a client_assertion accepted as it is (workload identity)
+  std::uint64_t imds_throttle_first = 0;  // the IMDS route answers 429 to this many requests first
 };
 
 // One play of the simulated Repair Manager (scenario `repair_tasks`).

@@ -44,6 +44,7 @@ std::string Exporter::reload() {
     Config fresh = load_config_file(options_.config_file);
     if (std::string error = server_.reload_web_config(); !error.empty()) throw ConfigError(error);
     fleet_.apply(fresh);
+    upstream_.forget_discoveries();  // once per config load: a reload asks the clusters again
     set_global_stall_window(fresh);
     config_ = std::move(fresh);
     reload_finished(true, {});

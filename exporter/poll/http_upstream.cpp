@@ -5,11 +5,11 @@
 
 namespace ue {
 
-std::shared_ptr<TokenSource> HttpUpstream::token_source(const TargetConfig& target) {
+std::shared_ptr<TargetTokens> HttpUpstream::token_source(const TargetConfig& target) {
   std::lock_guard lock(mutex_);
   auto it = token_sources_.find(target.name);
   if (it != token_sources_.end() && same_target_config(it->second->config(), target)) return it->second;
-  std::shared_ptr<TokenSource> source = TokenSource::for_target(target, clock_);
+  std::shared_ptr<TargetTokens> source = TargetTokens::for_target(target, clock_);
   if (source)
     token_sources_[target.name] = source;
   else if (it != token_sources_.end())
@@ -17,10 +17,15 @@ std::shared_ptr<TokenSource> HttpUpstream::token_source(const TargetConfig& targ
   return source;
 }
 
+void HttpUpstream::forget_discoveries() {
+  std::lock_guard lock(mutex_);
+  std::erase_if(token_sources_, [](const auto& entry) { return needs_aad_discovery(entry.second->config()); });
+}
+
 std::vector<std::unique_ptr<Transport>> HttpUpstream::open(const TargetConfig& target, std::size_t count,
                                                            RequestCounter& counter) {
   const ConnectionSettings settings = prepare_connection(target);
-  std::shared_ptr<TokenSource> tokens = token_source(target);
+  std::shared_ptr<TargetTokens> tokens = token_source(target);
   if (tokens) tokens->new_poll();
   std::vector<std::unique_ptr<Transport>> transports;
   for (std::size_t i = 0; i < count; ++i)

@@ -1,5 +1,5 @@
 // The real Upstream: HttpTransports for the network (net/), with each
-// target's tokens from its TokenSource (auth/), which outlives the polls.
+// target's tokens from its TargetTokens (auth/), which outlives the polls.
 #pragma once
 
 #include <cstddef>
@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "auth/token_source.h"
+#include "auth/target_tokens.h"
 #include "base/clock.h"
 #include "net/upstream.h"
 
@@ -22,17 +22,20 @@ class HttpUpstream final : public Upstream {
 
   std::vector<std::unique_ptr<Transport>> open(const TargetConfig& target, std::size_t count,
                                                RequestCounter& counter) override;
+  // A configuration was loaded (a reload): what targets discovered from
+  // their clusters' GetAadMetadata is read again at their next poll.
+  void forget_discoveries();
 
  private:
   // The target's token source, kept across polls while its configuration
   // stays the same; nullptr when it has no token block.
-  std::shared_ptr<TokenSource> token_source(const TargetConfig& target);
+  std::shared_ptr<TargetTokens> token_source(const TargetConfig& target);
 
   const Clock& clock_;
   std::mutex mutex_;  // the pollers open their transports from their own threads
   // By target name. An entry outlives a removed target: it is small, and
   // replaced when a target of that name comes back configured otherwise.
-  std::map<std::string, std::shared_ptr<TokenSource>, std::less<>> token_sources_;
+  std::map<std::string, std::shared_ptr<TargetTokens>, std::less<>> token_sources_;
 };
 
 }  // namespace ue

@@ -388,6 +388,23 @@ TEST(Routes, StatsCountTokenRequestsLoginsAndRefusals) {
   EXPECT_EQ(stats["unauthorized"], 2);
 }
 
+TEST(Routes, ImdsDemandsMetadataThrottlesFirstAndIssuesTokensTheGatewayAccepts) {
+  Scenario scenario = secured_scenario();
+  scenario.oauth2->imds_throttle_first = 1;
+  SimServer s(scenario);
+  auto cli = s.client();
+  const std::string path = "/metadata/identity/oauth2/token?api-version=2018-02-01&resource=api%3A%2F%2Fsf-cluster";
+  EXPECT_EQ(cli.Get(path)->status, 400);  // no Metadata: true, as IMDS answers
+  EXPECT_EQ(cli.Get(path, {{"Metadata", "true"}})->status, 429);
+  auto answer = cli.Get(path, {{"Metadata", "true"}});
+  ASSERT_EQ(answer->status, 200);
+  const json body = json::parse(answer->body);
+  EXPECT_EQ(body["expires_in"], "120");
+  const httplib::Headers bearer = {{"Authorization", "Bearer " + body["access_token"].get<std::string>()}};
+  EXPECT_EQ(cli.Get("/$/GetUpgradeProgress?api-version=6.0", bearer)->status, 200);
+  EXPECT_EQ(json::parse(cli.Get("/-/stats")->body)["imds_token_requests"], 3);
+}
+
 TEST(Routes, QumuloApiIsDownDuringTheReboot) {
   SimServer s(default_scenario());
   auto cli = s.client();
