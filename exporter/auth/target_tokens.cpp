@@ -8,9 +8,20 @@
 
 namespace ue {
 
+namespace {
+// A block for Entra's v1 endpoint names its `resource` in endpoint_params and
+// sends no scope: a discovered scope would break it.
+bool wants_scope(const OAuth2Config& oauth2) {
+  if (!oauth2.scopes.empty()) return false;
+  for (const auto& [name, value] : oauth2.endpoint_params)
+    if (name == "resource") return false;
+  return true;
+}
+}  // namespace
+
 bool needs_aad_discovery(const TargetConfig& target) {
   if (target.type != TargetType::service_fabric) return false;
-  if (target.oauth2) return target.oauth2->token_url.empty() || target.oauth2->scopes.empty();
+  if (target.oauth2) return target.oauth2->token_url.empty() || wants_scope(*target.oauth2);
   if (target.managed_identity) return target.managed_identity->resource.empty();
   return false;
 }
@@ -26,7 +37,7 @@ TargetConfig with_aad_metadata(TargetConfig target, const AadMetadata& metadata)
         throw SourceError{Reason::schema, "metadata.authority: not a usable token URL: " + std::string(e.what())};
       }
     }
-    if (oauth2.scopes.empty()) oauth2.scopes = {aad_scope(metadata)};
+    if (wants_scope(oauth2)) oauth2.scopes = {aad_scope(metadata)};
   }
   if (target.managed_identity && target.managed_identity->resource.empty())
     target.managed_identity->resource = metadata.cluster;

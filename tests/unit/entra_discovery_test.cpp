@@ -183,6 +183,14 @@ TEST(AadDiscoveryTest, FillsInOnlyWhatIsLeftOut) {
   target.oauth2->scopes = {"mine/.default"};
   EXPECT_EQ(with_aad_metadata(target, metadata).oauth2->scopes, std::vector<std::string>{"mine/.default"});
 
+  // Entra's v1 endpoint: the resource is an endpoint param, and no scope may be added beside it.
+  TargetConfig v1 = complete;
+  v1.oauth2->scopes.clear();
+  v1.oauth2->endpoint_params = {{"resource", "cluster-app"}};
+  EXPECT_FALSE(needs_aad_discovery(v1));
+  v1.oauth2->token_url.clear();
+  EXPECT_TRUE(with_aad_metadata(v1, metadata).oauth2->scopes.empty());
+
   TargetConfig identity;
   identity.managed_identity = ManagedIdentityConfig{};
   EXPECT_TRUE(needs_aad_discovery(identity));
