@@ -59,59 +59,39 @@ BearerToken ManagedIdentitySource::token(RequestCounter& counter) {
 }
 
 void ManagedIdentitySource::abort() {
-  std::lock_guard lock(in_flight_mutex_);
-  aborted_ = true;
-  aborted_cv_.notify_all();
-  if (in_flight_) in_flight_->abort();
+  {
+    std::lock_guard lock(abort_mutex_);
+    aborted_ = true;
+    aborted_cv_.notify_all();
+  }
+  request_.abort();
 }
 
 void ManagedIdentitySource::abort_if_overdue(std::chrono::steady_clock::time_point now) {
-  std::lock_guard lock(in_flight_mutex_);
-  if (in_flight_) in_flight_->abort_if_overdue(now);
+  request_.abort_if_overdue(now);
 }
 
 bool ManagedIdentitySource::wait_before_retry(Duration delay) {
-  std::unique_lock lock(in_flight_mutex_);
+  std::unique_lock lock(abort_mutex_);
   return !aborted_cv_.wait_for(lock, delay, [&] { return aborted_; });
 }
 
 Answer ManagedIdentitySource::get(RequestCounter& counter, std::chrono::milliseconds remaining) {
-  const auto started = std::chrono::steady_clock::now();
-  const auto count_request = [&] {
-    counter.request(kManagedIdentityEndpoint,
-                    std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  const auto endpoint = [&] {
+    return HttpEndpoint{.url = identity_.parsed_endpoint,
+                        .tls = std::nullopt,
+                        .connect_ip = {},
+                        .timeout = remaining,
+                        .max_response_bytes = target_.settings.max_response_bytes};
   };
-  try {
-    HttpClient client(HttpEndpoint{.url = identity_.parsed_endpoint,
-                                   .tls = std::nullopt,
-                                   .connect_ip = {},
-                                   .timeout = remaining,
-                                   .max_response_bytes = target_.settings.max_response_bytes});
-    {
-      std::lock_guard lock(in_flight_mutex_);
-      in_flight_ = &client;
-    }
-    struct NotInFlight {
-      ManagedIdentitySource& source;
-      ~NotInFlight() {
-        std::lock_guard lock(source.in_flight_mutex_);
-        source.in_flight_ = nullptr;
-      }
-    } not_in_flight_when_done{*this};
-    Answer answer = client.send("GET", imds_token_path(identity_, resource_),
-                                {{"Metadata", "true"}, {"Accept", "application/json"}});
-    count_request();
-    return answer;
-  } catch (const SourceError& e) {
-    count_request();
-    counter.error(kManagedIdentityEndpoint, e.reason, clock_.unix_now());
-    throw;
-  }
+  return request_.send(endpoint, counter, kManagedIdentityEndpoint, clock_, [&](HttpClient& client) {
+    return client.send("GET", imds_token_path(identity_, resource_), {{"Metadata", "true"}, {"Accept", "application/json"}});
+  });
 }
 
 TokenGrant ManagedIdentitySource::fetch(RequestCounter& counter) {
   {
-    std::lock_guard lock(in_flight_mutex_);
+    std::lock_guard lock(abort_mutex_);
     aborted_ = false;
   }
   const auto deadline = std::chrono::steady_clock::now() + target_.settings.timeout;

@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 
+#include "auth/request_in_flight.h"
 #include "auth/token_cache.h"
 #include "auth/token_grant.h"
 #include "config/config.h"
@@ -72,10 +73,10 @@ class ManagedIdentitySource final : public BearerTokens {
   const std::string resource_;
   const Clock& clock_;
   TokenCache cache_;
-  std::mutex in_flight_mutex_;
+  RequestInFlight request_;  // the metadata service request being made, for abort()
+  std::mutex abort_mutex_;   // guards aborted_, which cuts a wait between retries short
   std::condition_variable aborted_cv_;
   bool aborted_ = false;
-  HttpClient* in_flight_ = nullptr;
 };
 
 }  // namespace ue

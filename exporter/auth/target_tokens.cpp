@@ -63,37 +63,23 @@ void TargetTokens::build(const TargetConfig& complete) {
 }
 
 AadMetadata TargetTokens::discover(RequestCounter& counter) {
-  const auto started = std::chrono::steady_clock::now();
-  const auto count_request = [&] {
-    counter.request(kAadMetadataEndpoint,
-                    std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-  };
   const auto fail = [&](Reason reason, const std::string& message, int status = 0) {
     counter.error(kAadMetadataEndpoint, reason, clock_.unix_now());
     return SourceError{reason, "GetAadMetadata: " + message, status};
   };
-  Answer answer;
-  try {
+  const auto endpoint = [&] {
     HttpEndpoint endpoint = target_endpoint(target_);
     endpoint.connect_ip = resolve_connect_ip(endpoint.url, endpoint.tls);
-    HttpClient client(endpoint);
-    {
-      std::lock_guard lock(in_flight_mutex_);
-      in_flight_ = &client;
-    }
-    struct NotInFlight {
-      TargetTokens& tokens;
-      ~NotInFlight() {
-        std::lock_guard lock(tokens.in_flight_mutex_);
-        tokens.in_flight_ = nullptr;
-      }
-    } not_in_flight_when_done{*this};
+    return endpoint;
+  };
+  Answer answer;
+  try {
     // Anonymous by design: no Authorization header on this request.
-    answer = client.send("GET", std::string(kAadMetadataPath), {{"Accept", "application/json"}});
-    count_request();
+    answer = request_.send(endpoint, counter, kAadMetadataEndpoint, clock_, [](HttpClient& client) {
+      return client.send("GET", std::string(kAadMetadataPath), {{"Accept", "application/json"}});
+    });
   } catch (const SourceError& e) {
-    count_request();
-    throw fail(e.reason, e.message);
+    throw SourceError{e.reason, "GetAadMetadata: " + e.message};  // counted by send()
   }
   if (!is_success_status(answer.status))
     throw fail(Reason::http_status, "HTTP " + std::to_string(answer.status), answer.status);
@@ -146,18 +132,12 @@ void TargetTokens::new_poll() {
 }
 
 void TargetTokens::abort() {
-  {
-    std::lock_guard lock(in_flight_mutex_);
-    if (in_flight_) in_flight_->abort();
-  }
+  request_.abort();
   if (BearerTokens* active = active_.load()) active->abort();
 }
 
 void TargetTokens::abort_if_overdue(std::chrono::steady_clock::time_point now) {
-  {
-    std::lock_guard lock(in_flight_mutex_);
-    if (in_flight_) in_flight_->abort_if_overdue(now);
-  }
+  request_.abort_if_overdue(now);
   if (BearerTokens* active = active_.load()) active->abort_if_overdue(now);
 }
 

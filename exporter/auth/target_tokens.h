@@ -16,6 +16,7 @@
 #include <string_view>
 
 #include "auth/managed_identity.h"
+#include "auth/request_in_flight.h"
 #include "auth/token_source.h"
 #include "config/config.h"
 #include "net/http_client.h"
@@ -62,8 +63,7 @@ class TargetTokens final : public BearerTokens {
   std::shared_ptr<TokenSource> oauth2_;
   std::shared_ptr<ManagedIdentitySource> managed_identity_;
   std::atomic<BearerTokens*> active_ = nullptr;  // one of the two, once built
-  std::mutex in_flight_mutex_;
-  HttpClient* in_flight_ = nullptr;  // the discovery request, for abort()
+  RequestInFlight request_;  // the discovery request, for abort()
 };
 
 }  // namespace ue

@@ -22,45 +22,20 @@ BearerToken TokenSource::token(RequestCounter& counter) {
   return cache_.get([&] { return fetch(counter); });
 }
 
-void TokenSource::abort() {
-  std::lock_guard lock(in_flight_mutex_);
-  if (in_flight_) in_flight_->abort();
-}
+void TokenSource::abort() { request_.abort(); }
 
-void TokenSource::abort_if_overdue(std::chrono::steady_clock::time_point now) {
-  std::lock_guard lock(in_flight_mutex_);
-  if (in_flight_) in_flight_->abort_if_overdue(now);
-}
+void TokenSource::abort_if_overdue(std::chrono::steady_clock::time_point now) { request_.abort_if_overdue(now); }
 
 Answer TokenSource::post(RequestCounter& counter, const HttpEndpoint& endpoint, const std::string& path,
                          const std::string& body, const std::string& content_type) {
-  const auto started = std::chrono::steady_clock::now();
-  const auto count_request = [&] {
-    counter.request(endpoint_, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-  };
-  try {
+  const auto resolved = [&] {
     HttpEndpoint resolved = endpoint;
     resolved.connect_ip = resolve_connect_ip(endpoint.url, endpoint.tls);
-    HttpClient client(resolved);
-    {
-      std::lock_guard lock(in_flight_mutex_);
-      in_flight_ = &client;
-    }
-    struct NotInFlight {
-      TokenSource& source;
-      ~NotInFlight() {
-        std::lock_guard lock(source.in_flight_mutex_);
-        source.in_flight_ = nullptr;
-      }
-    } not_in_flight_when_done{*this};
-    Answer answer = client.send("POST", path, {{"Accept", "application/json"}}, body, content_type);
-    count_request();
-    return answer;
-  } catch (const SourceError& e) {
-    count_request();
-    counter.error(endpoint_, e.reason, clock_.unix_now());
-    throw;
-  }
+    return resolved;
+  };
+  return request_.send(resolved, counter, endpoint_, clock_, [&](HttpClient& client) {
+    return client.send("POST", path, {{"Accept", "application/json"}}, body, content_type);
+  });
 }
 
 TokenGrant TokenSource::fetch(RequestCounter& counter) {

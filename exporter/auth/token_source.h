@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "auth/request_in_flight.h"
 #include "auth/token_cache.h"
 #include "config/config.h"
 #include "net/http_client.h"
@@ -48,8 +49,7 @@ class TokenSource final : public BearerTokens {
   const std::string_view endpoint_;  // the endpoint label
   const Clock& clock_;               // dates the errors, like the upstream fetcher's
   TokenCache cache_;
-  std::mutex in_flight_mutex_;
-  HttpClient* in_flight_ = nullptr;  // the token request being made, for abort()
+  RequestInFlight request_;  // the token request being made, for abort()
 };
 
 }  // namespace ue
