@@ -72,6 +72,8 @@ FleetView fleet_with(std::vector<std::shared_ptr<const ObjectView>> objects) {
 }
 
 StatusModel build(const FleetView& fleet) { return build_status_model(fleet, {}, {}); }
+// The model points into the fleet: never built from a temporary one.
+StatusModel build(const FleetView&& fleet) = delete;
 
 TEST(StatusHistory, ShowsTheLastFiveUpgradesNewestFirstAndTheirSource) {
   const auto view = with_history(object_view(Kind::application, "fabric:/shop/cart", settled_upgrade(), kNow - kDay),
@@ -132,7 +134,8 @@ TEST(StatusHistory, AnUpgradeInProgressComparesItsDomainWithTheTypicalOneAndFore
   // Typical: the median of 9 domains of 600, 660 and 720 s is 660 s.
   const auto slow = with_history(object_view(Kind::cluster, "prod-west", rolling_forward(40 * 60), kNow - 60),
                                  history_of(daily_upgrades(3)), kNow - 5);
-  const StatusModel model = build(fleet_with({slow}));
+  const FleetView model_fleet = fleet_with({slow});
+  const StatusModel model = build(model_fleet);
   ASSERT_EQ(model.upgrades.size(), 1u);
   const UpgradeItem& item = model.upgrades[0];
   ASSERT_TRUE(item.history);
@@ -149,7 +152,8 @@ TEST(StatusHistory, AnUpgradeInProgressComparesItsDomainWithTheTypicalOneAndFore
                                           history_of({past_upgrade("1", "2", kNow - kDay, kNow - kDay + 300,
                                                                    UpgradeOutcome::completed, {100, 100, 100})}),
                                           kNow);
-  EXPECT_FALSE(build(fleet_with({short_domains})).upgrades[0].typical_domain->slower_than_usual);
+  const FleetView short_fleet = fleet_with({short_domains});
+  EXPECT_FALSE(build(short_fleet).upgrades[0].typical_domain->slower_than_usual);
 }
 
 TEST(StatusHistory, UnderThreeSamplesThereIsNoTypicalTimeAndTheForecastIsLinear) {
@@ -157,7 +161,9 @@ TEST(StatusHistory, UnderThreeSamplesThereIsNoTypicalTimeAndTheForecastIsLinear)
       object_view(Kind::application, "fabric:/a", rolling_forward(600), kNow - 60),
       history_of({past_upgrade("1", "2", kNow - kDay, kNow - kDay + 1200, UpgradeOutcome::completed, {600, 600})}),
       kNow);
-  const UpgradeItem& item = build(fleet_with({view})).upgrades[0];
+  const FleetView fleet = fleet_with({view});
+  const StatusModel model = build(fleet);
+  const UpgradeItem& item = model.upgrades[0];
   ASSERT_TRUE(item.typical_domain);
   EXPECT_FALSE(item.typical_domain->typical);
   EXPECT_EQ(item.typical_domain->samples, 2u);
@@ -167,7 +173,8 @@ TEST(StatusHistory, UnderThreeSamplesThereIsNoTypicalTimeAndTheForecastIsLinear)
 }
 
 TEST(StatusHistory, WithoutHistoryACardHasNoPanelTypicalTimeOrForecast) {
-  const StatusModel model = build(fleet_with({object_view(Kind::cluster, "prod-west", rolling_forward(600), kNow - 60)}));
+  const FleetView model_fleet = fleet_with({object_view(Kind::cluster, "prod-west", rolling_forward(600), kNow - 60)});
+  const StatusModel model = build(model_fleet);
   ASSERT_EQ(model.upgrades.size(), 1u);
   EXPECT_FALSE(model.upgrades[0].history);
   EXPECT_FALSE(model.upgrades[0].typical_domain);
@@ -183,7 +190,8 @@ TEST(StatusHistory, ASettledObjectKeepsItsHistoryOutOfTheFoldedTableButTheCluste
   const auto app = with_history(object_view(Kind::application, "fabric:/a", settled_upgrade(), kNow - 40 * kDay),
                                 history, kNow);
   const auto plain = object_view(Kind::application, "fabric:/b", settled_upgrade(), kNow - 40 * kDay);
-  const StatusModel model = build(fleet_with({cluster, app, plain}));
+  const FleetView model_fleet = fleet_with({cluster, app, plain});
+  const StatusModel model = build(model_fleet);
   EXPECT_TRUE(model.upgrades.empty());
   const TargetSection& section = model.targets[0];
   EXPECT_EQ(section.cluster, cluster.get());
@@ -193,7 +201,8 @@ TEST(StatusHistory, ASettledObjectKeepsItsHistoryOutOfTheFoldedTableButTheCluste
   EXPECT_TRUE(section.settled[0].has_history);
   EXPECT_EQ(section.settled[0].rows.size(), 3u);
 
-  const StatusModel no_history = build(fleet_with({plain}));
+  const FleetView no_history_fleet = fleet_with({plain});
+  const StatusModel no_history = build(no_history_fleet);
   EXPECT_FALSE(no_history.targets[0].settled[0].has_history);
   EXPECT_EQ(no_history.targets[0].cluster, nullptr);
 }
@@ -201,7 +210,8 @@ TEST(StatusHistory, ASettledObjectKeepsItsHistoryOutOfTheFoldedTableButTheCluste
 TEST(StatusHistory, ANotableClusterShowsItsHistoryOnItsCardNotUnderItsTarget) {
   const auto cluster = with_history(object_view(Kind::cluster, "prod-west", rolling_forward(600), kNow - 60),
                                     history_of(daily_upgrades(2)), kNow);
-  const StatusModel model = build(fleet_with({cluster}));
+  const FleetView model_fleet = fleet_with({cluster});
+  const StatusModel model = build(model_fleet);
   ASSERT_EQ(model.upgrades.size(), 1u);
   EXPECT_TRUE(model.upgrades[0].history);
   EXPECT_EQ(model.targets[0].cluster, nullptr);
