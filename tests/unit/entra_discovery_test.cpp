@@ -3,33 +3,16 @@
 // reference-shaped and hostile bodies, no socket.
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
 
 #include "auth/managed_identity.h"
 #include "auth/target_tokens.h"
 #include "sources/aad_metadata.h"
+#include "unit/sources_test_util.h"
 
 namespace ue {
 namespace {
 
 using namespace std::chrono_literals;
-
-std::string read_payload(const std::string& name) {
-  std::ifstream in(std::string(UE_TESTDATA) + "/payloads/entra/" + name);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-SourceError error_of(const std::function<void()>& run) {
-  try {
-    run();
-  } catch (const SourceError& e) {
-    return e;
-  }
-  return SourceError{Reason::connect, "(no error)"};
-}
 
 // --- IMDS ---
 
@@ -68,19 +51,19 @@ TEST(ImdsTest, IsLenient) {
 }
 
 TEST(ImdsTest, RefusesHostileAnswers) {
-  EXPECT_EQ(error_of([] { parse_imds_token_response("<html>", 0); }).reason, Reason::parse);
-  EXPECT_EQ(error_of([] { parse_imds_token_response(R"([1])", 0); }).reason, Reason::schema);
-  EXPECT_EQ(error_of([] { parse_imds_token_response(R"({"access_token":"a\r\nX-Evil: 1"})", 0); }).reason,
+  EXPECT_EQ(test::source_error([] { parse_imds_token_response("<html>", 0); }).reason, Reason::parse);
+  EXPECT_EQ(test::source_error([] { parse_imds_token_response(R"([1])", 0); }).reason, Reason::schema);
+  EXPECT_EQ(test::source_error([] { parse_imds_token_response(R"({"access_token":"a\r\nX-Evil: 1"})", 0); }).reason,
             Reason::schema);
-  EXPECT_EQ(error_of([] { parse_imds_token_response(R"({"access_token":"t","expires_in":"-5"})", 0); }).reason,
+  EXPECT_EQ(test::source_error([] { parse_imds_token_response(R"({"access_token":"t","expires_in":"-5"})", 0); }).reason,
             Reason::schema);
-  EXPECT_EQ(error_of([] { parse_imds_token_response(R"({"access_token":"t","expires_in":"soon"})", 0); }).reason,
+  EXPECT_EQ(test::source_error([] { parse_imds_token_response(R"({"access_token":"t","expires_in":"soon"})", 0); }).reason,
             Reason::schema);
-  EXPECT_EQ(error_of([] { parse_imds_token_response(R"({"access_token":"t","expires_on":"10"})", 100); }).reason,
+  EXPECT_EQ(test::source_error([] { parse_imds_token_response(R"({"access_token":"t","expires_on":"10"})", 100); }).reason,
             Reason::schema);
-  EXPECT_EQ(error_of([] { parse_imds_token_response(R"({"access_token":"t","token_type":"MAC"})", 0); }).reason,
+  EXPECT_EQ(test::source_error([] { parse_imds_token_response(R"({"access_token":"t","token_type":"MAC"})", 0); }).reason,
             Reason::schema);
-  const SourceError e = error_of([] { parse_imds_token_response(R"({"access_token":"sekrit","token_type":"x"})", 0); });
+  const SourceError e = test::source_error([] { parse_imds_token_response(R"({"access_token":"sekrit","token_type":"x"})", 0); });
   EXPECT_EQ(e.message.find("sekrit"), std::string::npos);
   EXPECT_EQ(parse_imds_token_response(R"({"access_token":"t","expires_in":"1e300"})", 0).expires_after,
             kMaxTokenLifetime);
@@ -112,7 +95,7 @@ TEST(ImdsTest, BacksOffWithJitterOrAsRetryAfterSays) {
 // --- GetAadMetadata ---
 
 TEST(AadMetadataTest, ParsesTheReferenceAnswer) {
-  const AadMetadata metadata = parse_aad_metadata(read_payload("get_aad_metadata.json"));
+  const AadMetadata metadata = parse_aad_metadata(test::payload("entra/get_aad_metadata.json"));
   EXPECT_EQ(metadata.authority, "https://login.microsoftonline.com/4f5e6d7c-1a2b-4c3d-9e8f-0a1b2c3d4e5f");
   EXPECT_EQ(metadata.cluster, "1d2c3b4a-5f6e-4d7c-8b9a-0f1e2d3c4b5a");
   EXPECT_EQ(aad_token_url(metadata),
@@ -130,36 +113,36 @@ TEST(AadMetadataTest, TakesTheTenantWhenTheAuthorityLacksIt) {
 }
 
 TEST(AadMetadataTest, AClusterWithoutEntraSignInIsAnError) {
-  const SourceError certificate = error_of([] { parse_aad_metadata(read_payload("get_aad_metadata_certificate.json")); });
+  const SourceError certificate = test::source_error([] { parse_aad_metadata(test::payload("entra/get_aad_metadata_certificate.json")); });
   EXPECT_EQ(certificate.reason, Reason::schema);
   EXPECT_EQ(certificate.message, "type certificate: the cluster does not use Entra ID sign-in");
   // A hostile type is not quoted back.
-  const SourceError hostile = error_of([] { parse_aad_metadata(R"({"type":"x\n<script>"})"); });
+  const SourceError hostile = test::source_error([] { parse_aad_metadata(R"({"type":"x\n<script>"})"); });
   EXPECT_EQ(hostile.message, "type: the cluster does not use Entra ID sign-in");
-  EXPECT_EQ(error_of([] { parse_aad_metadata(R"({"metadata":{}})"); }).reason, Reason::schema);
+  EXPECT_EQ(test::source_error([] { parse_aad_metadata(R"({"metadata":{}})"); }).reason, Reason::schema);
 }
 
 TEST(AadMetadataTest, RefusesHostileAnswers) {
-  EXPECT_EQ(error_of([] { parse_aad_metadata("not json"); }).reason, Reason::parse);
-  EXPECT_EQ(error_of([] { parse_aad_metadata(R"([])"); }).reason, Reason::schema);
-  EXPECT_EQ(error_of([] { parse_aad_metadata(R"({"type":"aad"})"); }).message, "metadata: missing");
-  EXPECT_EQ(error_of([] { parse_aad_metadata(R"({"type":"aad","metadata":[]})"); }).reason, Reason::schema);
-  EXPECT_EQ(error_of([] { parse_aad_metadata(R"({"type":"aad","metadata":{"cluster":"c"}})"); }).message,
+  EXPECT_EQ(test::source_error([] { parse_aad_metadata("not json"); }).reason, Reason::parse);
+  EXPECT_EQ(test::source_error([] { parse_aad_metadata(R"([])"); }).reason, Reason::schema);
+  EXPECT_EQ(test::source_error([] { parse_aad_metadata(R"({"type":"aad"})"); }).message, "metadata: missing");
+  EXPECT_EQ(test::source_error([] { parse_aad_metadata(R"({"type":"aad","metadata":[]})"); }).reason, Reason::schema);
+  EXPECT_EQ(test::source_error([] { parse_aad_metadata(R"({"type":"aad","metadata":{"cluster":"c"}})"); }).message,
             "metadata.authority: missing");
-  EXPECT_EQ(error_of([] {
+  EXPECT_EQ(test::source_error([] {
               parse_aad_metadata(R"({"type":"aad","metadata":{"authority":"file:///etc/passwd","cluster":"c"}})");
             }).message,
             "metadata.authority: expected an http(s) URL");
-  EXPECT_EQ(error_of([] {
+  EXPECT_EQ(test::source_error([] {
               parse_aad_metadata(R"({"type":"aad","metadata":{"authority":"https://a/t","cluster":"c d"}})");
             }).message,
             "metadata.cluster: not a usable value");
-  EXPECT_EQ(error_of([] {
+  EXPECT_EQ(test::source_error([] {
               parse_aad_metadata(R"({"type":"aad","metadata":{"authority":"https://a/t","cluster":1}})");
             }).reason,
             Reason::schema);
   const std::string long_cluster(kMaxAadMetadataField + 1, 'c');
-  EXPECT_EQ(error_of([&] {
+  EXPECT_EQ(test::source_error([&] {
               parse_aad_metadata(R"({"type":"aad","metadata":{"authority":"https://a/t","cluster":")" + long_cluster +
                                  "\"}}");
             }).message,
