@@ -25,9 +25,11 @@ TEST(ImdsTest, AsksForTheResourceAndTheOneIdThatIsSet) {
             "/metadata/identity/oauth2/token?api-version=2018-02-01&resource=r&client_id=9a8b%26c%3Dd");
   identity = {};
   identity.object_id = "o1";
-  EXPECT_EQ(imds_token_path(identity, "r"), "/metadata/identity/oauth2/token?api-version=2018-02-01&resource=r&object_id=o1");
+  EXPECT_EQ(imds_token_path(identity, "r"),
+            "/metadata/identity/oauth2/token?api-version=2018-02-01&resource=r&object_id=o1");
   identity = {};
-  identity.resource_id = "/subscriptions/s/resourcegroups/g/providers/Microsoft.ManagedIdentity/userAssignedIdentities/u";
+  identity.resource_id =
+      "/subscriptions/s/resourcegroups/g/providers/Microsoft.ManagedIdentity/userAssignedIdentities/u";
   EXPECT_EQ(imds_token_path(identity, "r"),
             "/metadata/identity/oauth2/token?api-version=2018-02-01&resource=r&msi_res_id=%2Fsubscriptions%2Fs%2F"
             "resourcegroups%2Fg%2Fproviders%2FMicrosoft.ManagedIdentity%2FuserAssignedIdentities%2Fu");
@@ -55,15 +57,20 @@ TEST(ImdsTest, RefusesHostileAnswers) {
   EXPECT_EQ(test::source_error([] { parse_imds_token_response(R"([1])", 0); }).reason, Reason::schema);
   EXPECT_EQ(test::source_error([] { parse_imds_token_response(R"({"access_token":"a\r\nX-Evil: 1"})", 0); }).reason,
             Reason::schema);
-  EXPECT_EQ(test::source_error([] { parse_imds_token_response(R"({"access_token":"t","expires_in":"-5"})", 0); }).reason,
-            Reason::schema);
-  EXPECT_EQ(test::source_error([] { parse_imds_token_response(R"({"access_token":"t","expires_in":"soon"})", 0); }).reason,
-            Reason::schema);
-  EXPECT_EQ(test::source_error([] { parse_imds_token_response(R"({"access_token":"t","expires_on":"10"})", 100); }).reason,
-            Reason::schema);
-  EXPECT_EQ(test::source_error([] { parse_imds_token_response(R"({"access_token":"t","token_type":"MAC"})", 0); }).reason,
-            Reason::schema);
-  const SourceError e = test::source_error([] { parse_imds_token_response(R"({"access_token":"sekrit","token_type":"x"})", 0); });
+  EXPECT_EQ(
+      test::source_error([] { parse_imds_token_response(R"({"access_token":"t","expires_in":"-5"})", 0); }).reason,
+      Reason::schema);
+  EXPECT_EQ(
+      test::source_error([] { parse_imds_token_response(R"({"access_token":"t","expires_in":"soon"})", 0); }).reason,
+      Reason::schema);
+  EXPECT_EQ(
+      test::source_error([] { parse_imds_token_response(R"({"access_token":"t","expires_on":"10"})", 100); }).reason,
+      Reason::schema);
+  EXPECT_EQ(
+      test::source_error([] { parse_imds_token_response(R"({"access_token":"t","token_type":"MAC"})", 0); }).reason,
+      Reason::schema);
+  const SourceError e =
+      test::source_error([] { parse_imds_token_response(R"({"access_token":"sekrit","token_type":"x"})", 0); });
   EXPECT_EQ(e.message.find("sekrit"), std::string::npos);
   EXPECT_EQ(parse_imds_token_response(R"({"access_token":"t","expires_in":"1e300"})", 0).expires_after,
             kMaxTokenLifetime);
@@ -113,7 +120,8 @@ TEST(AadMetadataTest, TakesTheTenantWhenTheAuthorityLacksIt) {
 }
 
 TEST(AadMetadataTest, AClusterWithoutEntraSignInIsAnError) {
-  const SourceError certificate = test::source_error([] { parse_aad_metadata(test::payload("entra/get_aad_metadata_certificate.json")); });
+  const SourceError certificate =
+      test::source_error([] { parse_aad_metadata(test::payload("entra/get_aad_metadata_certificate.json")); });
   EXPECT_EQ(certificate.reason, Reason::schema);
   EXPECT_EQ(certificate.message, "type certificate: the cluster does not use Entra ID sign-in");
   // A hostile type is not quoted back.
